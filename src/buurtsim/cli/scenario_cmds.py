@@ -1,0 +1,9 @@
+"""Subcommands: scenario_cmds (filled in by its issue)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's subcommands to the app."""

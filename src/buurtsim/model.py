@@ -1,0 +1,313 @@
+"""NeighbourhoodModel: owns the state, the order of a week, the policy hooks and the metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import mesa
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from buurtsim import metrics as metrics_mod
+from buurtsim.agents import Professional, Resident
+from buurtsim.network import TieStore
+from buurtsim.params import Params, make_params
+from buurtsim.policies.base import Policy
+from buurtsim.population import assign_households, block_layout, draw_residents, initial_participation
+from buurtsim.processes import initiatives as ini_mod
+from buurtsim.processes.life_events import life_events
+from buurtsim.processes.migration import movers
+from buurtsim.processes.participation import climb_ladder, residents_ask
+from buurtsim.processes.perceptions import perceptions
+from buurtsim.processes.professional_work import professional_work, release_clients
+from buurtsim.processes.support import informal_support
+from buurtsim.processes.ties import contact_and_decay, family_ties, form_ties
+from buurtsim.rng import Streams
+from buurtsim.space import Blocks
+from buurtsim.state import ResidentState
+
+if TYPE_CHECKING:
+    from buurtsim.scenario.schema import Scenario
+
+
+@dataclass
+class WeekLog:
+    """What happened this week that metrics report (reset each week)."""
+
+    moved_out: int = 0
+    professional_hours: float = 0.0
+    neighbour_contact: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    overburdened: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+
+
+class NeighbourhoodModel(mesa.Model):
+    """A neighbourhood of residents with ties, professionals and policies; one step is one week.
+
+    `NeighbourhoodModel(n_residents=500, seed=1, shock_prob=0.01)`: keyword overrides are
+    parameter names of `buurtsim.Params`; unknown names are rejected with close matches.
+    """
+
+    def __init__(
+        self,
+        n_residents: int | None = None,
+        seed: int | None = None,
+        *,
+        params: Params | None = None,
+        policies: list[Policy] | None = None,
+        record_history: bool = False,
+        newcomer_profile: dict[str, Any] | None = None,
+        **overrides: Any,
+    ) -> None:
+        if n_residents is not None:
+            overrides["n_residents"] = n_residents
+        self.params: Params = make_params(params, **overrides)
+        self.streams = Streams(seed)
+        super().__init__(rng=self.streams["mesa"].integers(2**63))
+        self.seed = self.streams.seed
+        self.tick = 0
+        self.cost_eur = 0.0
+        self.policies: list[Policy] = list(policies or [])
+        self.record_history = record_history
+        self.newcomer_income_shares = tuple(self.params.newcomer_income_shares)
+        self.newcomer_potential_shift = self.params.newcomer_potential_shift
+        if newcomer_profile:
+            self.newcomer_income_shares = tuple(newcomer_profile.get("income_shares", self.newcomer_income_shares))
+            self.newcomer_potential_shift = newcomer_profile.get("potential_shift", self.newcomer_potential_shift)
+        self.initiatives = ini_mod.Initiatives()
+        self.initiative_boost = 1.0  # policies (resident budgets, ABCD) raise founding this week
+        self._rows: list[dict[str, float]] = []
+        self._clustering = 0.0
+        self._graph: tuple[int, nx.Graph] | None = None
+        self.history: list[dict[str, np.ndarray]] = []
+        self.events: list[tuple[int, int, str, str]] = []
+        self.week = WeekLog()
+        self._build_population()
+        for _ in range(self.params.burn_in_weeks):
+            self._week(policies_on=False)
+        self.state.arrived[:] = 0
+        self._refresh_clustering(force=True)
+        self.week = WeekLog(neighbour_contact=self.week.neighbour_contact, overburdened=self.week.overburdened)
+        self._collect()
+
+    # --- construction ----------------------------------------------------------------------------
+    def _build_population(self) -> None:
+        p = self.params
+        rng = self.streams["population"]
+        n = p.n_residents
+        st = draw_residents(n, p, rng, p.income_shares)
+        st.block, st.x, st.y = block_layout(n, p.residents_per_block)
+        st.household = assign_households(n, p.household_size_mean, rng)
+        initial_participation(st, p, rng)
+        self.state = st
+        self._next_household = int(st.household.max()) + 1 if n else 0
+        self.blocks = Blocks(st.block)
+        self.ties = TieStore(n, p.network_rebuild_churn)
+        family_ties(st, self.ties, np.arange(n), 0)
+        self.ties.maybe_rebuild()
+        deg = self.ties.degree()
+        form_ties(st, self.ties, self.blocks, 0, p, rng, deg, n_attempts=int(p.initial_ties_per_resident * n * 2))
+        self.ties._rebuild()
+        self.residents_by_slot: list[Resident | None] = [None] * n
+        for slot in range(n):
+            self._new_resident(slot)
+
+    def _new_resident(self, slot: int) -> Resident:
+        agent = Resident(self, slot)
+        self.state.uid[slot] = agent.unique_id
+        self.residents_by_slot[slot] = agent
+        return agent
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario | str | Path, seed: int | None = None, **kwargs: Any) -> NeighbourhoodModel:
+        """Build a model from a scenario (or a path to a scenario file)."""
+        from buurtsim.scenario.build import model_from_scenario
+
+        return model_from_scenario(cls, scenario, seed=seed, **kwargs)
+
+    # --- the week ----------------------------------------------------------------------------------
+    def step(self) -> None:
+        """One week: policies, residents' processes in the brief's order, then data collection."""
+        self.tick += 1
+        self.week = WeekLog()
+        self._week(policies_on=True)
+        self._refresh_clustering()
+        self._collect()
+
+    def _week(self, policies_on: bool) -> None:
+        p, st, ties, s = self.params, self.state, self.ties, self.streams
+        self.initiative_boost = 1.0
+        if policies_on:
+            for pol in self.policies:
+                pol.apply(self)
+        ties.maybe_rebuild()
+        ties.refresh()
+        shocks = life_events(st, p, s["life_events"])
+        given, _ = informal_support(st, ties, p)
+        self.week.overburdened = st.alive & (st.load > p.overburden_load)
+        pros = self.active_professionals()
+        targets = {pro.unique_id: (pro.target(self) if pro.target else None) for pro in pros}
+        hours = professional_work(pros, st, ties, self.blocks, self.tick, p, s["professional_work"], targets)
+        self.week.professional_hours = hours
+        self.cost_eur += hours * p.hourly_cost_eur
+        residents_ask(st, ties, p, s["participation"])
+        climb_ladder(st, ties, p, s["participation"], self.week.overburdened)
+        ini_mod.found(st, ties, self.initiatives, self.tick, p, s["initiatives"], self.initiative_boost)
+        ini_mod.sustain(st, ties, self.initiatives, self.tick, p, s["initiatives"])
+        ties.refresh()
+        self.week.neighbour_contact = contact_and_decay(st, ties, p, s["ties"])
+        form_ties(st, ties, self.blocks, self.tick, p, s["ties"], ties.degree())
+        ties.refresh()
+        perceptions(st, ties, p, ties.strength_sum())
+        self._migrate()
+        if self.record_history and policies_on:
+            self._record(shocks)
+
+    def _migrate(self) -> None:
+        p, st = self.params, self.state
+        rng = self.streams["migration"]
+        out = movers(st, p, rng)
+        self.week.moved_out = int(out.size)
+        if out.size == 0:
+            return
+        if self.record_history:
+            self.events.extend((self.tick, int(u), "moved_out", "") for u in st.uid[out])
+        self.ties.remove_slots(out)
+        st.initiative[out] = -1
+        st.client_of[out] = -1
+        for slot in out.tolist():
+            agent = self.residents_by_slot[slot]
+            if agent is not None:
+                agent.remove()
+            self.residents_by_slot[slot] = None
+        st.alive[out] = False
+        st.uid[out] = -1
+        if p.inflow:
+            self.move_in(out, rng)
+
+    def move_in(self, slots: np.ndarray, rng: np.random.Generator) -> None:
+        """Newcomers take the given (empty) dwellings; they arrive without ties."""
+        p, st = self.params, self.state
+        new = draw_residents(slots.size, p, rng, self.newcomer_income_shares, self.newcomer_potential_shift)
+        new.block, new.x, new.y = st.block[slots], st.x[slots], st.y[slots]
+        new.household = np.arange(slots.size) + self._next_household
+        self._next_household += slots.size
+        new.attachment[:] = 0.3
+        new.safety[:] = st.safety[st.alive].mean() if st.alive.any() else 0.6
+        new.arrived[:] = self.tick
+        st.assign(slots, new)
+        for slot in slots.tolist():
+            agent = self._new_resident(slot)
+            if self.record_history:
+                self.events.append((self.tick, agent.unique_id, "moved_in", ""))
+
+    # --- professionals and policies ----------------------------------------------------------------
+    def hire(self, **kwargs: Any) -> Professional:
+        """Employ a professional (called by policies); see `Professional` for the arguments."""
+        return Professional(self, **kwargs)
+
+    def active_professionals(self) -> list[Professional]:
+        """Professionals currently employed."""
+        return list(self.agents_by_type.get(Professional, []))
+
+    def dismiss(self, pro: Professional) -> None:
+        """The professional leaves: relationships end and the trust built in them goes with them."""
+        keep = np.zeros(pro.clients.size, bool)
+        slots = release_clients(pro, self.state, keep, self.tick, self.params, abandoned=True)
+        if self.record_history:
+            self.events.extend((self.tick, int(u), "professional_left", pro.kind) for u in self.state.uid[slots])
+        pro.remove()
+
+    def dismiss_policy_staff(self, label: str) -> None:
+        """Dismiss every professional employed by a policy."""
+        for pro in self.active_professionals():
+            if pro.policy == label:
+                self.dismiss(pro)
+
+    def spend(self, eur: float, policy: Policy | None = None) -> None:
+        """Book non-staff costs (budgets, activities)."""
+        self.cost_eur += eur
+        if policy is not None:
+            policy.spent_eur += eur
+
+    def policy(self, label: str) -> Policy | None:
+        """A policy by its label."""
+        return next((pol for pol in self.policies if pol.label == label), None)
+
+    # --- observation --------------------------------------------------------------------------------
+    def _refresh_clustering(self, force: bool = False) -> None:
+        if force or self.tick % self.params.clustering_every == 0:
+            alive = np.flatnonzero(self.state.alive)
+            k = min(self.params.clustering_sample, alive.size)
+            sample = self.streams["observation"].choice(alive, size=k, replace=False) if k else alive
+            self._clustering = self.ties.clustering(sample)
+
+    def current_clustering(self) -> float:
+        """Network clustering, recomputed every `clustering_every` ticks and carried forward."""
+        return self._clustering
+
+    def _collect(self) -> None:
+        row = metrics_mod.collect(self)
+        row["tick"] = self.tick
+        self._rows.append(row)
+
+    def metrics(self) -> pd.DataFrame:
+        """Outcomes per tick (index `tick`), columns as in the brief §6 plus calibration extras."""
+        return pd.DataFrame(self._rows).set_index("tick")
+
+    def run(self, ticks: int) -> pd.DataFrame:
+        """Advance `ticks` weeks and return the metrics."""
+        for _ in range(ticks):
+            self.step()
+        return self.metrics()
+
+    @property
+    def residents(self) -> list[Resident]:
+        """Resident agents currently living here."""
+        return [a for a in self.residents_by_slot if a is not None]
+
+    def resident(self, uid: int) -> Resident:
+        """The resident with this unique id (KeyError if not living here)."""
+        slots = np.flatnonzero(self.state.uid == uid)
+        if slots.size == 0:
+            raise KeyError(f"no resident with id {uid} lives here")
+        agent = self.residents_by_slot[int(slots[0])]
+        assert agent is not None
+        return agent
+
+    @property
+    def network(self) -> nx.Graph:
+        """The social network as a networkx graph keyed by resident unique id (cached until ties change)."""
+        key = self.ties.version * 1_000_003 + self.tick
+        if self._graph is None or self._graph[0] != key:
+            self._graph = (key, self.ties.to_networkx(self.state.uid, np.flatnonzero(self.state.alive)))
+        return self._graph[1]
+
+    def _record(self, shocks: np.ndarray) -> None:
+        st = self.state
+        alive = np.flatnonzero(st.alive)
+        self.history.append({
+            "tick": np.full(alive.size, self.tick),
+            "uid": st.uid[alive].copy(),
+            "self_reliance": st.self_reliance[alive].copy(),
+            "degree": self.ties.degree()[alive],
+            "client_of": st.client_of[alive].copy(),
+        })
+        from buurtsim.params import DOMAINS
+
+        hit = np.argwhere(shocks & st.alive[:, None])
+        self.events.extend((self.tick, int(st.uid[i]), "life_event", DOMAINS[d]) for i, d in hit)
+
+    def story(self, uid: int) -> pd.DataFrame:
+        """One resident's history (needs record_history=True): self-reliance, ties, caseload per tick."""
+        frames = [pd.DataFrame(h) for h in self.history]
+        if not frames:
+            return pd.DataFrame(columns=["tick", "self_reliance", "degree", "client_of"])
+        df = pd.concat(frames, ignore_index=True)
+        return df[df["uid"] == uid].drop(columns="uid").set_index("tick")
+
+    def resident_events(self, uid: int) -> list[tuple[int, str, str]]:
+        """Events of one resident (needs record_history=True): life events, moves, professionals."""
+        return [(t, k, d) for t, u, k, d in self.events if u == uid]

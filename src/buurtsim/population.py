@@ -1,0 +1,87 @@
+"""Drawing residents from a neighbourhood profile: income, style, potential, domains, location."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from buurtsim.params import Params
+from buurtsim.state import N_DOMAINS, ResidentState
+
+
+def block_layout(n_slots: int, per_block: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Blocks on a square grid (unit spacing); each slot gets a block and a jittered position."""
+    block = np.arange(n_slots) // per_block
+    n_blocks = int(block.max()) + 1 if n_slots else 0
+    side = max(1, int(np.ceil(np.sqrt(n_blocks))))
+    bx, by = block % side, block // side
+    # A deterministic spread of dwellings inside a block (no randomness needed for layout).
+    k = np.arange(n_slots) % per_block
+    golden = 0.6180339887498949
+    x = bx + (k * golden) % 1.0 * 0.9 + 0.05
+    y = by + (k / max(per_block, 1)) * 0.9 + 0.05
+    return block.astype(np.int32), x, y
+
+
+def draw_residents(
+    n: int,
+    params: Params,
+    rng: np.random.Generator,
+    income_shares: tuple[float, float, float],
+    potential_shift: float = 0.0,
+) -> ResidentState:
+    """Draw `n` residents (without location or uid) from income shares and the potential model."""
+    income = rng.choice(3, size=n, p=np.asarray(income_shares)).astype(np.int8)
+    style = rng.choice(4, size=n, p=np.asarray(params.style_shares)).astype(np.int8)
+    mean = np.clip(np.asarray(params.potential_mean_by_income)[income] + potential_shift, 0.02, 0.98)
+    conc = params.potential_concentration
+    base = rng.beta(mean * conc, (1 - mean) * conc)
+    # Domains share a personal base with some domain-specific variation.
+    potential = np.clip(base[:, None] + rng.normal(0.0, 0.06, (n, N_DOMAINS)), 0.0, 1.0)
+    domains = np.clip(potential + rng.normal(0.0, params.initial_domain_noise, (n, N_DOMAINS)), 0.0, 1.0)
+    sr = domains.mean(axis=1)
+    trust = np.clip(np.asarray(params.trust_base_by_style)[style] + rng.normal(0, 0.1, n), 0, 1)
+    threshold = rng.uniform(0.0, 0.6, n)  # Granovetter thresholds: share of active ties needed
+    st = ResidentState(
+        uid=np.full(n, -1, np.int64),
+        alive=np.ones(n, bool),
+        block=np.zeros(n, np.int32),
+        x=np.zeros(n),
+        y=np.zeros(n),
+        household=np.full(n, -1, np.int64),
+        income=income,
+        style=style,
+        domains=domains,
+        potential=potential,
+        self_reliance=sr,
+        capacity=sr.copy(),
+        load=np.zeros(n),
+        given=np.zeros(n),
+        dependency=np.zeros(n),
+        trust=trust,
+        attachment=np.full(n, 0.5),
+        safety=np.full(n, 0.6),
+        participation=np.zeros(n, np.int8),
+        threshold=threshold,
+        initiative=np.full(n, -1, np.int64),
+        asked=np.zeros(n, bool),
+        client_of=np.full(n, -1, np.int64),
+        arrived=np.zeros(n, np.int64),
+    )
+    return st
+
+
+def initial_participation(st: ResidentState, params: Params, rng: np.random.Generator) -> None:
+    """Start rungs near the ladder's stationary shape for each style (saves burn-in time)."""
+    up = np.asarray(params.participation_up)[st.style]
+    ratio = np.clip(up / max(params.participation_down, 1e-9), 0.0, 0.95)
+    # Geometric distribution over rungs 0..6 with ratio up/down.
+    u = rng.random(st.size)
+    rung = np.floor(np.log1p(-u) / np.log(np.maximum(ratio, 1e-9))).astype(np.int64)
+    st.participation[:] = np.clip(rung, 0, 6).astype(np.int8)
+
+
+def assign_households(n: int, mean_size: float, rng: np.random.Generator, start_id: int = 0) -> np.ndarray:
+    """Consecutive slots form households of size 1 + Poisson(mean - 1)."""
+    sizes = 1 + rng.poisson(max(mean_size - 1.0, 0.0), size=n)
+    ids = np.repeat(np.arange(n), sizes)[:n]
+    return ids + start_id

@@ -1,0 +1,98 @@
+"""Resident initiatives: they form where active, connected residents cluster, make ties through
+shared activity, and persist while their owners stay (brief §3, §4.4; seed 001)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from buurtsim.network import TieStore
+from buurtsim.params import Params
+from buurtsim.state import ResidentState
+
+
+@dataclass
+class Initiatives:
+    """All initiatives ever founded; `alive` marks the running ones. `supported` is set each week by
+    policies (professional backing or a budget) and halves the chance an initiative stops."""
+
+    founded: list[int] = field(default_factory=list)
+    ended: list[int] = field(default_factory=list)
+    alive: list[bool] = field(default_factory=list)
+    supported: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+
+    @property
+    def n_active(self) -> int:
+        """Number of running initiatives."""
+        return int(sum(self.alive))
+
+    def new(self, tick: int) -> int:
+        """Register a new initiative and return its id."""
+        self.founded.append(tick)
+        self.ended.append(-1)
+        self.alive.append(True)
+        self.supported = np.append(self.supported, False)
+        return len(self.founded) - 1
+
+    def end(self, ids: np.ndarray, tick: int) -> None:
+        """Stop initiatives."""
+        for i in ids.tolist():
+            if self.alive[i]:
+                self.alive[i] = False
+                self.ended[i] = tick
+
+
+def found(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: Params,
+          rng: np.random.Generator, boost: float = 1.0) -> None:
+    """Residents high on the ladder with active ties may start an initiative and bring ties in."""
+    cand = np.flatnonzero(st.alive & (st.participation >= 5) & (st.initiative < 0))
+    founders = cand[rng.random(cand.size) < p.initiative_found_rate * boost]
+    for f in founders.tolist():
+        iid = ini.new(tick)
+        st.initiative[f] = iid
+        recruits = ties.random_neighbour(np.full(4, f, np.int64), rng)
+        recruits = recruits[recruits >= 0]
+        recruits = recruits[(st.participation[recruits] >= p.active_level - 1) & (st.initiative[recruits] < 0)]
+        st.initiative[recruits] = iid
+
+
+def sustain(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: Params,
+            rng: np.random.Generator) -> None:
+    """Members low on the ladder drop out; small or unlucky initiatives stop; the rest make ties."""
+    n = len(ini.alive)
+    if n == 0:
+        return
+    leave = (st.initiative >= 0) & (~st.alive | (st.participation < p.active_level - 1))
+    st.initiative[leave] = -1
+    members = np.flatnonzero(st.initiative >= 0)
+    size = np.bincount(st.initiative[members], minlength=n)
+    alive = np.asarray(ini.alive)
+    fade = np.where(ini.supported, 0.5 * p.initiative_fade, p.initiative_fade)
+    stop = alive & ((size < p.initiative_min_owners) | (rng.random(n) < fade))
+    if stop.any():
+        ini.end(np.flatnonzero(stop), tick)
+        ended = np.asarray(ini.alive)[st.initiative[members]] == False  # noqa: E712
+        st.initiative[members[ended]] = -1
+        members = members[~ended]
+    ini.supported[:] = False
+    shared_activity_ties(st, ties, members, tick, p, rng)
+
+
+def shared_activity_ties(st: ResidentState, ties: TieStore, members: np.ndarray, tick: int, p: Params,
+                         rng: np.random.Generator) -> None:
+    """Pairs of members of the same initiative meet and form or reinforce a tie."""
+    if members.size < 2:
+        return
+    groups = st.initiative[members]
+    n_groups = np.unique(groups).size
+    k = rng.poisson(p.initiative_tie_rate * n_groups)
+    if k == 0:
+        return
+    order = np.argsort(groups, kind="stable")
+    m, g = members[order], groups[order]
+    start = np.searchsorted(g, g, side="left")
+    count = np.searchsorted(g, g, side="right") - start
+    i = rng.integers(0, m.size, k)
+    j = start[i] + np.floor(rng.random(k) * count[i]).astype(np.int64)
+    ties.add(m[i], m[j], p.tie_initial_strength, 3, tick)

@@ -1,0 +1,106 @@
+"""Tie dynamics: contact, reinforcement, decay and breakage; formation by proximity, friends of
+friends and homophily (brief §4.5; C8; Jin, Girvan & Newman 2001; Hipp & Perrin 2009)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from buurtsim.network import TieStore
+from buurtsim.params import Params
+from buurtsim.space import Blocks
+from buurtsim.state import ResidentState
+
+FAMILY, FRIEND, NEIGHBOUR, ACQUAINTANCE = 0, 1, 2, 3
+
+
+def contact_and_decay(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Ties with contact this week grow, others fade; weak non-family ties break.
+
+    Returns a per-slot flag: had contact with someone of the same block this week (C4).
+    """
+    e = ties.live_ids()
+    s = ties.s[e]
+    kind = ties.kind[e]
+    p_contact = np.asarray(p.contact_prob)[kind] * np.sqrt(s)
+    met = rng.random(e.size) < p_contact
+    s = np.where(met, s + p.tie_reinforce * (1.0 - s), s * (1.0 - p.tie_decay))
+    family = kind == FAMILY
+    s = np.where(family, np.maximum(s, p.tie_break_strength), s)
+    ties.s[e] = s
+    upgrade = ((kind == NEIGHBOUR) | (kind == ACQUAINTANCE)) & (s > p.friend_strength)
+    ties.kind[e[upgrade]] = FRIEND
+    ties.kill(e[(s < p.tie_break_strength) & ~family])
+    a, b = ties.a[e[met]], ties.b[e[met]]
+    same = st.block[a] == st.block[b]
+    flag = np.zeros(st.size, bool)
+    flag[a[same]] = True
+    flag[b[same]] = True
+    return flag
+
+
+def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generator) -> np.ndarray:
+    """Distances in blocks, with pair probability ~ d^-exponent in two dimensions (C8).
+
+    The number of dwellings at distance d grows like d, so d has density ~ d^(1 - exponent).
+    """
+    k = 2.0 - exponent
+    u = rng.random(n)
+    r_max = max(r_max, 1.0 + 1e-9)
+    if abs(k) < 1e-9:
+        return np.exp(u * np.log(r_max))
+    return (1.0 + u * (r_max**k - 1.0)) ** (1.0 / k)
+
+
+def candidates(st: ResidentState, ties: TieStore, blocks: Blocks, who: np.ndarray, p: Params,
+               rng: np.random.Generator) -> np.ndarray:
+    """One meeting candidate per initiator: same block, friend of a friend, or at a distance."""
+    u = rng.random(who.size)
+    local = u < p.local_share
+    triadic = (u >= p.local_share) & (u < p.local_share + p.triadic_share)
+    far = ~local & ~triadic
+    out = np.full(who.size, -1, np.int64)
+    out[local] = blocks.random_member(st.block[who[local]], rng)
+    tw = who[triadic]
+    mid = ties.random_neighbour(tw, rng)
+    fof = np.full(tw.size, -1, np.int64)
+    has = mid >= 0
+    fof[has] = ties.random_neighbour(mid[has], rng)
+    out[triadic] = fof
+    fw = who[far]
+    r = distance_draw(fw.size, p.distance_exponent, float(blocks.side) * 1.5, rng)
+    theta = rng.random(fw.size) * 2 * np.pi
+    out[far] = blocks.random_member(blocks.block_at(st.x[fw] + r * np.cos(theta), st.y[fw] + r * np.sin(theta)), rng)
+    return out
+
+
+def form_ties(st: ResidentState, ties: TieStore, blocks: Blocks, tick: int, p: Params,
+              rng: np.random.Generator, degree: np.ndarray, n_attempts: int | None = None) -> int:
+    """Meetings that may become ties; acceptance falls with the status gap and differing style."""
+    alive = np.flatnonzero(st.alive)
+    if alive.size < 2:
+        return 0
+    n = rng.poisson(p.tie_attempt_rate * alive.size) if n_attempts is None else n_attempts
+    who = alive[rng.integers(0, alive.size, n)]
+    cand = candidates(st, ties, blocks, who, p, rng)
+    ok = cand >= 0
+    ok[ok] = st.alive[cand[ok]] & (cand[ok] != who[ok])
+    ok[ok] &= (degree[who[ok]] < p.max_degree) & (degree[cand[ok]] < p.max_degree)
+    w, c = who[ok], cand[ok]
+    gap = np.abs(st.self_reliance[w] - st.self_reliance[c])
+    acc = np.exp(-p.homophily_status * gap) * np.where(st.style[w] == st.style[c], 1.0, p.homophily_style)
+    acc *= 0.5 + 0.5 * st.capacity[w]
+    yes = rng.random(w.size) < acc
+    w, c = w[yes], c[yes]
+    kind = np.where(st.block[w] == st.block[c], NEIGHBOUR, ACQUAINTANCE).astype(np.int8)
+    return ties.add(w, c, p.tie_initial_strength, kind, tick)
+
+
+def family_ties(st: ResidentState, ties: TieStore, slots: np.ndarray, tick: int) -> None:
+    """Members of one household are tied as family (strong)."""
+    hh = st.household[slots]
+    order = np.argsort(hh, kind="stable")
+    s_sorted, h_sorted = slots[order], hh[order]
+    same = h_sorted[1:] == h_sorted[:-1]
+    # chain each household: consecutive members, plus first-to-last closes small triangles
+    a, b = s_sorted[:-1][same], s_sorted[1:][same]
+    ties.add(a, b, 0.9, FAMILY, tick)
