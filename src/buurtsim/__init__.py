@@ -3,16 +3,20 @@
 from buurtsim.agents import Professional, Resident
 from buurtsim.metrics import METRIC_NAMES
 from buurtsim.model import NeighbourhoodModel
-from buurtsim.params import Params, ParameterError, make_params
+from buurtsim.params import ParameterError, Params, make_params
+from buurtsim.policies import REGISTRY as POLICIES
+from buurtsim.policies import make_policy
 
 __version__ = "0.1.0"
 
 __all__ = [
     "METRIC_NAMES",
+    "POLICIES",
     "NeighbourhoodModel",
     "ParameterError",
     "Params",
     "Professional",
     "Resident",
     "make_params",
+    "make_policy",
 ]

@@ -117,6 +117,7 @@ class Professional(mesa.Agent):
         through_network: bool = False,
         ask_clients: float = 0.0,
         target: Callable[[NeighbourhoodModel], np.ndarray] | None = None,
+        tag: str = "",
     ) -> None:
         super().__init__(model)
         if approach not in APPROACHES:
@@ -132,6 +133,7 @@ class Professional(mesa.Agent):
         self.through_network = through_network
         self.ask_clients = ask_clients
         self.target = target
+        self.tag = tag
         self.hired_at = model.tick
         self.clients = np.empty(0, np.int64)
         self.client_uid = np.empty(0, np.int64)

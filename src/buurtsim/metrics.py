@@ -32,6 +32,8 @@ class Snapshot:
     sr: np.ndarray
     strength: np.ndarray
     degree: np.ndarray
+    close_degree: np.ndarray
+    live_strength: np.ndarray
 
 
 def gini(x: np.ndarray) -> float:
@@ -64,8 +66,7 @@ def _overburdened(m: NeighbourhoodModel, s: Snapshot) -> float:
 
 
 def _mean_tie_strength(m: NeighbourhoodModel, s: Snapshot) -> float:
-    e = m.ties.live_ids()
-    return float(m.ties.s[e].mean()) if e.size else 0.0
+    return float(s.live_strength.mean()) if s.live_strength.size else 0.0
 
 
 def _collective_efficacy(m: NeighbourhoodModel, s: Snapshot) -> float:
@@ -100,7 +101,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("professional_hours", "Uren professionals (deze week)", "Professional hours (this week)", "hours", lambda m, s: float(m.week.professional_hours)),
     Metric("cost_eur", "Kosten (cumulatief)", "Cost (cumulative)", "EUR", lambda m, s: float(m.cost_eur)),
     Metric("share_multi_problem", "Aandeel met problemen op 3+ domeinen", "Share with problems in 3+ domains", "share", lambda m, s: _share(m.state.problem_count(m.params.problem_threshold) >= 3, s)),
-    Metric("share_no_confidant", "Aandeel zonder vertrouwenspersoon", "Share without a confidant", "share", lambda m, s: _share(m.ties.degree(m.params.confidant_strength) == 0, s)),
+    Metric("share_no_confidant", "Aandeel zonder vertrouwenspersoon", "Share without a confidant", "share", lambda m, s: _share(s.close_degree == 0, s)),
     Metric("share_neighbour_contact", "Aandeel met wekelijks contact met buren", "Share with weekly neighbour contact", "share", lambda m, s: _share(m.week.neighbour_contact, s)),
     Metric("share_clients", "Aandeel in een caseload", "Share in a professional's caseload", "share", lambda m, s: _share(m.state.client_of >= 0, s)),
 )
@@ -117,13 +118,19 @@ def label(name: str, lang: str = "nl") -> str:
 
 def snapshot(model: NeighbourhoodModel) -> Snapshot:
     """Shared per-tick quantities."""
-    st = model.state
+    st, ties = model.state, model.ties
+    e = ties.live_ids()
+    a, b, s = ties.a[e], ties.b[e], ties.s[e]
+    n = st.size
+    close = s >= model.params.confidant_strength
     return Snapshot(
         alive=st.alive,
         n=int(np.count_nonzero(st.alive)),
         sr=st.self_reliance,
-        strength=model.ties.strength_sum(),
-        degree=model.ties.degree(),
+        strength=np.bincount(a, s, n) + np.bincount(b, s, n),
+        degree=np.bincount(a, minlength=n) + np.bincount(b, minlength=n),
+        close_degree=np.bincount(a[close], minlength=n) + np.bincount(b[close], minlength=n),
+        live_strength=s,
     )
 
 

@@ -24,10 +24,9 @@ from buurtsim.processes.participation import climb_ladder, residents_ask
 from buurtsim.processes.perceptions import perceptions
 from buurtsim.processes.professional_work import professional_work, release_clients
 from buurtsim.processes.support import informal_support
-from buurtsim.processes.ties import contact_and_decay, family_ties, form_ties
+from buurtsim.processes.ties import contact_and_decay, family_ties, form_ties, settle_initial_ties
 from buurtsim.rng import Streams
 from buurtsim.space import Blocks
-from buurtsim.state import ResidentState
 
 if TYPE_CHECKING:
     from buurtsim.scenario.schema import Scenario
@@ -83,13 +82,16 @@ class NeighbourhoodModel(mesa.Model):
         self._graph: tuple[int, nx.Graph] | None = None
         self.history: list[dict[str, np.ndarray]] = []
         self.events: list[tuple[int, int, str, str]] = []
-        self.week = WeekLog()
         self._build_population()
+        self.week = self._new_week()
         for _ in range(self.params.burn_in_weeks):
             self._week(policies_on=False)
         self.state.arrived[:] = 0
         self._refresh_clustering(force=True)
-        self.week = WeekLog(neighbour_contact=self.week.neighbour_contact, overburdened=self.week.overburdened)
+        if self.week.neighbour_contact.size != self.state.size:  # no burn-in: nothing observed yet
+            self.week = self._new_week()
+        else:
+            self.week = WeekLog(neighbour_contact=self.week.neighbour_contact, overburdened=self.week.overburdened)
         self._collect()
 
     # --- construction ----------------------------------------------------------------------------
@@ -109,6 +111,7 @@ class NeighbourhoodModel(mesa.Model):
         self.ties.maybe_rebuild()
         deg = self.ties.degree()
         form_ties(st, self.ties, self.blocks, 0, p, rng, deg, n_attempts=int(p.initial_ties_per_resident * n * 2))
+        settle_initial_ties(self.ties, p, rng)
         self.ties._rebuild()
         self.residents_by_slot: list[Resident | None] = [None] * n
         for slot in range(n):
@@ -131,10 +134,14 @@ class NeighbourhoodModel(mesa.Model):
     def step(self) -> None:
         """One week: policies, residents' processes in the brief's order, then data collection."""
         self.tick += 1
-        self.week = WeekLog()
+        self.week = self._new_week()
         self._week(policies_on=True)
         self._refresh_clustering()
         self._collect()
+
+    def _new_week(self) -> WeekLog:
+        n = self.state.size
+        return WeekLog(neighbour_contact=np.zeros(n, bool), overburdened=np.zeros(n, bool))
 
     def _week(self, policies_on: bool) -> None:
         p, st, ties, s = self.params, self.state, self.ties, self.streams
@@ -145,13 +152,17 @@ class NeighbourhoodModel(mesa.Model):
         ties.maybe_rebuild()
         ties.refresh()
         shocks = life_events(st, p, s["life_events"])
-        given, _ = informal_support(st, ties, p)
+        informal_support(st, ties, p)
         self.week.overburdened = st.alive & (st.load > p.overburden_load)
         pros = self.active_professionals()
         targets = {pro.unique_id: (pro.target(self) if pro.target else None) for pro in pros}
         hours = professional_work(pros, st, ties, self.blocks, self.tick, p, s["professional_work"], targets)
         self.week.professional_hours = hours
         self.cost_eur += hours * p.hourly_cost_eur
+        for pro in pros:
+            pol = self.policy(pro.policy)
+            if pol is not None:
+                pol.spent_eur += pro.hours_per_week * p.hourly_cost_eur
         residents_ask(st, ties, p, s["participation"])
         climb_ladder(st, ties, p, s["participation"], self.week.overburdened)
         ini_mod.found(st, ties, self.initiatives, self.tick, p, s["initiatives"], self.initiative_boost)
@@ -166,31 +177,38 @@ class NeighbourhoodModel(mesa.Model):
             self._record(shocks)
 
     def _migrate(self) -> None:
-        p, st = self.params, self.state
+        p = self.params
         rng = self.streams["migration"]
-        out = movers(st, p, rng)
-        self.week.moved_out = int(out.size)
-        if out.size == 0:
+        out = movers(self.state, p, rng)
+        self.week.moved_out += int(out.size)
+        self.remove_residents(out, "moved_out")
+        if p.inflow and out.size:
+            self.move_in(out, rng)
+
+    def remove_residents(self, slots: np.ndarray, reason: str = "moved_out") -> None:
+        """Residents leave their dwellings: ties break, caseloads and initiatives lose them."""
+        st = self.state
+        if slots.size == 0:
             return
         if self.record_history:
-            self.events.extend((self.tick, int(u), "moved_out", "") for u in st.uid[out])
-        self.ties.remove_slots(out)
-        st.initiative[out] = -1
-        st.client_of[out] = -1
-        for slot in out.tolist():
+            self.events.extend((self.tick, int(u), reason, "") for u in st.uid[slots])
+        self.ties.remove_slots(slots)
+        st.initiative[slots] = -1
+        st.client_of[slots] = -1
+        for slot in slots.tolist():
             agent = self.residents_by_slot[slot]
             if agent is not None:
                 agent.remove()
             self.residents_by_slot[slot] = None
-        st.alive[out] = False
-        st.uid[out] = -1
-        if p.inflow:
-            self.move_in(out, rng)
+        st.alive[slots] = False
+        st.uid[slots] = -1
 
-    def move_in(self, slots: np.ndarray, rng: np.random.Generator) -> None:
+    def move_in(self, slots: np.ndarray, rng: np.random.Generator,
+                income_shares: tuple[float, float, float] | None = None) -> None:
         """Newcomers take the given (empty) dwellings; they arrive without ties."""
         p, st = self.params, self.state
-        new = draw_residents(slots.size, p, rng, self.newcomer_income_shares, self.newcomer_potential_shift)
+        shares = income_shares or self.newcomer_income_shares
+        new = draw_residents(slots.size, p, rng, shares, self.newcomer_potential_shift)
         new.block, new.x, new.y = st.block[slots], st.x[slots], st.y[slots]
         new.household = np.arange(slots.size) + self._next_household
         self._next_household += slots.size
@@ -220,10 +238,10 @@ class NeighbourhoodModel(mesa.Model):
             self.events.extend((self.tick, int(u), "professional_left", pro.kind) for u in self.state.uid[slots])
         pro.remove()
 
-    def dismiss_policy_staff(self, label: str) -> None:
-        """Dismiss every professional employed by a policy."""
+    def dismiss_policy_staff(self, label: str, tag: str | None = None) -> None:
+        """Dismiss every professional employed by a policy (optionally only those with a tag)."""
         for pro in self.active_professionals():
-            if pro.policy == label:
+            if pro.policy == label and (tag is None or pro.tag == tag):
                 self.dismiss(pro)
 
     def spend(self, eur: float, policy: Policy | None = None) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any
 
-from buurtsim.errors import UserError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from buurtsim.errors import UserError
 
 DOMAINS: tuple[str, ...] = ("work", "finance", "health", "social", "skills")
 STYLES: tuple[str, ...] = ("dutiful", "responsible", "pragmatic", "outsider")
@@ -45,7 +46,7 @@ class Params(BaseModel):
     household_size_mean: float = P(2.1, 1.0, 6.0, "persons", "CBS: mean Dutch household size ~2.1", "Mean household size; household members share a family tie.")
     income_shares: tuple[Share, Share, Share] = P((0.55, 0.33, 0.12), 0.0, 1.0, "share", "assumption for a deprived wijk: most low income (seed 002: middle incomes leave)", "Initial shares of low, middle and high income.")
     style_shares: tuple[Share, Share, Share, Share] = P((0.16, 0.28, 0.24, 0.32), 0.0, 1.0, "share", "C9, Motivaction via seed 000: dutiful 16, responsible 28, pragmatic 24, outsider 32 %", "Initial shares of citizenship styles (dutiful, responsible, pragmatic, outsider).")
-    potential_mean_by_income: tuple[Share, Share, Share] = P((0.52, 0.64, 0.74), 0.0, 1.0, "score", "calibrated to C1/C2 (calibration.md)", "Mean structural potential (the level domains recover to) per income class.")
+    potential_mean_by_income: tuple[Share, Share, Share] = P((0.55, 0.66, 0.76), 0.0, 1.0, "score", "calibrated to C1/C2 (calibration.md)", "Mean structural potential (the level domains recover to) per income class.")
     potential_concentration: float = P(7.0, 1.0, 100.0, "-", "calibrated to C1/C2: spread of the potential (Beta a+b)", "Beta concentration of the potential; lower means more spread.")
     initial_domain_noise: float = P(0.08, 0.0, 0.5, "score", "assumption", "SD of initial domain scores around the potential.")
 
@@ -66,9 +67,9 @@ class Params(BaseModel):
     support_effect: float = P(0.5, 0.0, 5.0, "score/unit", "assumption", "Domain gain per unit of support received.")
     support_cost: float = P(6.0, 0.0, 50.0, "capacity/unit", "assumption", "Capacity a giver spends per unit of support given.")
     capacity_recovery: float = P(0.25, 0.0, 1.0, "1/week", "assumption: energy recovers within weeks", "Weekly rate at which capacity returns to its target (self-reliance).")
-    helping_min: float = P(0.004, 0.0, 1.0, "unit/week", "calibrated to C6: who counts as giving informal help", "Support given per week (8-week mean) above which a resident counts as a helper.")
+    helping_min: float = P(0.005, 0.0, 1.0, "unit/week", "calibrated to C6: who counts as giving informal help", "Support given per week (8-week mean) above which a resident counts as a helper.")
     load_memory: float = P(0.125, 0.01, 1.0, "1/week", "assumption: 8-week moving mean of support given", "Weight of this week's support in the helper's running load.")
-    overburden_load: float = P(0.02, 0.0, 1.0, "unit/week", "calibrated to C6 (9 % of helpers overloaded)", "Running load above which a helper is over-asked.")
+    overburden_load: float = P(0.011, 0.0, 1.0, "unit/week", "calibrated to C6 (9 % of helpers overloaded)", "Running load above which a helper is over-asked.")
     overburden_harm: float = P(0.6, 0.0, 10.0, "score/unit", "seed 001: over-asked volunteers drop out, seed 000", "Weekly loss of health per unit of load above the over-asking level.")
 
     # --- professionals (seed 001, 003) -----------------------------------------------------
@@ -76,11 +77,11 @@ class Params(BaseModel):
     professional_effect: float = P(0.012, 0.0, 1.0, "score/hour", "assumption; calibrated so presence shows after years", "Domain gain per hour of professional work at full relationship trust.")
     solving_speed: float = P(2.5, 0.0, 10.0, "x", "seed 000: solving problems for people is fast but creates dependency", "Multiplier on the gain when a professional solves problems for a client.")
     solving_trust_floor: float = P(0.6, 0.0, 1.0, "share", "assumption: a solved debt does not need trust", "Share of a problem-solving gain that does not depend on relationship trust.")
-    dependency_rate: float = P(0.9, 0.0, 10.0, "1/score", "seed 000: 'afhankelijkheidssituatie'", "Dependency gained per unit of domain gain delivered by problem-solving.")
+    dependency_rate: float = P(0.6, 0.0, 10.0, "1/score", "seed 000: 'afhankelijkheidssituatie'", "Dependency gained per unit of domain gain delivered by problem-solving.")
     dependency_decay: float = P(0.01, 0.0, 1.0, "1/week", "assumption: learned helplessness fades over ~2 years", "Weekly decay of dependency without problem-solving help.")
-    dependency_recovery_penalty: float = P(0.8, 0.0, 1.0, "share", "seed 000: dependency weakens own problem-solving", "How much full dependency slows one's own recovery.")
+    dependency_recovery_penalty: float = P(0.5, 0.0, 1.0, "share", "seed 000: dependency weakens own problem-solving", "How much full dependency slows one's own recovery.")
     dependency_flag: float = P(0.3, 0.0, 1.0, "score", "assumption", "Dependency above which a resident counts as dependent.")
-    enabling_potential_share: float = P(0.5, 0.0, 2.0, "share", "seed 000/003: enabling leaves lasting strength", "Share of an enabling gain that also lifts the client's own potential (scaled by skills).")
+    enabling_potential_share: float = P(1.0, 0.0, 2.0, "share", "seed 000/003: enabling leaves lasting strength", "Share of an enabling gain that also lifts the client's own potential (scaled by skills).")
     enabling_capacity_gain: float = P(0.4, 0.0, 5.0, "capacity/score", "seed 003: empowerment", "Capacity gained per unit of enabling gain.")
     max_case_weeks: int = P(104, 1, 1040, "weeks", "assumption: cases close after two years at most", "Longest a client stays in one caseload.")
     discharge_level: float = P(0.62, 0.0, 1.0, "score", "assumption", "Self-reliance at which a client no longer needs the professional.")
@@ -91,33 +92,33 @@ class Params(BaseModel):
     hourly_cost_eur: float = P(75.0, 0.0, 500.0, "EUR/hour", "assumption: integral hourly rate of a welfare professional", "Cost of one professional hour.")
 
     # --- participation ladder and initiatives (seed 001, 004) --------------------------------
-    participation_up: tuple[Share, Share, Share, Share] = P((0.018, 0.014, 0.009, 0.004), 0.0, 1.0, "1/week", "seed 000: outsiders participate less; calibrated to C5", "Weekly chance to step up the ladder, by style.")
+    participation_up: tuple[Share, Share, Share, Share] = P((0.024, 0.021, 0.015, 0.007), 0.0, 1.0, "1/week", "seed 000: outsiders participate less; calibrated to C5", "Weekly chance to step up the ladder, by style.")
     participation_down: float = P(0.03, 0.0, 1.0, "1/week", "assumption; calibrated to C5", "Weekly chance to step down the ladder (scaled by lack of capacity).")
     asked_multiplier: float = P(4.0, 1.0, 50.0, "x", "seed 004: 'nobody asked me' is the main reason not to volunteer", "Multiplier on stepping up when asked this week.")
     peer_multiplier: float = P(2.0, 0.0, 20.0, "x", "Granovetter (1978) thresholds", "Extra multiplier when the share of participating ties exceeds one's threshold.")
     resident_ask_rate: float = P(0.02, 0.0, 1.0, "1/week", "assumption", "Weekly chance an active resident asks one of their ties to join.")
     active_level: int = P(4, 1, 6, "rung", "C5: volunteering ~ co-producing", "Ladder rung (0 none .. 6 own) from which a resident counts as participating.")
-    initiative_found_rate: float = P(0.004, 0.0, 1.0, "1/week", "assumption", "Weekly chance a resident on rung 5+ with active ties founds an initiative.")
+    initiative_found_rate: float = P(0.0012, 0.0, 1.0, "1/week", "assumption", "Weekly chance a resident on rung 5+ with active ties founds an initiative.")
     initiative_min_owners: int = P(3, 1, 50, "persons", "seed 001: initiatives persist while their owners stay", "Owners needed for an initiative to continue.")
     initiative_fade: float = P(0.01, 0.0, 1.0, "1/week", "assumption; support halves it", "Weekly chance an unsupported initiative stops.")
     initiative_tie_rate: float = P(0.5, 0.0, 10.0, "ties/week", "seed 001/003: shared activity makes ties", "Ties per week an initiative creates among members and neighbours.")
 
     # --- ties (C7, C8; Jin, Girvan & Newman 2001) ---------------------------------------------
-    tie_attempt_rate: float = P(0.05, 0.0, 5.0, "1/week", "assumption; calibrated to C7", "Weekly meeting attempts per resident.")
+    tie_attempt_rate: float = P(0.035, 0.0, 5.0, "1/week", "assumption; calibrated to C7", "Weekly meeting attempts per resident.")
     local_share: float = P(0.5, 0.0, 1.0, "share", "C8: most ties are local", "Share of meetings within one's own block.")
     triadic_share: float = P(0.25, 0.0, 1.0, "share", "Jin, Girvan & Newman (2001): friends of friends meet", "Share of meetings through a friend of a friend.")
     distance_exponent: float = P(1.6, 0.0, 4.0, "-", "C8: Illenberger et al.: p ~ d^-1.6", "Exponent of the distance kernel for non-local meetings.")
     homophily_status: float = P(4.0, 0.0, 50.0, "1/score", "C8: Hipp & Perrin (2009): a status gap weakens ties", "Decay of acceptance with the gap in self-reliance.")
     homophily_style: float = P(0.7, 0.0, 1.0, "x", "seed 000: styles differ in drives", "Acceptance multiplier when citizenship styles differ.")
     tie_initial_strength: float = P(0.3, 0.01, 1.0, "strength", "assumption", "Strength of a new tie.")
-    contact_prob: tuple[Share, Share, Share, Share] = P((0.8, 0.6, 0.5, 0.3), 0.0, 1.0, "1/week", "C4: weekly neighbour contact 55-66 %", "Weekly chance of contact on a tie, by kind (family, friend, neighbour, acquaintance), times strength^0.5.")
-    tie_reinforce: float = P(0.03, 0.0, 1.0, "1/contact", "assumption", "Strength gained per contact (towards 1).")
-    tie_decay: float = P(0.025, 0.0, 1.0, "1/week", "Jin, Girvan & Newman (2001): ties fade without contact", "Relative strength lost in a week without contact.")
+    contact_prob: tuple[Share, Share, Share, Share] = P((0.9, 0.6, 0.4, 0.2), 0.0, 1.0, "1/week", "C4: weekly neighbour contact 55-66 %; Jin, Girvan & Newman (2001)", "Weekly chance of contact on a full-strength tie, by kind (family, friend, neighbour, acquaintance); scales with strength.")
+    tie_reinforce: float = P(0.08, 0.0, 1.0, "1/contact", "assumption", "Strength gained per contact (towards 1).")
+    tie_decay: float = P(0.02, 0.0, 1.0, "1/week", "Jin, Girvan & Newman (2001): ties fade without contact", "Relative strength lost in a week without contact.")
     tie_break_strength: float = P(0.05, 0.0, 1.0, "strength", "assumption", "Ties weaker than this break.")
     friend_strength: float = P(0.6, 0.0, 1.0, "strength", "assumption", "Neighbour or acquaintance ties stronger than this become friendships.")
     max_degree: int = P(40, 2, 1000, "ties", "C7; Jin, Girvan & Newman (2001): limited capacity for ties", "Residents with this many ties form no new ones.")
-    initial_ties_per_resident: float = P(3.0, 0.0, 50.0, "ties", "calibrated to C7 after burn-in", "Non-family ties drawn per resident at the start.")
-    confidant_strength: float = P(0.5, 0.0, 1.0, "strength", "C3/C7: a close tie", "Strength from which a tie counts as close (a confidant).")
+    initial_ties_per_resident: float = P(5.0, 0.0, 50.0, "ties", "calibrated to C7 after burn-in", "Non-family ties drawn per resident at the start.")
+    confidant_strength: float = P(0.6, 0.0, 1.0, "strength", "C3/C7: a close tie", "Strength from which a tie counts as close (a confidant).")
     isolation_strength: float = P(0.5, 0.0, 10.0, "strength", "C3: strongly lonely ~10 %; calibrated", "Summed tie strength below which a resident counts as isolated.")
     burn_in_weeks: int = P(52, 0, 1040, "weeks", "assumption: let ties and domains settle before tick 0", "Weeks simulated before tick 0 (no data, no policies).")
     clustering_every: int = P(13, 1, 520, "weeks", "performance: clustering is costly", "Clustering is computed every this many ticks and carried forward.")
@@ -129,6 +130,7 @@ class Params(BaseModel):
     safety_contagion: float = P(0.05, 0.0, 1.0, "1/week", "seed 001: fear is contagious", "Weekly pull of perceived safety towards one's ties.")
     fear_asymmetry: float = P(2.0, 1.0, 10.0, "x", "seed 001: fear spreads faster than reassurance", "Extra weight of ties who feel less safe.")
     disorder_weight: float = P(1.2, 0.0, 5.0, "x", "Hipp (2016): disorder lowers safety", "Effect of the block's share of sliding residents on safety.")
+    initiative_safety: float = P(0.5, 0.0, 5.0, "x", "Sampson et al. (1997); Hipp (2016): collective efficacy makes a place feel safer", "Raise of the safety target per unit share of block residents in a running initiative.")
     trust_contagion: float = P(0.02, 0.0, 1.0, "1/week", "assumption", "Weekly pull of institutional trust towards one's ties.")
     trust_base_by_style: tuple[Share, Share, Share, Share] = P((0.6, 0.55, 0.45, 0.25), 0.0, 1.0, "score", "seed 000: outsiders distrust institutions", "Initial institutional trust by style.")
     attachment_rate: float = P(0.02, 0.0, 1.0, "1/week", "assumption", "Weekly adjustment of attachment to its target.")

@@ -37,7 +37,11 @@ def draw_residents(
     base = rng.beta(mean * conc, (1 - mean) * conc)
     # Domains share a personal base with some domain-specific variation.
     potential = np.clip(base[:, None] + rng.normal(0.0, 0.06, (n, N_DOMAINS)), 0.0, 1.0)
-    domains = np.clip(potential + rng.normal(0.0, params.initial_domain_noise, (n, N_DOMAINS)), 0.0, 1.0)
+    # Start near the long-run level: setbacks keep domains on average about
+    # shock_prob * shock_size / recovery_rate below the potential (saves years of burn-in).
+    gap = params.shock_prob * params.shock_size / max(params.recovery_rate, 1e-9)
+    noise = rng.normal(0.0, params.initial_domain_noise, (n, N_DOMAINS))
+    domains = np.clip(potential - gap + noise, 0.0, 1.0)
     sr = domains.mean(axis=1)
     trust = np.clip(np.asarray(params.trust_base_by_style)[style] + rng.normal(0, 0.1, n), 0, 1)
     threshold = rng.uniform(0.0, 0.6, n)  # Granovetter thresholds: share of active ties needed

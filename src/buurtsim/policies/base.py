@@ -25,16 +25,16 @@ def to_weeks(value: int | float | str) -> int:
     if isinstance(value, int | float):
         if value < 0:
             raise ValueError("must not be negative")
-        return int(round(value))
+        return round(value)
     m = _DURATION.match(str(value))
     if not m:
         raise ValueError(f"expected a number of weeks or a duration such as '2y', '18m' or '6w', got {value!r}")
     num, unit = float(m.group(1)), m.group(2).lower()
     if unit.startswith(("y", "j")):
-        return int(round(num * WEEKS_PER_YEAR))
+        return round(num * WEEKS_PER_YEAR)
     if unit.startswith("m"):
-        return int(round(num * WEEKS_PER_YEAR / 12))
-    return int(round(num))
+        return round(num * WEEKS_PER_YEAR / 12)
+    return round(num)
 
 
 Weeks = int | float | str

@@ -26,7 +26,8 @@ def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarr
     denom = np.where(tied, flows[:, 2], 1.0)
     nb_safety, nb_trust = flows[:, 0] / denom, flows[:, 1] / denom
     disorder = block_share(st, st.self_reliance < p.sliding_threshold)
-    target = np.clip(0.85 - p.disorder_weight * disorder, 0.0, 1.0)
+    organised = block_share(st, st.initiative >= 0)
+    target = np.clip(0.85 - p.disorder_weight * disorder + p.initiative_safety * organised, 0.0, 1.0)
     diff = np.where(tied, nb_safety - st.safety, 0.0)
     weight = np.where(diff < 0, p.fear_asymmetry, 1.0)
     st.safety += p.safety_rate * (target - st.safety) + p.safety_contagion * weight * diff

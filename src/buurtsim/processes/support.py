@@ -13,7 +13,9 @@ def deficit_weights(domains: np.ndarray) -> np.ndarray:
     """Share of a gain that goes to each domain: the weaker the domain, the larger its share."""
     deficit = 1.0 - domains
     total = deficit.sum(axis=1, keepdims=True)
-    return np.divide(deficit, total, out=np.full_like(deficit, 0.2), where=total > 0)
+    total[total <= 0] = np.inf  # all domains full: a gain has nowhere to go
+    deficit /= total
+    return deficit
 
 
 def informal_support(st: ResidentState, ties: TieStore, p: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -28,7 +30,9 @@ def informal_support(st: ResidentState, ties: TieStore, p: Params) -> tuple[np.n
     flows = ties.propagate(np.column_stack([cap, need]))
     received = p.support_rate * need * flows[:, 0]
     given = p.support_rate * cap * flows[:, 1]
-    st.domains += (p.support_effect * received)[:, None] * deficit_weights(st.domains)
+    gain = deficit_weights(st.domains)
+    gain *= (p.support_effect * received)[:, None]
+    st.domains += gain
     # Over-asking: a sustained load above the bearable level wears down the helper's health.
     st.load += p.load_memory * (given - st.load)
     excess = np.clip(st.load - p.overburden_load, 0.0, None)

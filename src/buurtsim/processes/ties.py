@@ -21,7 +21,10 @@ def contact_and_decay(st: ResidentState, ties: TieStore, p: Params, rng: np.rand
     e = ties.live_ids()
     s = ties.s[e]
     kind = ties.kind[e]
-    p_contact = np.asarray(p.contact_prob)[kind] * np.sqrt(s)
+    # Contact scales with strength: strong ties bring people together, weak ones rarely do. With
+    # reinforcement r and decay d, a tie of kind k settles at s* = (c_k r - d) / (c_k (r - d)) when
+    # c_k r > d, and fades until it breaks otherwise (acquaintances without follow-up).
+    p_contact = np.asarray(p.contact_prob)[kind] * s
     met = rng.random(e.size) < p_contact
     s = np.where(met, s + p.tie_reinforce * (1.0 - s), s * (1.0 - p.tie_decay))
     family = kind == FAMILY
@@ -31,7 +34,7 @@ def contact_and_decay(st: ResidentState, ties: TieStore, p: Params, rng: np.rand
     ties.kind[e[upgrade]] = FRIEND
     ties.kill(e[(s < p.tie_break_strength) & ~family])
     a, b = ties.a[e[met]], ties.b[e[met]]
-    same = st.block[a] == st.block[b]
+    same = (st.block[a] == st.block[b]) & (kind[met] != FAMILY)  # C4 counts neighbours, not housemates
     flag = np.zeros(st.size, bool)
     flag[a[same]] = True
     flag[b[same]] = True
@@ -104,3 +107,15 @@ def family_ties(st: ResidentState, ties: TieStore, slots: np.ndarray, tick: int)
     # chain each household: consecutive members, plus first-to-last closes small triangles
     a, b = s_sorted[:-1][same], s_sorted[1:][same]
     ties.add(a, b, 0.9, FAMILY, tick)
+
+
+def settle_initial_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> None:
+    """Give the starting network a spread of strengths, as an established neighbourhood has.
+
+    Non-family ties get a strength uniform between the new-tie strength and 0.8; those above the
+    friendship level start as friends. (Saves years of burn-in for the network.)
+    """
+    e = ties.live_ids()
+    e = e[ties.kind[e] != FAMILY]
+    ties.s[e] = rng.uniform(p.tie_initial_strength, 0.8, e.size)
+    ties.kind[e[ties.s[e] > p.friend_strength]] = FRIEND

@@ -1,0 +1,74 @@
+"""Resident budgets in four kinds (seed 001: 'Bewonersbudgetten', production power x democratic
+quality; the Lombaspel in Lombardijen).
+
+- advice budget (adviesbudget): the organised vanguard advises, external parties produce;
+- neighbourhood budget (wijkbudget): the whole wijk decides, external parties produce;
+- liveability fund (leefbaarheidsfonds): residents produce, but who applies is the vanguard;
+- resident budget (bewonersbudget, e.g. the Lombaspel): many residents decide and produce.
+
+Democratic quality decides who is asked (the many, or the vanguard only); production power decides
+whether the money becomes residents' own initiatives or liveability work done for them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import Field
+
+from buurtsim.policies.activities import ask, support_initiatives
+from buurtsim.policies.base import Policy, PolicyConfig, register
+
+if TYPE_CHECKING:
+    from buurtsim.model import NeighbourhoodModel
+
+KINDS: dict[str, tuple[bool, bool]] = {
+    # kind: (democratic: the many take part, production: residents produce)
+    "advice": (False, False),
+    "neighbourhood": (True, False),
+    "liveability_fund": (False, True),
+    "resident": (True, True),
+}
+
+
+class ResidentBudgetConfig(PolicyConfig):
+    """A yearly budget residents have a say over."""
+
+    type: Literal["resident_budget"] = "resident_budget"
+    kind: Literal["advice", "neighbourhood", "liveability_fund", "resident"] = Field("resident", description="advice, neighbourhood (wijkbudget), liveability_fund or resident (bewonersbudget).")
+    eur_per_resident_year: float = Field(20.0, ge=0, le=10_000, description="Budget per resident per year (the Lombaspel: EUR 100,000 for a wijk).")
+    asks_per_1000_week: float = Field(6.0, ge=0, le=1000, description="Residents asked per 1000 residents per week at the reference budget (EUR 20 per resident per year).")
+    initiative_boost: float = Field(2.0, ge=1, le=20, description="Multiplier on founding initiatives at the reference budget, when residents produce.")
+    liveability_effect: float = Field(0.002, ge=0, le=0.1, description="Weekly gain in perceived safety at the reference budget, when external parties produce.")
+
+
+@register
+class ResidentBudget(Policy):
+    """Money residents decide over: who takes part depends on the kind."""
+
+    kind = "resident_budget"
+    Config = ResidentBudgetConfig
+    summary_nl = "Bewonersbudget in vier soorten: wie beslist (voorhoede of velen) en wie uitvoert (bewoners of instanties)."
+    summary_en = "Resident budgets in four kinds: who decides (vanguard or many) and who produces (residents or agencies)."
+
+    def step(self, model: NeighbourhoodModel) -> None:
+        """Spend this week's share; ask residents; back initiatives or improve liveability."""
+        c: ResidentBudgetConfig = self.config  # type: ignore[assignment]
+        st, rng = model.state, self.rng(model)
+        n_alive = int(np.count_nonzero(st.alive))
+        model.spend(c.eur_per_resident_year * n_alive / 52.0, self)
+        intensity = c.eur_per_resident_year / 20.0
+        democratic, producing = KINDS[c.kind]
+        # democratic: everyone can be asked (the Lombaspel reaches all households);
+        # otherwise only the organised vanguard takes part.
+        weights = np.ones(st.size) if democratic else (st.participation >= 3).astype(float)
+        if c.target.model_fields_set:
+            weights = np.where(c.target.mask(model), weights, 0.0)
+        n_ask = rng.poisson(c.asks_per_1000_week * intensity * n_alive / 1000.0)
+        ask(model, rng, n_ask, weights)
+        if producing:
+            model.initiative_boost *= 1.0 + (c.initiative_boost - 1.0) * intensity
+            support_initiatives(model)
+        else:
+            st.safety[st.alive] = np.clip(st.safety[st.alive] + c.liveability_effect * intensity, 0.0, 1.0)

@@ -1,0 +1,42 @@
+"""Meeting places and activities (the neighbourhood barbecue): cheap, quick ties that fade without
+follow-up (brief §5; seed 000: 'create new meeting places only where they add something')."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from buurtsim.policies.activities import meeting
+from buurtsim.policies.base import Policy, PolicyConfig, register
+
+if TYPE_CHECKING:
+    from buurtsim.model import NeighbourhoodModel
+
+
+class MeetingConfig(PolicyConfig):
+    """Regular gatherings."""
+
+    type: Literal["meeting_activities"] = "meeting_activities"
+    every_weeks: int = Field(4, ge=1, le=520, description="An activity every this many weeks.")
+    participants: int = Field(40, ge=2, le=10_000, description="Residents who come to one activity.")
+    ties_per_event: int = Field(25, ge=0, le=10_000, description="New or renewed acquaintances per activity.")
+    eur_per_event: float = Field(500.0, ge=0, description="Cost of one activity.")
+
+
+@register
+class MeetingActivities(Policy):
+    """Gatherings where residents meet; the already active come first."""
+
+    kind = "meeting_activities"
+    Config = MeetingConfig
+    summary_nl = "Ontmoetingsactiviteiten (de buurtbarbecue): snel contact, dat zonder vervolg weer verwatert."
+    summary_en = "Meeting activities (the barbecue): quick contact that fades without follow-up."
+
+    def step(self, model: NeighbourhoodModel) -> None:
+        """Hold an activity on schedule."""
+        c: MeetingConfig = self.config  # type: ignore[assignment]
+        if (model.tick - self.start) % c.every_weeks == 0:
+            eligible = c.target.mask(model) if c.target.model_fields_set else None
+            meeting(model, self.rng(model), c.participants, c.ties_per_event, eligible)
+            model.spend(c.eur_per_event, self)
