@@ -1,9 +1,110 @@
-"""Subcommands: scenario_cmds (filled in by its issue)."""
+"""Subcommands about scenario files: `validate` (check files), `schema` (JSON Schema for editors)
+and `list` (the shipped scenarios and experiments)."""
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from buurtsim.errors import UserError
+from buurtsim.scenario import ScenarioError, load_scenario, scenario_json_schema, shipped_experiments, shipped_scenarios
+from buurtsim.scenario.library import REPO_ROOT, peek_title
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the repository or working directory when it lies below it."""
+    for base in (Path.cwd(), REPO_ROOT):
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def validate_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files (.toml) to check.", show_default=False)],
+) -> None:
+    """Check scenario files; print OK or every problem with its line. Exit status 2 if any file is bad."""
+    bad = 0
+    for file in files:
+        try:
+            scenario = load_scenario(file)
+        except ScenarioError as exc:
+            bad += 1
+            n = len(exc.problem_list)
+            err_console.print(f"[bold red]FOUT[/]  {escape(str(file))}: {n} {'probleem' if n == 1 else 'problemen'} / {'problem' if n == 1 else 'problems'}")
+            for problem in exc.problem_list:
+                err_console.print("  - " + str(problem), markup=False)
+            continue
+        n_pol = len(scenario.policies)
+        console.print(
+            f"[bold green]OK[/]    {escape(str(file))}: {escape(scenario.title)} "
+            f"({n_pol} {'maatregel' if n_pol == 1 else 'maatregelen'}, horizon {scenario.horizon} weken)"
+        )
+    if len(files) > 1:
+        console.print(f"{len(files) - bad} van {len(files)} bestanden in orde / {len(files) - bad} of {len(files)} files OK")
+    if bad:
+        raise UserError(f"{bad} van {len(files)} bestanden afgekeurd / {bad} of {len(files)} files have problems")
+
+
+def schema_cmd(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the schema to this file instead of the screen.")] = None,
+) -> None:
+    """Print the JSON Schema of scenario files, so editors can check files while you type."""
+    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise UserError(f"--out {out}: this is a folder; expected a file name, e.g. {out / 'scenario.schema.json'}")
+    if not folder.is_dir():
+        raise UserError(f"--out {out}: folder '{folder}' does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".schema-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    console.print(f"Schema geschreven naar / written to {escape(str(out))}")
+
+
+def _files_table(title: str, files: dict[str, Path], table_name: str, empty: str) -> Table | str:
+    """A table of (name, title, file) for files whose `[table_name]` holds name and title."""
+    if not files:
+        return empty
+    table = Table(title=title, title_justify="left")
+    for col in ("naam / name", "titel / title", "bestand / file"):
+        table.add_column(col)
+    for key, path in files.items():
+        name, file_title = peek_title(path, table_name)
+        table.add_row(escape(key if table_name == "scenario" else name), escape(file_title), escape(_shown(path)))
+    return table
+
+
+def list_cmd() -> None:
+    """List the shipped scenarios and experiments with their one-line titles."""
+    console.print(_files_table("Scenario's / scenarios", shipped_scenarios(), "scenario",
+                               "Geen scenario's gevonden / no scenarios found (map scenarios/ ontbreekt)."))
+    console.print(_files_table("Experimenten / experiments", shipped_experiments(), "experiment",
+                               "Geen experimenten gevonden / no experiments found."))
+    console.print("Controleer een bestand / check a file: buurtsim validate BESTAND.toml")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's subcommands to the app."""
+    app.command("validate", help="Check scenario files: prints OK, or each problem with file, line and field. Exit status 2 if any file is bad.")(validate_cmd)
+    app.command("schema", help="Print the JSON Schema of scenario files (for editors that check TOML as you type).")(schema_cmd)
+    app.command("list", help="List the scenarios and experiments that come with buurtsim, with their titles.")(list_cmd)

@@ -1,0 +1,126 @@
+"""`buurtsim validate`, `buurtsim schema` and `buurtsim list`: output, exit status 2, nothing written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from buurtsim.cli import main, scenario_cmds
+
+GOOD = '[scenario]\nname = "goed"\ntitle = "Een goed scenario"\n[[policies]]\ntype = "outreach"\n'
+BAD = '[scenario]\nname = "fout"\ntitle = "Fout"\n[params]\nshock_prb = 0.01\n'
+
+
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; returns (exit status, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["buurtsim", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, " ".join(err.split()) if "Fout / error:" in err else err
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    (tmp_path / "goed.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "fout.toml").write_text(BAD, encoding="utf-8")
+    (tmp_path / "binair.toml").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "leeg.toml").write_text("", encoding="utf-8")
+    return {p.stem: p for p in tmp_path.glob("*.toml")}
+
+
+def test_validate_good_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], files: dict[str, Path]) -> None:
+    code, out, _ = run(monkeypatch, capsys, "validate", str(files["goed"]))
+    assert code == 0
+    assert "OK" in out and "Een goed scenario" in out and "1 maatregel" in out
+
+
+def test_validate_bad_file_exits_2_with_located_problem(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], files: dict[str, Path]
+) -> None:
+    code, out, err = run(monkeypatch, capsys, "validate", str(files["goed"]), str(files["fout"]))
+    assert code == 2
+    assert "OK" in out and "1 of 2 files OK" in out
+    assert f"{files['fout']}, line 5: params.shock_prb: unknown key 'shock_prb' (did you mean: shock_prob" in err
+
+
+@pytest.mark.parametrize(("name", "words"), [("binair", "binary"), ("leeg", "empty")])
+def test_validate_binary_and_empty(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], files: dict[str, Path], name: str, words: str
+) -> None:
+    code, _, err = run(monkeypatch, capsys, "validate", str(files[name]))
+    assert code == 2 and words in err and str(files[name]) in err
+
+
+def test_validate_missing_file_and_folder(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(monkeypatch, capsys, "validate", str(tmp_path / "nergens.toml"), str(tmp_path))
+    assert code == 2
+    assert "nergens.toml: file not found" in err and "this is a folder, not a file" in err
+
+
+@pytest.mark.xfail(strict=True, reason="cli.main() lets typer's own usage errors (typer._click) escape as a traceback; fix belongs in cli/__init__.py")
+def test_validate_needs_a_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(monkeypatch, capsys, "validate")
+    assert code == 2
+
+
+def test_schema_prints_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(monkeypatch, capsys, "schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["title"] == "buurtsim scenario file" and "policies" in schema["properties"]
+
+
+def test_schema_out_writes_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "scenario.schema.json"
+    code, _, _ = run(monkeypatch, capsys, "schema", "--out", str(target))
+    assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["type"] == "object"
+    assert [p.name for p in tmp_path.iterdir()] == ["scenario.schema.json"], "no temporary files left behind"
+
+
+def test_schema_out_bad_folder_writes_nothing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(monkeypatch, capsys, "schema", "--out", str(tmp_path / "nee" / "s.json"))
+    assert code == 2 and "does not exist" in err
+    assert list(tmp_path.iterdir()) == []
+    code, _, err = run(monkeypatch, capsys, "schema", "--out", str(tmp_path))
+    assert code == 2 and "folder" in err
+
+
+def test_list_shows_scenarios_and_tolerates_odd_experiments(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, files: dict[str, Path]
+) -> None:
+    exp = tmp_path / "exp"
+    exp.mkdir()
+    (exp / "vergelijk.toml").write_text('[experiment]\nname = "vergelijk"\ntitle = "Carrousel tegen presentie"\n', encoding="utf-8")
+    (exp / "kapot.toml").write_text("[experiment\n", encoding="utf-8")
+    (exp / "raar.toml").write_text("experiment = 3\n", encoding="utf-8")
+    monkeypatch.setattr(scenario_cmds, "shipped_scenarios", lambda: {"goed": files["goed"], "fout": files["fout"]})
+    monkeypatch.setattr(scenario_cmds, "shipped_experiments", lambda: {p.stem: p for p in sorted(exp.glob("*.toml"))})
+    code, out, _ = run(monkeypatch, capsys, "list")
+    assert code == 0
+    assert "Een goed scenario" in out and "Carrousel tegen presentie" in out
+    assert "kapot" in out and "kan niet gelezen worden" in out and "raar" in out
+
+
+def test_help_texts_are_plain(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    for cmd, words in (("validate", "Check scenario files"), ("schema", "JSON Schema"), ("list", "scenarios and experiments")):
+        code, out, _ = run(monkeypatch, capsys, cmd, "--help")
+        assert code == 0 and words in out
+
+
+def test_real_command_exit_status(tmp_path: Path) -> None:
+    bad = tmp_path / "fout.toml"
+    bad.write_text(BAD, encoding="utf-8")
+    exe = Path(sys.executable).with_name("buurtsim")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from buurtsim.cli import main; main()"]
+    proc = subprocess.run([*cmd, "validate", str(bad)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "line 5" in proc.stderr and "shock_prob" in proc.stderr and "Traceback" not in proc.stderr
