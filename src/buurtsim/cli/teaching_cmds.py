@@ -1,9 +1,215 @@
-"""Subcommands: teaching_cmds (filled in by its issue)."""
+"""Subcommands for teaching: `lessen` (list), `les` (show one), `voorspel` (predict, run, observe,
+save the file) and `verzamel` (a class's files against the outcomes). English aliases: `lessons`,
+`lesson`, `predict`, `collect`."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from buurtsim.errors import UserError
+from buurtsim.teaching import (
+    add_observations,
+    collect,
+    get_lesson,
+    list_lessons,
+    missing_predictions,
+    new_record,
+    observe,
+    plot_class,
+    rehearsal_summary,
+    rehearse,
+    run_lesson,
+    set_prediction,
+    suggested_filename,
+    summarize,
+    when,
+    write,
+    write_table,
+)
+from buurtsim.teaching.lesson import Lesson
+
+console = Console()
+
+
+def lessons_cmd() -> None:
+    """List the lessons: id, title, duration, themes and scenarios."""
+    table = Table(title="buurtsim: lessen")
+    for col in ("id", "titel", "duur", "thema's", "scenario's", "vragen"):
+        table.add_column(col)
+    for les in list_lessons():
+        table.add_row(
+            les.id, les.title, f"{les.duration_min} min", ", ".join(les.themes),
+            ", ".join(s.file for s in les.scenarios), str(len(les.questions)),
+        )
+    console.print(table)
+    console.print("Meer over een les: [bold]buurtsim les ID[/]; docentenhandleiding: docs/teaching/docentenhandleiding.md")
+
+
+def _question_lines(lesson: Lesson) -> list[str]:
+    lines = []
+    for q in lesson.questions:
+        scen = " vs ".join(f"{lesson.scenario(k).label} ({k})" for k in q.scenarios)
+        lines.append(f"[bold]{q.id}[/] ({q.kind}, {q.metric}, week {q.tick}, {scen}): {q.text}")
+        opts = lesson.options(q.id)
+        if opts:
+            lines.append("    antwoord: " + " | ".join(f"{o.key} = {o.label}" for o in opts))
+        else:
+            lines.append(f"    antwoord: een getal in {q.display_unit or 'de eenheid van de uitkomst'}")
+    return lines
+
+
+def lesson_cmd(
+    lesson_id: Annotated[str, typer.Argument(help="Lesson id, e.g. les1 (see `buurtsim lessen`).")],
+    rehearse_runs: Annotated[int, typer.Option("--proef", "--rehearse", min=0, max=50, help="Dress rehearsal: run the lesson with this many seeds (1, 2, ...) and show how the outcomes vary.")] = 0,
+) -> None:
+    """Show a lesson: learning goals, scenarios, prediction questions, discussion questions."""
+    les = get_lesson(lesson_id)
+    if rehearse_runs:
+        _rehearse(les, rehearse_runs)
+        return
+    console.print(f"[bold]{les.id}: {les.title}[/] ({les.duration_min} min; thema's: {', '.join(les.themes)})")
+    console.print(les.summary)
+    console.print(f"Lestekst: docs/teaching/{les.doc}")
+    _bullets("Leerdoelen", les.learning_goals)
+    console.print("\n[bold]Scenario's[/] (scenarios/lessen/)")
+    for s in les.scenarios:
+        console.print(f"  {s.key}: {s.label} ({s.file})")
+    console.print(f"\n[bold]Voorspelvragen[/] (de runs duren {les.run_weeks} weken)")
+    for line in _question_lines(les):
+        console.print("  " + line)
+    _bullets("Nabespreking", les.discussion)
+    _bullets("Wat het model weglaat", les.leaves_out)
+
+
+def _bullets(title: str, items: list[str]) -> None:
+    console.print(f"\n[bold]{title}[/]")
+    for item in items:
+        console.print(f"  - {item}")
+
+
+def _rehearse(les: Lesson, runs: int) -> None:
+    console.print(f"Proefdraaien van {les.id}: {runs} run(s) van {len(les.scenarios)} scenario's, {les.run_weeks} weken ...")
+    table = rehearse(les, list(range(1, runs + 1)), progress=lambda i, n: console.print(f"  run {i}/{n} klaar"))
+    summary = rehearsal_summary(les, table)
+    t = Table(title=f"{les.id}: uitkomsten over {runs} seed(s)")
+    for col in ("vraag", "uitkomstmaat", "week", "uitkomsten"):
+        t.add_column(col)
+    for _, r in summary.iterrows():
+        t.add_row(str(r["question"]), str(r["metric"]), when(int(r["tick"])), str(r["outcomes"]))
+    console.print(t)
+
+
+def _parse_answers(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise UserError(f"--antwoord {item!r}: expected QUESTION=VALUE, e.g. v1=B or v2=55")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def predict_cmd(
+    lesson_id: Annotated[str, typer.Argument(help="Lesson id, e.g. les1.")],
+    name: Annotated[str, typer.Option("--naam", "--name", help="Student name (stored in the file).")],
+    group: Annotated[str, typer.Option("--groep", "--group", help="Class or group (optional).")] = "",
+    answers: Annotated[list[str] | None, typer.Option("--antwoord", "--answer", "-a", help="A prediction QUESTION=VALUE; repeat per question. Missing ones are asked interactively.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed of the run (default: a fresh one, stored in the file).")] = None,
+    out: Annotated[Path | None, typer.Option("--uit", "--out", "-o", help="Prediction file to write (default: LESSON_NAME.json here).")] = None,
+) -> None:
+    """Predict first, then run the lesson's scenarios, compare and save a prediction file."""
+    les = get_lesson(lesson_id)
+    rec = new_record(les, name, group)
+    given = _parse_answers(answers or [])
+    for qid in given:
+        les.question(qid)
+    for q in les.questions:
+        if q.id in given:
+            rec = set_prediction(rec, les, q.id, given[q.id])
+    missing = missing_predictions(les, rec)
+    if missing and not sys.stdin.isatty():
+        raise UserError(f"lesson {les.id}: no prediction for {', '.join(missing)}; give --antwoord ID=VALUE for each (see `buurtsim les {les.id}`)")
+    for qid in missing:
+        q = les.question(qid)
+        console.print(f"\n[bold]{q.id}[/]: {q.text}")
+        opts = les.options(qid)
+        if opts:
+            console.print("  " + " | ".join(f"{o.key} = {o.label}" for o in opts))
+        while True:
+            raw = typer.prompt("  jouw voorspelling")
+            try:
+                rec = set_prediction(rec, les, qid, raw)
+                break
+            except UserError as exc:
+                console.print(f"  [red]{exc}[/]")
+    if seed is None:
+        import numpy as np
+
+        seed = int(np.random.SeedSequence().entropy % (2**31))  # type: ignore[operator]
+    console.print(f"\nVoorspellingen vastgelegd. Het model draait ({len(les.scenarios)} scenario's, {les.run_weeks} weken, seed {seed}) ...")
+    metrics = run_lesson(les, seed=seed)
+    obs = observe(les, metrics)
+    rec = add_observations(rec, les, obs, seed=seed)
+    table = Table(title=f"{les.id}: voorspeld en waargenomen")
+    for col in ("vraag", "voorspeld", "uitkomst", "wat het model liet zien"):
+        table.add_column(col)
+    for q in les.questions:
+        p, o = rec.predictions[q.id].value, obs[q.id].value
+        fmt = (lambda x: f"{x:.3g}") if q.kind == "value" else str
+        table.add_row(q.id, fmt(p), fmt(o), obs[q.id].text)  # type: ignore[operator]
+    console.print(table)
+    path = out if out is not None else Path(suggested_filename(rec))
+    write(rec, path)
+    console.print(f"Opgeslagen: {path}  (lever dit bestand in bij je docent)")
+    console.print("Verklaar nu met de mechanismen van het model waarom de uitkomst is zoals hij is (zie het werkblad).")
+
+
+def collect_cmd(
+    folder: Annotated[Path, typer.Argument(help="Folder with the students' prediction files (*.json).")],
+    out: Annotated[Path | None, typer.Option("--uit", "--out", "-o", help="Write the full table (one row per student per question): .csv, .md or .json.")] = None,
+    figure: Annotated[Path | None, typer.Option("--figuur", "--figure", help="Write a figure (PNG) of predictions against outcomes.")] = None,
+    skip_invalid: Annotated[bool, typer.Option("--sla-ongeldige-over", "--skip-invalid", help="Skip invalid files (listed) instead of stopping.")] = False,
+) -> None:
+    """Collect a class's prediction files: predictions against the outcomes, per question."""
+    warnings: list[str] = []
+    table = collect(folder, skip_invalid=skip_invalid, warnings=warnings)
+    for w in warnings:
+        console.print(f"[yellow]overgeslagen:[/] {w}")
+    summary = summarize(table)
+    files = table["file"].nunique()
+    t = Table(title=f"{folder}: {files} bestand(en), {table['student'].nunique()} student(en)")
+    for col in ("les", "vraag", "uitkomstmaat", "week", "voorspeld", "uitkomst (runs)", "raak / fout"):
+        t.add_column(col)
+    for _, r in summary.iterrows():
+        if r["kind"] == "value":
+            score = f"gem. afwijking {r['mean_abs_error']:.3g} {r['unit']}".rstrip()
+        else:
+            score = f"{r['share_hit']:.0%} goed voorspeld" if r["share_hit"] == r["share_hit"] else "-"
+        t.add_row(str(r["lesson"]), str(r["question"]), str(r["metric"]), str(r["tick"]), str(r["predicted"]), str(r["observed"]), score)
+    console.print(t)
+    if out is not None:
+        write_table(table, out)
+        console.print(f"Tabel geschreven: {out}")
+    if figure is not None:
+        if not figure.parent.is_dir():
+            raise UserError(f"--figuur {figure}: folder {figure.parent} does not exist")
+        plot_class(table, figure)
+        console.print(f"Figuur geschreven: {figure}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's subcommands to the app."""
+    """Add the teaching subcommands (Dutch names, English aliases hidden) to the app."""
+    app.command("lessen", help="Lijst van de lessen (lessons).")(lessons_cmd)
+    app.command("lessons", hidden=True)(lessons_cmd)
+    app.command("les", help="Toon een les: leerdoelen, scenario's, voorspelvragen (lesson).")(lesson_cmd)
+    app.command("lesson", hidden=True)(lesson_cmd)
+    app.command("voorspel", help="Voorspel, draai de les en bewaar het voorspelbestand (predict).")(predict_cmd)
+    app.command("predict", hidden=True)(predict_cmd)
+    app.command("verzamel", help="Verzamel de voorspelbestanden van een klas (collect).")(collect_cmd)
+    app.command("collect", hidden=True)(collect_cmd)

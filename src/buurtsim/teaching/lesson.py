@@ -1,0 +1,322 @@
+"""Lessons as data: a lesson definition (TOML) with its scenarios and prediction questions.
+
+A lesson lives in `src/buurtsim/teaching/lessons/<id>.toml`. Its scenarios are ordinary scenario
+files under `scenarios/lessen/`. Each prediction question names the metric it concerns, the
+scenario(s) and the tick at which the outcome is read, so the outcome always comes from running the
+model, never from the lesson text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from buurtsim.errors import UserError
+from buurtsim.metrics import BY_NAME, METRIC_NAMES
+from buurtsim.params import format_validation_error
+from buurtsim.policies.base import to_weeks
+
+LESSON_DIR = Path(__file__).parent / "lessons"
+THEMES: tuple[str, ...] = (
+    "presentie",
+    "eigen kracht",
+    "participatie",
+    "wijkaanpak",
+    "projectencarrousel",
+    "overvragen",
+    "ABCD",
+)
+KINDS: tuple[str, ...] = ("value", "compare", "change")
+SAME = "gelijk"
+UP, DOWN = "stijgt", "daalt"
+
+
+class LessonError(UserError, ValueError):
+    """A lesson file is missing or malformed; the message names the file and the field."""
+
+
+class LessonScenario(BaseModel):
+    """One scenario a lesson runs, under a short key the questions refer to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,19}$", description="Short key, e.g. 'A' or 'carrousel'.")
+    file: str = Field(description="Scenario file name, relative to the lesson scenario folder (scenarios/lessen/).")
+    label: str = Field(description="Name shown to students, e.g. 'Projectencarrousel'.")
+
+
+class Option(BaseModel):
+    """One answer option of a choice question."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: str
+
+
+class Question(BaseModel):
+    """A prediction question: what to predict, on which metric, in which scenario(s), read when.
+
+    kinds: `value` (predict the metric in one scenario at `tick`), `compare` (which of two scenarios
+    is higher at `tick`, or about equal within `tolerance`), `change` (does the metric rise, fall or
+    stay about equal between `from_tick` and `tick` in one scenario).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,19}$", description="Question id, e.g. 'v1'.")
+    kind: Literal["value", "compare", "change"]
+    text: str = Field(min_length=5, description="The question, in Dutch.")
+    metric: str = Field(description="Outcome column of the model (buurtsim.metrics).")
+    tick: int = Field(description="Week at which the outcome is read: weeks or a duration such as '3y'.")
+    scenarios: list[str] = Field(description="Scenario key(s): one for value/change, two for compare.")
+    from_tick: int | None = Field(None, description="For change: the week compared with `tick` (default 0).")
+    window: int = Field(1, ge=1, le=520, description="Weeks averaged (or summed) up to and including `tick`.")
+    aggregate: Literal["mean", "sum"] = Field("mean", description="How the window is combined.")
+    tolerance: float = Field(0.0, ge=0.0, description="For compare/change: differences up to this (display units) count as 'about equal'.")
+    scale: float | None = Field(None, gt=0, description="Display factor; default 100 for shares (percent), else 1.")
+    unit: str | None = Field(None, description="Display unit; default '%' for shares, else the metric's unit.")
+    min: float | None = Field(None, description="For value: lowest accepted prediction (display units).")
+    max: float | None = Field(None, description="For value: highest accepted prediction (display units).")
+    hint: str = Field("", description="Help shown with the question (what the metric means).")
+
+    @field_validator("tick", "from_tick", mode="before")
+    @classmethod
+    def _weeks(cls, v: Any) -> Any:
+        if v is None:
+            return None
+        return to_weeks(v)
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, v: str) -> str:
+        if v not in METRIC_NAMES:
+            hint = difflib.get_close_matches(v, METRIC_NAMES, n=3)
+            raise ValueError(f"unknown metric {v!r}" + (f" (did you mean: {', '.join(hint)}?)" if hint else ""))
+        return v
+
+    @model_validator(mode="after")
+    def _shape(self) -> Question:
+        need = 2 if self.kind == "compare" else 1
+        if len(self.scenarios) != need:
+            raise ValueError(f"a {self.kind} question needs {need} scenario key(s), got {len(self.scenarios)}")
+        if self.kind == "compare" and self.scenarios[0] == self.scenarios[1]:
+            raise ValueError("a compare question needs two different scenarios")
+        if self.kind == "change" and int(self.from_tick or 0) >= self.tick:
+            raise ValueError(f"from_tick ({self.from_tick}) must be before tick ({self.tick})")
+        if self.window > self.tick + 1:
+            raise ValueError(f"window ({self.window} weeks) is longer than the run up to tick {self.tick}")
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError("min must be below max")
+        return self
+
+    @property
+    def display_scale(self) -> float:
+        """Factor from the metric's value to what students see (100 for shares in percent)."""
+        if self.scale is not None:
+            return self.scale
+        return 100.0 if BY_NAME[self.metric].unit == "share" else 1.0
+
+    @property
+    def display_unit(self) -> str:
+        """Unit shown to students."""
+        if self.unit is not None:
+            return self.unit
+        m = BY_NAME[self.metric]
+        return "%" if m.unit == "share" and self.scale is None else m.unit
+
+    @property
+    def metric_label(self) -> str:
+        """Dutch label of the metric."""
+        return BY_NAME[self.metric].label_nl
+
+    @property
+    def start_tick(self) -> int:
+        """For change questions: the week the change is measured from."""
+        return int(self.from_tick or 0)
+
+
+class Lesson(BaseModel):
+    """A lesson: goals, scenarios, prediction questions, discussion questions and limitations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$", description="Lesson id, e.g. 'les1'.")
+    title: str
+    duration_min: int = Field(ge=45, le=90, description="Duration of the session in minutes (45-90).")
+    themes: list[str] = Field(min_length=1, description="Themes from the social-work vocabulary.")
+    summary: str = Field(description="Two or three sentences for the lesson list.")
+    doc: str = Field(description="File name of the lesson text under docs/teaching/.")
+    learning_goals: list[str] = Field(min_length=1)
+    scenarios: list[LessonScenario] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+    horizon: int | None = Field(None, description="Weeks to run; default: the latest tick any question reads.")
+    discussion: list[str] = Field(min_length=1, description="Discussion questions for after the run.")
+    leaves_out: list[str] = Field(min_length=1, description="What the model leaves out that matters here.")
+    source: Path | None = Field(None, exclude=True, description="File the lesson was read from.")
+
+    @field_validator("horizon", mode="before")
+    @classmethod
+    def _weeks(cls, v: Any) -> Any:
+        return None if v is None else to_weeks(v)
+
+    @field_validator("themes")
+    @classmethod
+    def _themes(cls, v: list[str]) -> list[str]:
+        bad = [t for t in v if t not in THEMES]
+        if bad:
+            raise ValueError(f"unknown theme(s) {bad}; choose from {list(THEMES)}")
+        return v
+
+    @model_validator(mode="after")
+    def _refs(self) -> Lesson:
+        keys = [s.key for s in self.scenarios]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"scenario keys must be unique, got {keys}")
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"question ids must be unique, got {ids}")
+        for q in self.questions:
+            unknown = [k for k in q.scenarios if k not in keys]
+            if unknown:
+                raise ValueError(f"question {q.id}: unknown scenario key(s) {unknown}; the lesson has {keys}")
+        latest = max(q.tick for q in self.questions)
+        if self.horizon is not None and self.horizon < latest:
+            raise ValueError(f"horizon ({self.horizon} weeks) is before the latest question tick ({latest})")
+        return self
+
+    @property
+    def run_weeks(self) -> int:
+        """How many weeks each scenario must run so that every question can be read."""
+        return self.horizon if self.horizon is not None else max(q.tick for q in self.questions)
+
+    def question(self, qid: str) -> Question:
+        """A question by id (LessonError with close matches if unknown)."""
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        ids = [q.id for q in self.questions]
+        raise LessonError(f"lesson {self.id}: no question {qid!r} (questions: {', '.join(ids)})")
+
+    def scenario(self, key: str) -> LessonScenario:
+        """A lesson scenario by key."""
+        for s in self.scenarios:
+            if s.key == key:
+                return s
+        raise LessonError(f"lesson {self.id}: no scenario {key!r} (scenarios: {', '.join(s.key for s in self.scenarios)})")
+
+    def options(self, qid: str) -> list[Option]:
+        """Answer options of a compare/change question (empty for value questions)."""
+        q = self.question(qid)
+        if q.kind == "compare":
+            a, b = (self.scenario(k) for k in q.scenarios)
+            return [
+                Option(key=a.key, label=f"{a.label} hoger"),
+                Option(key=b.key, label=f"{b.label} hoger"),
+                Option(key=SAME, label="ongeveer gelijk"),
+            ]
+        if q.kind == "change":
+            return [Option(key=UP, label="stijgt"), Option(key=DOWN, label="daalt"), Option(key=SAME, label="blijft ongeveer gelijk")]
+        return []
+
+    def scenario_paths(self, folder: Path | None = None) -> dict[str, Path]:
+        """Scenario files of this lesson by key; LessonError if one is missing."""
+        base = folder if folder is not None else scenario_dir()
+        out: dict[str, Path] = {}
+        for s in self.scenarios:
+            path = base / s.file
+            if not path.is_file():
+                where = f" (lesson file {self.source})" if self.source else ""
+                raise LessonError(f"lesson {self.id}{where}: scenarios[{s.key}].file: {path} does not exist")
+            out[s.key] = path
+        return out
+
+
+def scenario_dir() -> Path:
+    """The folder with lesson scenarios: $BUURTSIM_LESSON_SCENARIOS, else scenarios/lessen in the repo or cwd."""
+    env = os.environ.get("BUURTSIM_LESSON_SCENARIOS")
+    candidates = [Path(env)] if env else []
+    candidates += [Path(__file__).resolve().parents[3] / "scenarios" / "lessen", Path.cwd() / "scenarios" / "lessen"]
+    for c in candidates:
+        if c.is_dir():
+            return c
+    tried = ", ".join(str(c) for c in candidates)
+    raise LessonError(f"lesson scenario folder not found (tried: {tried}); set BUURTSIM_LESSON_SCENARIOS")
+
+
+def load_lesson(path: str | Path) -> Lesson:
+    """Read and validate one lesson file; errors name the file and the field."""
+    path = Path(path)
+    if not path.is_file():
+        raise LessonError(f"{path}: lesson file does not exist")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LessonError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise LessonError(f"{path}: not a UTF-8 text file") from None
+    try:
+        lesson = Lesson.model_validate(data)
+    except ValidationError as exc:
+        raise LessonError(f"{path}: {_located(exc, data)}") from None
+    return lesson.model_copy(update={"source": path})
+
+
+def _located(exc: ValidationError, data: dict[str, Any]) -> str:
+    """Validation errors with list indices replaced by the question/scenario id where possible."""
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        if len(loc) >= 2 and loc[0] in ("questions", "scenarios") and isinstance(loc[1], int):
+            items = data.get(loc[0]) or []
+            item = items[loc[1]] if loc[1] < len(items) and isinstance(items[loc[1]], dict) else {}
+            name = item.get("id") or item.get("key")
+            if name:
+                loc[1] = name
+        where = ".".join(str(p) for p in loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        given = err.get("input")
+        shown = "" if isinstance(given, dict | list) else f" (given: {given!r})"
+        lines.append(f"{where}: {msg}{shown}" if where else msg)
+    if not lines:
+        return format_validation_error(exc)
+    return "; ".join(lines)
+
+
+@lru_cache(maxsize=1)
+def _all_lessons() -> tuple[Lesson, ...]:
+    lessons = [load_lesson(p) for p in sorted(LESSON_DIR.glob("*.toml"))]
+    ids = [les.id for les in lessons]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise LessonError(f"{LESSON_DIR}: duplicate lesson id(s) {dup}")
+    return tuple(sorted(lessons, key=_order_key))
+
+
+def _order_key(lesson: Lesson) -> tuple[int, str]:
+    digits = "".join(ch for ch in lesson.id.split("-")[0] if ch.isdigit())
+    return (int(digits) if digits else 10_000, lesson.id)
+
+
+def list_lessons() -> list[Lesson]:
+    """Every shipped lesson, in lesson order."""
+    return list(_all_lessons())
+
+
+def get_lesson(lesson_id: str) -> Lesson:
+    """A shipped lesson by id (or a path to a lesson file); LessonError with close matches if unknown."""
+    if lesson_id.endswith(".toml") or os.sep in lesson_id:
+        return load_lesson(lesson_id)
+    lessons = {les.id: les for les in _all_lessons()}
+    if lesson_id in lessons:
+        return lessons[lesson_id]
+    hint = difflib.get_close_matches(lesson_id, list(lessons), n=3, cutoff=0.4)
+    extra = f" (did you mean: {', '.join(hint)}?)" if hint else ""
+    raise LessonError(f"unknown lesson {lesson_id!r}{extra}; lessons: {', '.join(lessons)}")
+
