@@ -41,6 +41,14 @@ def test_dump_writes_tables_and_readable_durations() -> None:
     assert "caseload" not in data["policies"][1], "defaults are left out"
 
 
+def test_empty_target_differs_from_a_default_target() -> None:
+    text = '[scenario]\nname = "a"\ntitle = "b"\n[[policies]]\ntype = "outreach"\ntarget = {}\n'
+    first = load_scenario_text(text)
+    assert first.policies[0].target.min_problems is None  # outreach's default target is min_problems = 3
+    back = load_scenario_text(dump_scenario(first))
+    assert back == first and back.policies[0].target.min_problems is None
+
+
 @given(st.text(max_size=60))
 @settings(max_examples=200, deadline=None, derandomize=True)
 def test_any_string_survives_toml(text: str) -> None:

@@ -88,8 +88,6 @@ def _policy_lines(config: PolicyConfig) -> list[str]:
             raise ValueError(f"policy {config.label}: {key} is empty but its default is not; TOML cannot write an empty value")
         if isinstance(value, dict):
             value = {k: v for k, v in value.items() if v is not None}
-            if not value:
-                continue
         lines.append(f"{toml_key(key)} = {toml_value(value)}")
     return lines
 
