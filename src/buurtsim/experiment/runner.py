@@ -1,0 +1,173 @@
+"""One run of one scenario (the unit of work every backend executes) and the plan of all runs.
+
+`execute_run` is a pure function of its `RunSpec`: the same spec gives the same numbers in any
+process, on any machine. It never raises; a failing run comes back with its error.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from buurtsim.params import CATEGORIES, DOMAINS, INCOME_CLASSES, STYLES
+
+if TYPE_CHECKING:
+    from buurtsim.experiment.spec import Experiment
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything one run needs; small and picklable (the scenario travels as an object, not a path)."""
+
+    run_id: str
+    scenario: str
+    scenario_obj: Any
+    replication: int
+    seed: int
+    ticks: int
+    point: int = 0
+    swept: tuple[str, ...] = ()
+    overrides: tuple[tuple[str, Any], ...] = ()
+    n_residents: int | None = None
+    outputs: tuple[str, ...] = ()
+    final_residents: bool = False
+
+
+@dataclass
+class RunResult:
+    """What a run sends back: its metrics, optional resident end states, timing and policy timeline."""
+
+    run_id: str
+    status: str  # "done" or "failed"
+    duration_s: float
+    timeseries: pd.DataFrame | None = None
+    residents: pd.DataFrame | None = None
+    funding_end: int | None = None
+    timeline: list[tuple[int, int, str]] = field(default_factory=list)
+    error: str | None = None
+
+
+def run_id_for(scenario: str, replication: int, point: int | None) -> str:
+    """File-safe id of a run: `<scenario>__r<k>` or `<scenario>__p<j>__r<k>` in a sweep."""
+    mid = f"__p{point:04d}" if point is not None else ""
+    return f"{scenario}{mid}__r{replication:04d}"
+
+
+def plan_runs(exp: Experiment) -> list[RunSpec]:
+    """All runs of an experiment in their canonical order: scenario, sweep point, replication."""
+    seeds = exp.seeds
+    sweep = exp.spec.sweep is not None
+    runs = []
+    for ref in exp.scenarios:
+        for j, point in enumerate(exp.points):
+            overrides = {**exp.table.params, **point}
+            for r, seed in enumerate(seeds):
+                runs.append(RunSpec(
+                    run_id=run_id_for(ref.name, r, j if sweep else None),
+                    scenario=ref.name,
+                    scenario_obj=ref.scenario,
+                    replication=r,
+                    seed=seed,
+                    ticks=exp.ticks_for(ref),
+                    point=j,
+                    swept=tuple(point),
+                    overrides=tuple(sorted(overrides.items())),
+                    n_residents=exp.table.n_residents,
+                    outputs=tuple(exp.outputs),
+                    final_residents=exp.table.final_residents,
+                ))
+    return runs
+
+
+def build_model(spec: RunSpec) -> Any:
+    """The model of a run, built from its scenario with the run's seed and overrides."""
+    from buurtsim.model import NeighbourhoodModel
+
+    kwargs: dict[str, Any] = dict(spec.overrides)
+    if spec.n_residents is not None:
+        kwargs["n_residents"] = spec.n_residents
+    return NeighbourhoodModel.from_scenario(spec.scenario_obj, seed=spec.seed, ticks=spec.ticks, **kwargs)
+
+
+def funding_end(ended: dict[str, int], labels: list[str]) -> int | None:
+    """End of funding: the week the last policy stopped; None without policies or while one still runs."""
+    if not labels or any(lab not in ended for lab in labels):
+        return None
+    return max(ended[lab] for lab in labels)
+
+
+def residents_frame(model: Any) -> pd.DataFrame:
+    """Every living resident's end state, one row each."""
+    st, p = model.state, model.params
+    alive = np.flatnonzero(st.alive)
+    cats = st.categories(p.strong_threshold, p.sliding_threshold)[alive]
+    data: dict[str, Any] = {
+        "uid": st.uid[alive].astype(np.int64),
+        "income": pd.Categorical.from_codes(st.income[alive].astype(int), categories=list(INCOME_CLASSES)),
+        "style": pd.Categorical.from_codes(st.style[alive].astype(int), categories=list(STYLES)),
+        "category": pd.Categorical.from_codes(cats.astype(int), categories=list(CATEGORIES)),
+        "self_reliance": st.self_reliance[alive].astype(float),
+    }
+    for i, dom in enumerate(DOMAINS):
+        data[f"domain_{dom}"] = st.domains[alive, i].astype(float)
+    for name in ("trust", "attachment", "safety", "capacity", "dependency"):
+        data[name] = getattr(st, name)[alive].astype(float)
+    data["participation"] = st.participation[alive].astype(np.int8)
+    data["degree"] = model.ties.degree()[alive].astype(np.int32)
+    data["arrived"] = st.arrived[alive].astype(np.int64)
+    return pd.DataFrame(data)
+
+
+def execute_run(spec: RunSpec) -> RunResult:
+    """Build the model, simulate `spec.ticks` weeks and return its metrics; errors are caught and returned."""
+    t0 = time.perf_counter()
+    try:
+        model = build_model(spec)
+        labels = [pol.label for pol in model.policies]
+        ended: dict[str, int] = {}
+        for _ in range(spec.ticks):
+            model.step()
+            for pol in model.policies:
+                if pol.ended and pol.label not in ended:
+                    ended[pol.label] = int(model.tick)
+        metrics = model.metrics().reset_index()
+        cols = list(spec.outputs) if spec.outputs else [c for c in metrics.columns if c != "tick"]
+        ts = pd.DataFrame({
+            "scenario": spec.scenario,
+            "replication": np.int32(spec.replication),
+            "seed": np.int64(spec.seed),
+            "tick": metrics["tick"].astype(np.int32),
+        })
+        if spec.swept:
+            ts.insert(1, "point", np.int32(spec.point))
+            values = dict(spec.overrides)
+            for name in spec.swept:
+                ts[f"param_{name}"] = np.float64(values[name])
+        for col in cols:
+            ts[col] = metrics[col].astype(np.float64)
+        residents = None
+        if spec.final_residents:
+            residents = residents_frame(model)
+            residents.insert(0, "tick", np.int32(model.tick))
+            residents.insert(0, "seed", np.int64(spec.seed))
+            residents.insert(0, "replication", np.int32(spec.replication))
+            residents.insert(0, "scenario", spec.scenario)
+        timeline: list[tuple[int, int, str]] = []
+        for pol in model.policies:
+            timeline.extend((int(a), int(b), str(lab)) for a, b, lab in pol.timeline(spec.ticks))
+        return RunResult(
+            run_id=spec.run_id,
+            status="done",
+            duration_s=time.perf_counter() - t0,
+            timeseries=ts,
+            residents=residents,
+            funding_end=funding_end(ended, labels),
+            timeline=timeline,
+        )
+    except Exception:
+        return RunResult(run_id=spec.run_id, status="failed", duration_s=time.perf_counter() - t0, error=traceback.format_exc(limit=8))

@@ -1,0 +1,298 @@
+"""The results directory: manifest, one Parquet file per finished run, consolidated Parquet files.
+
+Layout of OUT:
+  manifest.json            experiment, scenarios, seeds, versions, times, per-run status
+  runs/<run_id>.parquet    one finished run's metrics (written atomically as the run finishes)
+  runs/<run_id>.residents.parquet   its residents' end state (optional)
+  timeseries.parquet       all finished runs, in canonical order (scenario, point, replication)
+  final_residents.parquet  all residents' end states (optional)
+
+Every file is written to a temporary name and renamed into place, so a crash never leaves a half
+file. The consolidated files are rebuilt from the run files, streaming one run at a time, so memory
+stays flat however many runs there are; the same finished runs always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from buurtsim.errors import UserError
+from buurtsim.experiment.runner import RunResult, RunSpec
+from buurtsim.experiment.spec import Experiment
+
+MANIFEST = "manifest.json"
+TIMESERIES = "timeseries.parquet"
+RESIDENTS = "final_residents.parquet"
+RUNS_DIR = "runs"
+RUN_META_KEY = b"buurtsim.run"
+OWN_FILES = (MANIFEST, TIMESERIES, RESIDENTS, "report.html", "sensitivity.json", "sensitivity.csv", "sensitivity.png", "sensitivity_samples.parquet")
+FORMAT_VERSION = 1
+DEPENDENCIES = ("mesa", "numpy", "pandas", "pyarrow", "scipy", "networkx", "pydantic", "dask", "distributed", "SALib", "matplotlib")
+
+
+def now() -> str:
+    """Current UTC time, ISO 8601, to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def versions() -> dict[str, str]:
+    """Python, platform, buurtsim and dependency versions, for provenance."""
+    out = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for name in ("buurtsim", *DEPENDENCIES):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path next to `target`; on success it is renamed onto `target`."""
+    tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_json(target: Path, data: Any) -> None:
+    """Write JSON atomically."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _table(df: pd.DataFrame, meta: dict[str, Any] | None = None) -> pa.Table:
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    if meta is not None:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), RUN_META_KEY: json.dumps(meta).encode()})
+    return table
+
+
+def _strip_run_meta(schema: pa.Schema) -> pa.Schema:
+    kept = {k: v for k, v in (schema.metadata or {}).items() if k != RUN_META_KEY}
+    return schema.with_metadata(kept)
+
+
+def load_manifest(out: str | Path) -> dict[str, Any]:
+    """The manifest of a results directory; a UserError when it is missing or unreadable."""
+    path = Path(out) / MANIFEST
+    if not Path(out).is_dir():
+        raise UserError(f"{out}: results directory not found (expected a directory written by `buurtsim experiment`)")
+    if not path.is_file():
+        raise UserError(f"{path}: no manifest.json here; expected a directory written by `buurtsim experiment` or `buurtsim run`")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UserError(f"{path}: unreadable manifest ({exc})") from None
+
+
+class ResultStore:
+    """Reads and writes one results directory."""
+
+    def __init__(self, out: str | Path) -> None:
+        self.out = Path(out)
+        self.runs_dir = self.out / RUNS_DIR
+        self.manifest: dict[str, Any] = {}
+
+    # --- paths -------------------------------------------------------------------------------
+    def run_file(self, run_id: str) -> Path:
+        """Metrics file of one run."""
+        return self.runs_dir / f"{run_id}.parquet"
+
+    def residents_file(self, run_id: str) -> Path:
+        """Residents' end-state file of one run."""
+        return self.runs_dir / f"{run_id}.residents.parquet"
+
+    # --- starting ------------------------------------------------------------------------------
+    def _clear_own_files(self) -> None:
+        for name in OWN_FILES:
+            (self.out / name).unlink(missing_ok=True)
+        shutil.rmtree(self.runs_dir, ignore_errors=True)
+
+    def prepare(self, exp: Experiment, runs: list[RunSpec], *, resume: bool, force: bool, backend: dict[str, Any]) -> list[RunSpec]:
+        """Check the directory, write the starting manifest and return the runs still to do."""
+        identity = exp.identity()
+        existing: dict[str, Any] | None = None
+        if self.out.exists() and not self.out.is_dir():
+            raise UserError(f"{self.out}: exists and is not a directory")
+        if (self.out / MANIFEST).is_file():
+            try:
+                existing = json.loads((self.out / MANIFEST).read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                existing = {}
+        if existing is not None:
+            same = existing.get("experiment", {}).get("identity") == identity
+            if not same and not force:
+                other = existing.get("experiment", {}).get("name", "?")
+                raise UserError(
+                    f"{self.out}: holds the results of another experiment ('{other}', or the same file changed since); "
+                    "choose another --out directory, or add --force to replace those results"
+                )
+            if same and not resume and not force:
+                done = sum(1 for r in existing.get("runs", []) if r.get("status") == "done")
+                raise UserError(
+                    f"{self.out}: already holds this experiment ({done} of {len(existing.get('runs', []))} runs done); "
+                    "add --resume to run only the missing runs, or --force to start over"
+                )
+            if force and not (same and resume):
+                self._clear_own_files()
+                existing = None
+        elif self.out.is_dir() and any(self.out.iterdir()) and not force:
+            raise UserError(f"{self.out}: directory is not empty and holds no buurtsim results; choose an empty or new --out directory, or add --force")
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        for tmp in self.runs_dir.glob(".tmp-*"):
+            tmp.unlink(missing_ok=True)
+        old_runs = {r["run_id"]: r for r in (existing or {}).get("runs", [])}
+        entries = []
+        for spec in runs:
+            entry = {
+                "run_id": spec.run_id, "scenario": spec.scenario, "point": spec.point, "replication": spec.replication,
+                "seed": spec.seed, "ticks": spec.ticks, "status": "pending", "duration_s": None, "error": None,
+                "funding_end": None, "timeline": [], "file": f"{RUNS_DIR}/{spec.run_id}.parquet",
+            }
+            old = old_runs.get(spec.run_id)
+            recovered = self._recover(spec.run_id) if old is None or old.get("status") != "done" else old
+            if recovered is not None and self.run_file(spec.run_id).is_file():
+                if not exp.table.final_residents or self.residents_file(spec.run_id).is_file():
+                    entry.update({k: recovered.get(k) for k in ("status", "duration_s", "funding_end", "timeline", "finished")})
+                    entry["status"] = "done"
+            elif old is not None and old.get("status") == "failed":
+                entry["previous_error"] = old.get("error")
+            entries.append(entry)
+        sessions = list((existing or {}).get("sessions", []))
+        sessions.append({"started": now(), "finished": None, "backend": backend, "resumed": existing is not None})
+        self.manifest = {
+            "format": FORMAT_VERSION,
+            "experiment": self._experiment_info(exp, identity),
+            "scenarios": [
+                {"name": s.name, "file": str(s.path), "sha256": s.sha256, "digest": s.digest, "horizon": s.horizon, "ticks": exp.ticks_for(s),
+                 "title": str(getattr(s.scenario, "title", "") or "")}
+                for s in exp.scenarios
+            ],
+            "versions": versions(),
+            "started": (existing or {}).get("started") or now(),
+            "finished": None,
+            "status": "running",
+            "sessions": sessions,
+            "runs": entries,
+        }
+        self.save_manifest()
+        done = {e["run_id"] for e in entries if e["status"] == "done"}
+        return [spec for spec in runs if spec.run_id not in done]
+
+    def _experiment_info(self, exp: Experiment, identity: str) -> dict[str, Any]:
+        t = exp.table
+        return {
+            "name": t.name, "title": t.title, "description": t.description, "file": str(exp.path), "sha256": exp.sha256,
+            "identity": identity, "master_seed": t.master_seed, "replications": t.replications, "seeds": exp.seeds,
+            "n_residents": t.n_residents, "ticks": t.ticks, "params": t.params, "outputs": exp.outputs,
+            "ticks_of_interest": t.ticks_of_interest, "baseline": exp.baseline, "final_residents": t.final_residents,
+            "sweep": exp.spec.sweep.model_dump(mode="json") if exp.spec.sweep else None, "points": exp.points,
+        }
+
+    def _recover(self, run_id: str) -> dict[str, Any] | None:
+        """Metadata of a run file that exists (e.g. written just before a crash), or None."""
+        path = self.run_file(run_id)
+        if not path.is_file():
+            return None
+        try:
+            meta = pq.read_schema(path).metadata or {}
+            return json.loads(meta[RUN_META_KEY])
+        except (OSError, KeyError, ValueError, pa.ArrowException):
+            return None
+
+    # --- while running -------------------------------------------------------------------------
+    def save_manifest(self) -> None:
+        """Write the manifest atomically."""
+        write_json(self.out / MANIFEST, self.manifest)
+
+    def _entry(self, run_id: str) -> dict[str, Any]:
+        for e in self.manifest["runs"]:
+            if e["run_id"] == run_id:
+                return e
+        raise KeyError(run_id)
+
+    def record(self, result: RunResult) -> None:
+        """Store a finished run: its files first (atomically), then its manifest entry."""
+        entry = self._entry(result.run_id)
+        meta = {"status": result.status, "duration_s": round(result.duration_s, 3), "funding_end": result.funding_end,
+                "timeline": [list(t) for t in result.timeline], "finished": now()}
+        if result.status == "done" and result.timeseries is not None:
+            try:
+                if result.residents is not None:
+                    with atomic_path(self.residents_file(result.run_id)) as tmp:
+                        pq.write_table(_table(result.residents), tmp)
+                with atomic_path(self.run_file(result.run_id)) as tmp:
+                    pq.write_table(_table(result.timeseries, meta), tmp)
+            except OSError as exc:
+                meta["status"] = "failed"
+                result.error = f"could not write the results: {exc}"
+        entry.update(meta)
+        entry["error"] = result.error
+        self.save_manifest()
+
+    def mark_running(self, run_ids: list[str]) -> None:
+        """Mark runs as handed to a worker (kept in memory; written with the next manifest save)."""
+        for rid in run_ids:
+            self._entry(rid)["status"] = "running"
+
+    def mark_unfinished(self, reason: str, error: str | None = None) -> None:
+        """Runs not done become `reason` ('interrupted' or 'not_run'), with an optional error."""
+        for e in self.manifest["runs"]:
+            if e["status"] in ("pending", "running"):
+                e["status"] = reason
+                if error:
+                    e["error"] = error
+
+    # --- finishing -----------------------------------------------------------------------------
+    def consolidate(self) -> None:
+        """Rebuild timeseries.parquet (and final_residents.parquet) from the finished run files."""
+        done = [e["run_id"] for e in self.manifest["runs"] if e["status"] == "done"]
+        self._concat([self.run_file(r) for r in done], self.out / TIMESERIES)
+        if self.manifest["experiment"].get("final_residents"):
+            self._concat([self.residents_file(r) for r in done], self.out / RESIDENTS)
+
+    def _concat(self, files: list[Path], target: Path) -> None:
+        if not files:
+            target.unlink(missing_ok=True)
+            return
+        schema = _strip_run_meta(pq.read_schema(files[0]))
+        with atomic_path(target) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+            for f in files:
+                table = pq.read_table(f)
+                writer.write_table(table.replace_schema_metadata(schema.metadata).cast(schema))
+                del table
+
+    def finish(self, status: str) -> None:
+        """Consolidate and write the final manifest with the overall status and end time."""
+        self.consolidate()
+        self.manifest["status"] = status
+        self.manifest["finished"] = now()
+        self.manifest["sessions"][-1]["finished"] = self.manifest["finished"]
+        self.save_manifest()
+
+    def counts(self) -> dict[str, int]:
+        """Number of runs per status."""
+        out: dict[str, int] = {}
+        for e in self.manifest["runs"]:
+            out[e["status"]] = out.get(e["status"], 0) + 1
+        return out

@@ -1,0 +1,91 @@
+"""compare: intervals, paired differences, effect size, durability and cost against a hand computation."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from buurtsim.errors import UserError
+from buurtsim.experiment.compare import compare_frame, effect_size, mean_ci, to_csv, to_json, to_markdown
+
+# t quantile 0.975 with 2 degrees of freedom, from tables
+T2 = 4.302652729911275
+
+
+def fixture() -> pd.DataFrame:
+    """Two scenarios, three replications, weeks 0..200; values chosen by hand."""
+    rows = []
+    base = {0: 0.50, 1: 0.40, 2: 0.60}
+    gain_at_100 = {0: 0.10, 1: 0.12, 2: 0.08}  # program gains at the end of funding (week 100)
+    gain_at_204 = {0: 0.05, 1: 0.07, 2: 0.03}
+    for rep in range(3):
+        for tick in (0, 100, 200, 204):
+            b = base[rep]
+            g = 0.0 if tick == 0 else gain_at_100[rep] if tick in (100, 200) else gain_at_204[rep]
+            rows.append({"scenario": "basis", "replication": rep, "tick": tick, "mean_self_reliance": b,
+                         "cost_eur": 0.0, "population": 100.0})
+            rows.append({"scenario": "programma", "replication": rep, "tick": tick, "mean_self_reliance": b + g,
+                         "cost_eur": 0.0 if tick == 0 else 50_000.0, "population": 100.0})
+    return pd.DataFrame(rows)
+
+
+def test_mean_ci_matches_hand_computation() -> None:
+    m, lo, hi = mean_ci([0.5, 0.4, 0.6])
+    half = T2 * 0.1 / math.sqrt(3)  # sd of (0.5, 0.4, 0.6) is 0.1
+    assert m == pytest.approx(0.5)
+    assert (lo, hi) == pytest.approx((0.5 - half, 0.5 + half))
+    assert math.isnan(mean_ci([0.3])[1])
+
+
+def test_paired_difference_and_effect_size() -> None:
+    comp = compare_frame(fixture(), baseline="basis", moments=["end_of_funding", 200], metrics=["mean_self_reliance"],
+                         funding_end={"basis": None, "programma": 100})
+    row = next(r for r in comp.rows if r["scenario"] == "programma" and r["moment"] == "end_of_funding")
+    assert row["tick"] == 100
+    # paired differences 0.10, 0.12, 0.08: mean 0.10, sd 0.02
+    assert row["diff"] == pytest.approx(0.10)
+    half = T2 * 0.02 / math.sqrt(3)
+    assert (row["diff_ci_low"], row["diff_ci_high"]) == pytest.approx((0.10 - half, 0.10 + half))
+    assert row["effect_size"] == pytest.approx(0.10 / 0.02)
+    # the unpaired interval of the scenario mean is much wider than the paired one
+    assert row["ci_high"] - row["ci_low"] > 3 * (row["diff_ci_high"] - row["diff_ci_low"])
+    base_row = next(r for r in comp.rows if r["scenario"] == "basis" and r["moment"] == "200")
+    assert math.isnan(base_row["diff"]) and base_row["mean"] == pytest.approx(0.5)
+    assert not any(r["scenario"] == "basis" and r["moment"] == "end_of_funding" for r in comp.rows)
+
+
+def test_durability_and_cost_per_unit() -> None:
+    comp = compare_frame(fixture(), baseline="basis", moments=["end"], metrics=["mean_self_reliance"],
+                         funding_end={"basis": None, "programma": 100})
+    (s,) = comp.summary
+    assert s["funding_end"] == 100
+    assert s["gain_at_funding_end"] == pytest.approx(0.10)
+    assert s["gain_two_years_later"] == pytest.approx(0.05)  # week 204 = 100 + 104
+    assert s["durability"] == pytest.approx(0.5)
+    # extra cost 50,000 EUR / (gain 0.05 at the end x 100 residents) = 10,000 EUR per unit
+    assert s["extra_cost_eur"] == pytest.approx(50_000)
+    assert s["cost_per_unit_eur"] == pytest.approx(10_000)
+
+
+def test_durability_undefined_without_end_of_funding_or_gain() -> None:
+    comp = compare_frame(fixture(), baseline="basis", moments=["end"], metrics=["mean_self_reliance"],
+                         funding_end={"programma": None})
+    assert math.isnan(comp.summary[0]["durability"])
+    assert effect_size([0.1, 0.1, 0.1]) == math.inf
+    assert math.isnan(effect_size([0.0, 0.0]))
+
+
+def test_renderings_and_bad_baseline() -> None:
+    comp = compare_frame(fixture(), baseline="basis", moments=["end_of_funding", "end"], metrics=["mean_self_reliance", "cost_eur"],
+                         funding_end={"programma": 100})
+    data = json.loads(to_json(comp))
+    assert data["effect_size"].startswith("paired Cohen's d_z")
+    assert len(data["rows"]) == len(comp.rows)
+    assert "durability" in to_csv(comp).splitlines()[0]
+    md = to_markdown(comp)
+    assert "| programma | mean_self_reliance | end_of_funding (100)" in md
+    with pytest.raises(UserError, match="baseline"):
+        compare_frame(fixture(), baseline="nope", moments=["end"], metrics=["mean_self_reliance"], funding_end={})

@@ -1,0 +1,40 @@
+"""The HTML report renders, holds every scenario, embeds its figures and loads nothing from outside."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from tests.experiment.conftest import write_experiment
+
+from buurtsim.errors import UserError
+from buurtsim.experiment import build_report, load_experiment, run_experiment
+
+
+def test_report_is_self_contained_and_complete(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path, names=("basis", "carrousel", "presentie"), replications=2, extra="final_residents = true\n")
+    out = tmp_path / "out"
+    run_experiment(load_experiment(path), out, backend="serial")
+    report = build_report(out)
+    assert report == out / "report.html"
+    text = report.read_text(encoding="utf-8")
+    for name in ("basis", "carrousel", "presentie"):
+        assert text.count(name) >= 3, name
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
+    assert len(images) >= 8
+    assert all(len(i) > 1000 for i in images)
+    assert not re.search(r'(src|href)="(https?:)?//', text)
+    assert "<script" not in text
+    for heading in ("Vergelijking / Comparison", "Tijdreeksen / Time series", "Verdelingen aan het eind", "Herkomst / Provenance"):
+        assert heading in text
+    assert "d_z" in text and "durability" in text
+    assert load_experiment(path).sha256 in text
+
+
+def test_report_without_results_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="results directory not found"):
+        build_report(tmp_path / "nothing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UserError, match="manifest"):
+        build_report(tmp_path / "empty")
