@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 from buurtsim import METRIC_NAMES, NeighbourhoodModel
+from buurtsim.network import edge_keys
 from buurtsim.params import describe
 from buurtsim.policies.base import Policy, PolicyConfig
 
@@ -249,6 +250,21 @@ def test_network_reflects_changes_after_each_step(make_model) -> None:
         for eid in e[:20]:
             key = frozenset((int(m.state.uid[m.ties.a[eid]]), int(m.state.uid[m.ties.b[eid]])))
             assert got[key] == pytest.approx(m.ties.s[eid])
+
+
+def test_network_is_cached_until_ties_change(small_model) -> None:
+    m = small_model
+    g = m.network
+    assert m.network is g
+    deg = m.ties.degree()
+    a, b = (int(x) for x in np.flatnonzero(m.state.alive & (deg == deg.min()))[:2])
+    if m.ties.lookup(edge_keys(np.array([a]), np.array([b])))[0] >= 0:
+        pytest.skip("picked slots already tied")
+    m.ties.add(np.array([a]), np.array([b]), 0.4, 3, m.tick)
+    g2 = m.network
+    assert g2 is not g and g2.has_edge(int(m.state.uid[a]), int(m.state.uid[b]))
+    m.ties.kill(m.ties.incident(np.array([a])))
+    assert m.network.degree(int(m.state.uid[a])) == 0
 
 
 def test_resident_lookup_by_uid(small_model) -> None:
