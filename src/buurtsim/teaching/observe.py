@@ -147,5 +147,8 @@ def rehearsal_summary(lesson: Lesson, runs: pd.DataFrame) -> pd.DataFrame:
             labels = {o.key: o.label for o in lesson.options(q.id)}
             counts = g["outcome"].value_counts()
             text = ", ".join(f"{labels.get(str(k), k)}: {int(n)}x" for k, n in counts.items())
+            cols = [c for c in g.columns if c.startswith("value[") and g[c].notna().any()]
+            means = ", ".join(f"{c[6:-1]} {g[c].mean():.3g}" for c in cols)
+            text += f" (gemiddeld: {means})"
         out.append({"question": q.id, "kind": q.kind, "metric": q.metric, "tick": q.tick, "runs": len(g), "outcomes": text})
     return pd.DataFrame(out)
