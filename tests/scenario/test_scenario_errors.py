@@ -311,3 +311,10 @@ def test_reference_check_is_generic_for_policies_fields(dummy_policies: None) ->
     exc = fail(text)
     assert "no policy called 'b'" in problem(exc, "policies[1].policies[0]")["message"]
     assert "cannot name itself" in problem(exc, "policies[1].policies[1]")["message"]
+
+
+def test_lone_surrogates_in_text_give_a_printable_message() -> None:
+    exc = fail('[scenario]\nname = "t"\ntitle = "\ud800"\n"\udc00" = 1\n')
+    str(exc).encode("utf-8")  # printable: no lone surrogate in the message
+    assert problem(exc, "scenario.title")["line"] == 3
+    assert any("udc00" in p["path"] for p in exc.problems)

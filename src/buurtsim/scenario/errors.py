@@ -20,6 +20,13 @@ class Problem:
     expected: str | None = None
     suggestion: str | None = None
 
+    def __post_init__(self) -> None:
+        # Text handed in from Python may hold lone surrogates; keep every field printable.
+        for name in ("file", "path", "message", "given", "expected", "suggestion"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, value.encode("utf-8", "backslashreplace").decode("utf-8"))
+
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (file, line, path, message, given, expected, suggestion) for UIs."""
         return asdict(self)
