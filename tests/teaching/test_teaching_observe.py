@@ -78,6 +78,7 @@ def _write(tmp_path: Path, text: str) -> Path:
         ("from_tick = 2", "from_tick = 12", r"from_tick \(12\) must be before tick \(10\)"),
         ("tick = 10\n\n[[questions]]\nid = \"v2\"", 'tick = "1 eeuw"\n\n[[questions]]\nid = "v2"', r"questions\.v1\.tick"),
         ('title = "Testles"\n', "", r"title: Field required"),
+        ('key = "b"', 'key = "gelijk"', r"scenario key\(s\) \['gelijk'\] are answer words"),
     ],
 )
 def test_bad_lesson_file_names_file_and_field(tmp_path: Path, old: str, new: str, message: str) -> None:

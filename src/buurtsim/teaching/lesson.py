@@ -179,6 +179,9 @@ class Lesson(BaseModel):
         keys = [s.key for s in self.scenarios]
         if len(set(keys)) != len(keys):
             raise ValueError(f"scenario keys must be unique, got {keys}")
+        reserved = [k for k in keys if k.lower() in (SAME, UP, DOWN)]
+        if reserved:
+            raise ValueError(f"scenario key(s) {reserved} are answer words ({SAME}, {UP}, {DOWN}); choose another key")
         ids = [q.id for q in self.questions]
         if len(set(ids)) != len(ids):
             raise ValueError(f"question ids must be unique, got {ids}")
