@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pandas as pd
 
 from buurtsim.errors import UserError
 from buurtsim.teaching.lesson import SAME, Lesson, LessonError, get_lesson
+from buurtsim.teaching.observe import when
 from buurtsim.teaching.records import PredictionRecord, RecordError, read
 
 COLUMNS = [
@@ -171,7 +173,7 @@ def plot_class(table: pd.DataFrame, path: str | Path, lessons: Mapping[str, Less
     for ax, ((lesson_id, qid), g) in zip(axes.ravel(), groups, strict=False):
         lesson = _lookup(str(lesson_id), lessons)
         q = lesson.question(str(qid))
-        title = f"{qid}: {q.metric_label}\nweek {q.tick}"
+        title = f"{qid}: {q.metric_label}\n{when(q.tick)}"
         if q.kind == "value":
             p = g["prediction"].dropna().astype(float).to_numpy()
             o = g["observed"].dropna().astype(float).to_numpy()
@@ -190,7 +192,7 @@ def plot_class(table: pd.DataFrame, path: str | Path, lessons: Mapping[str, Less
             ax.bar(x - 0.2, [int(pc.get(k, 0)) for k in keys], width=0.4, label="voorspeld")
             ax.bar(x + 0.2, [int(oc.get(k, 0)) for k in keys], width=0.4, color="black", label="uitkomst (runs)")
             short = [o.label if o.key == SAME else o.label.replace(" hoger", "") for o in opts]
-            ax.set_xticks(x, [s if len(s) < 14 else s[:13] + "…" for s in short], rotation=15)
+            ax.set_xticks(x, [textwrap.fill(s, 16) for s in short], fontsize=8)
             ax.set_ylabel("aantal studenten")
         ax.set_title(title, fontsize=9)
         ax.legend(fontsize=7)
