@@ -118,19 +118,30 @@ def run_dask(
             )
             client = Client(cluster)
         with client:
-            futures = {}
-            for spec in runs:
-                fut = client.submit(work, spec, key=f"buurtsim-{spec.run_id}-{spec.seed}", pure=False)
-                futures[fut.key] = (fut, spec)
-            for fut in as_completed([f for f, _ in futures.values()]):
-                spec = futures.pop(fut.key)[1]
+            # keep a bounded window of runs in flight, so a sweep of any size holds little memory here
+            window = max(8, 4 * sum(client.nthreads().values()))
+            todo = iter(runs)
+            specs: dict[str, RunSpec] = {}
+            pending = as_completed()
+
+            def submit_next() -> None:
+                spec = next(todo, None)
+                if spec is not None:
+                    fut = client.submit(work, spec, key=f"buurtsim-{spec.run_id}-{spec.seed}", pure=False)
+                    specs[fut.key] = spec
+                    pending.add(fut)
+
+            for _ in range(window):
+                submit_next()
+            for fut in pending:
+                spec = specs.pop(fut.key)
                 try:
-                    yield fut.result()
+                    result = fut.result()
                 except Exception as exc:  # a killed worker, a lost connection
-                    yield _failed(spec, f"dask could not run this run: {type(exc).__name__}: {exc}")
+                    result = _failed(spec, f"dask could not run this run: {type(exc).__name__}: {exc}")
                 fut.release()
-            for fut, _spec in futures.values():
-                fut.cancel()
+                submit_next()
+                yield result
     finally:
         if cluster is not None:
             cluster.close()

@@ -45,6 +45,7 @@ class RunResult:
     run_id: str
     status: str  # "done" or "failed"
     duration_s: float
+    cpu_s: float = 0.0
     timeseries: pd.DataFrame | None = None
     residents: pd.DataFrame | None = None
     funding_end: int | None = None
@@ -94,11 +95,23 @@ def build_model(spec: RunSpec) -> Any:
     return NeighbourhoodModel.from_scenario(spec.scenario_obj, seed=spec.seed, ticks=spec.ticks, **kwargs)
 
 
-def funding_end(ended: dict[str, int], labels: list[str]) -> int | None:
-    """End of funding: the week the last policy stopped; None without policies or while one still runs."""
-    if not labels or any(lab not in ended for lab in labels):
+def funding_end(policies: list[Any], ended: dict[str, int], horizon: int) -> int | None:
+    """End of funding: the week the last policy stopped; None without policies or while one still runs.
+
+    A policy's end is its scheduled (or cut) `end` when that lies within the run, else the week it
+    was seen to stop (a spent budget).
+    """
+    if not policies:
         return None
-    return max(ended[lab] for lab in labels)
+    ends = []
+    for pol in policies:
+        if pol.end is not None and pol.end <= horizon:
+            ends.append(int(pol.end))
+        elif pol.label in ended:
+            ends.append(ended[pol.label])
+        else:
+            return None
+    return max(ends)
 
 
 def residents_frame(model: Any) -> pd.DataFrame:
@@ -125,10 +138,9 @@ def residents_frame(model: Any) -> pd.DataFrame:
 
 def execute_run(spec: RunSpec) -> RunResult:
     """Build the model, simulate `spec.ticks` weeks and return its metrics; errors are caught and returned."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         model = build_model(spec)
-        labels = [pol.label for pol in model.policies]
         ended: dict[str, int] = {}
         for _ in range(spec.ticks):
             model.step()
@@ -164,9 +176,10 @@ def execute_run(spec: RunSpec) -> RunResult:
             run_id=spec.run_id,
             status="done",
             duration_s=time.perf_counter() - t0,
+            cpu_s=time.process_time() - c0,
             timeseries=ts,
             residents=residents,
-            funding_end=funding_end(ended, labels),
+            funding_end=funding_end(model.policies, ended, spec.ticks),
             timeline=timeline,
         )
     except Exception:

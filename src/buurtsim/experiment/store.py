@@ -166,14 +166,14 @@ class ResultStore:
         for spec in runs:
             entry = {
                 "run_id": spec.run_id, "scenario": spec.scenario, "point": spec.point, "replication": spec.replication,
-                "seed": spec.seed, "ticks": spec.ticks, "status": "pending", "duration_s": None, "error": None,
+                "seed": spec.seed, "ticks": spec.ticks, "status": "pending", "duration_s": None, "cpu_s": None, "error": None,
                 "funding_end": None, "timeline": [], "file": f"{RUNS_DIR}/{spec.run_id}.parquet",
             }
             old = old_runs.get(spec.run_id)
             recovered = self._recover(spec.run_id) if old is None or old.get("status") != "done" else old
             if recovered is not None and self.run_file(spec.run_id).is_file():
                 if not exp.table.final_residents or self.residents_file(spec.run_id).is_file():
-                    entry.update({k: recovered.get(k) for k in ("status", "duration_s", "funding_end", "timeline", "finished")})
+                    entry.update({k: recovered.get(k) for k in ("status", "duration_s", "cpu_s", "funding_end", "timeline", "finished")})
                     entry["status"] = "done"
             elif old is not None and old.get("status") == "failed":
                 entry["previous_error"] = old.get("error")
@@ -234,7 +234,7 @@ class ResultStore:
     def record(self, result: RunResult) -> None:
         """Store a finished run: its files first (atomically), then its manifest entry."""
         entry = self._entry(result.run_id)
-        meta = {"status": result.status, "duration_s": round(result.duration_s, 3), "funding_end": result.funding_end,
+        meta = {"status": result.status, "duration_s": round(result.duration_s, 3), "cpu_s": round(result.cpu_s, 3), "funding_end": result.funding_end,
                 "timeline": [list(t) for t in result.timeline], "finished": now()}
         if result.status == "done" and result.timeseries is not None:
             try:
