@@ -111,5 +111,14 @@ def test_verzamel_bad_input_exits_2(monkeypatch, capsys, tmp_path: Path) -> None
     (tmp_path / "kapot.json").write_text('{"format": "buurtsim-voorspellingen", "version": 1}', encoding="utf-8")
     code, _, err = run(monkeypatch, capsys, "verzamel", str(tmp_path))
     assert code == 2 and "kapot.json" in err and "field 'student' is missing" in err
-    code, out, err = run(monkeypatch, capsys, "verzamel", str(tmp_path), "--sla-ongeldige-over")
+    code, _, err = run(monkeypatch, capsys, "verzamel", str(tmp_path), "--sla-ongeldige-over")
     assert code == 2 and "no valid prediction files" in err
+
+
+def test_rehearsal_counts_outcomes_over_seeds(monkeypatch, capsys, small_lessons: Path) -> None:
+    code, out, err = run(monkeypatch, capsys, "les", "les2", "--proef", "2")
+    assert code == 0, err
+    assert "uitkomsten over 2 seed(s)" in out
+    for q in get_lesson("les2").questions:
+        assert q.id in out
+    assert re.search(r"\dx \(gemiddeld: ", out), "choice questions show counts and mean values"
