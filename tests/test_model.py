@@ -156,12 +156,7 @@ def extreme_cases() -> list[Any]:
             if value is None:
                 continue
             value = field.annotation(value)
-            marks = []
-            if name == "tie_initial_strength" and end == "max":
-                marks = [pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-                    "bug: settle_initial_ties draws rng.uniform(tie_initial_strength, 0.8) and numpy "
-                    "raises 'high - low < 0' when tie_initial_strength > 0.8 (processes/ties.py)"))]
-            cases.append(pytest.param(name, value, id=f"{name}-{end}", marks=marks))
+            cases.append(pytest.param(name, value, id=f"{name}-{end}"))
     return cases
 
 
@@ -275,8 +270,6 @@ def test_resident_lookup_by_uid(small_model) -> None:
         m.resident(10**9)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: model.resident(-1) hits the empty dwellings (uid -1) and "
-                   "raises AssertionError instead of KeyError (model.py, NeighbourhoodModel.resident)")
 def test_resident_lookup_of_an_empty_dwellings_id_is_a_key_error(make_model) -> None:
     m = make_model(move_rate=0.1, inflow=False)
     m.run(5)

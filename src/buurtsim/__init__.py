@@ -6,6 +6,7 @@ from buurtsim.model import NeighbourhoodModel
 from buurtsim.params import ParameterError, Params, make_params
 from buurtsim.policies import REGISTRY as POLICIES
 from buurtsim.policies import make_policy
+from buurtsim.scenario import load_scenario
 
 __version__ = "0.1.0"
 
@@ -17,6 +18,7 @@ __all__ = [
     "Params",
     "Professional",
     "Resident",
+    "load_scenario",
     "make_params",
     "make_policy",
 ]

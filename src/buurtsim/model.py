@@ -132,18 +132,30 @@ class NeighbourhoodModel(mesa.Model):
 
     # --- the week ----------------------------------------------------------------------------------
     def step(self) -> None:
-        """One week: policies, residents' processes in the brief's order, then data collection."""
-        self.tick += 1
+        """One week: policies, residents' processes in the brief's order, then data collection.
+
+        During the week `tick` is the number of weeks already completed (0 in the first week), so a
+        policy with start 0 acts from the first week; the metrics row of the week is stored at
+        `tick` + 1 (row 0 describes the neighbourhood before any policy).
+        """
         self.week = self._new_week()
-        self._week(policies_on=True)
+        shocks = self._week(policies_on=True)
+        self.tick += 1
+        if self.record_history:
+            self._record(shocks)
         self._refresh_clustering()
         self._collect()
+
+    @property
+    def obs_tick(self) -> int:
+        """The metrics row at which what happens now is first seen (events are stamped with it)."""
+        return self.tick + 1
 
     def _new_week(self) -> WeekLog:
         n = self.state.size
         return WeekLog(neighbour_contact=np.zeros(n, bool), overburdened=np.zeros(n, bool))
 
-    def _week(self, policies_on: bool) -> None:
+    def _week(self, policies_on: bool) -> np.ndarray:
         p, st, ties, s = self.params, self.state, self.ties, self.streams
         self.initiative_boost = 1.0
         if policies_on:
@@ -173,8 +185,7 @@ class NeighbourhoodModel(mesa.Model):
         ties.refresh()
         perceptions(st, ties, p, ties.strength_sum())
         self._migrate()
-        if self.record_history and policies_on:
-            self._record(shocks)
+        return shocks
 
     def _migrate(self) -> None:
         p = self.params
@@ -191,7 +202,7 @@ class NeighbourhoodModel(mesa.Model):
         if slots.size == 0:
             return
         if self.record_history:
-            self.events.extend((self.tick, int(u), reason, "") for u in st.uid[slots])
+            self.events.extend((self.obs_tick, int(u), reason, "") for u in st.uid[slots])
         self.ties.remove_slots(slots)
         st.initiative[slots] = -1
         st.client_of[slots] = -1
@@ -214,12 +225,12 @@ class NeighbourhoodModel(mesa.Model):
         self._next_household += slots.size
         new.attachment[:] = 0.3
         new.safety[:] = st.safety[st.alive].mean() if st.alive.any() else 0.6
-        new.arrived[:] = self.tick
+        new.arrived[:] = self.obs_tick
         st.assign(slots, new)
         for slot in slots.tolist():
             agent = self._new_resident(slot)
             if self.record_history:
-                self.events.append((self.tick, agent.unique_id, "moved_in", ""))
+                self.events.append((self.obs_tick, agent.unique_id, "moved_in", ""))
 
     # --- professionals and policies ----------------------------------------------------------------
     def hire(self, **kwargs: Any) -> Professional:
@@ -235,7 +246,7 @@ class NeighbourhoodModel(mesa.Model):
         keep = np.zeros(pro.clients.size, bool)
         slots = release_clients(pro, self.state, keep, self.tick, self.params, abandoned=True)
         if self.record_history:
-            self.events.extend((self.tick, int(u), "professional_left", pro.kind) for u in self.state.uid[slots])
+            self.events.extend((self.obs_tick, int(u), "professional_left", pro.kind) for u in self.state.uid[slots])
         pro.remove()
 
     def dismiss_policy_staff(self, label: str, tag: str | None = None) -> None:
@@ -288,11 +299,10 @@ class NeighbourhoodModel(mesa.Model):
 
     def resident(self, uid: int) -> Resident:
         """The resident with this unique id (KeyError if not living here)."""
-        slots = np.flatnonzero(self.state.uid == uid)
-        if slots.size == 0:
+        slots = np.flatnonzero((self.state.uid == uid) & self.state.alive)
+        agent = self.residents_by_slot[int(slots[0])] if slots.size else None
+        if agent is None:
             raise KeyError(f"no resident with id {uid} lives here")
-        agent = self.residents_by_slot[int(slots[0])]
-        assert agent is not None
         return agent
 
     @property

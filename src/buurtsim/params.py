@@ -213,3 +213,13 @@ def describe(name: str) -> dict[str, Any]:
         "source": extra.get("source", ""),
         "description": field.description or "",
     }
+
+
+def params_markdown() -> str:
+    """The parameter table (name, default, range, unit, meaning, source) as Markdown."""
+    rows = ["| name | default | range | unit | meaning | source |", "|---|---|---|---|---|---|"]
+    for name in param_names():
+        d = describe(name)
+        rng = f"{d['min']} – {d['max']}" if d["min"] is not None else "–"
+        rows.append(f"| `{name}` | {d['default']} | {rng} | {d['unit']} | {d['description']} | {d['source']} |")
+    return "\n".join(rows)

@@ -66,7 +66,6 @@ def test_validate_missing_file_and_folder(monkeypatch: pytest.MonkeyPatch, capsy
     assert "nergens.toml: file not found" in err and "this is a folder, not a file" in err
 
 
-@pytest.mark.xfail(strict=True, reason="cli.main() lets typer's own usage errors (typer._click) escape as a traceback; fix belongs in cli/__init__.py")
 def test_validate_needs_a_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = run(monkeypatch, capsys, "validate")
     assert code == 2

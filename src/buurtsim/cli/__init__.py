@@ -9,6 +9,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from buurtsim.cli import batch_cmds, dashboard_cmds, model_cmds, scenario_cmds, teaching_cmds
 from buurtsim.cli.errors import UserError
@@ -24,28 +25,22 @@ app = typer.Typer(
 for _module in (model_cmds, scenario_cmds, batch_cmds, dashboard_cmds, teaching_cmds):
     _module.register(app)
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def report_user_error(exc: UserError) -> None:
+    """Print a user mistake plainly (messages may contain [brackets], so no markup)."""
+    err_console.print(Text.assemble(("Fout / error: ", "bold red"), str(exc)))
 
 
 def main() -> None:
-    """Console entry point: user mistakes end in a clear message and exit status 2."""
+    """Console entry point. Typer handles usage errors (exit 2) and --help itself; user mistakes
+    found by the library end in a clear message and exit status 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        app()
     except UserError as exc:
-        err_console.print(f"[bold red]Fout / error:[/] {exc}")
+        report_user_error(exc)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("Afgebroken / aborted.")
-        sys.exit(130)
     except KeyboardInterrupt:
         err_console.print("Afgebroken / interrupted.")
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
-        raise

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from buurtsim.model import NeighbourhoodModel
 
 WEEKS_PER_YEAR = 52
+MAX_WEEKS = 52 * 1000  # a millennium: far beyond any horizon, small enough to stay an int
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(w|weeks?|weken|m|months?|maanden|y|years?|jaar|j)\s*$", re.I)
 
 
@@ -201,3 +202,25 @@ def make_policy(spec: dict[str, Any] | PolicyConfig) -> Policy:
         raise ValueError(f"unknown policy type {kind!r}" + (f" (did you mean: {', '.join(hint)}?)" if hint else ""))
     cls = REGISTRY[kind]
     return cls(cls.Config(**spec))
+
+
+COMMON_FIELDS = ("type", "name", "start", "end", "budget_eur", "target")
+
+
+def config_markdown(cls: type[PolicyConfig], common: bool = False) -> str:
+    """A policy config's fields (name, default, meaning) as a Markdown table, for docs/policies.md.
+
+    With `common`, only the fields every policy has; otherwise only the policy's own (a policy that
+    changes a common field's default, such as its target, lists it too).
+    """
+    rows = ["| field | default | meaning |", "|---|---|---|"]
+    for name, field in cls.model_fields.items():
+        base = PolicyConfig.model_fields.get(name)
+        own = name not in COMMON_FIELDS or (base is not None and field.default_factory is not base.default_factory)
+        if name == "type" or (common and name not in COMMON_FIELDS) or (not common and not own):
+            continue
+        default = "(required)" if field.is_required() else field.get_default(call_default_factory=True)
+        if isinstance(default, BaseModel):
+            default = {k: v for k, v in default.model_dump().items() if v is not None} or "everyone"
+        rows.append(f"| `{name}` | {default} | {field.description or ''} |")
+    return "\n".join(rows)

@@ -117,5 +117,6 @@ def settle_initial_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> 
     """
     e = ties.live_ids()
     e = e[ties.kind[e] != FAMILY]
-    ties.s[e] = rng.uniform(p.tie_initial_strength, 0.8, e.size)
+    lo, hi = sorted((p.tie_initial_strength, 0.8))
+    ties.s[e] = rng.uniform(lo, hi, e.size)
     ties.kind[e[ties.s[e] > p.friend_strength]] = FRIEND

@@ -1,0 +1,166 @@
+"""Speed and memory of the model, for docs/performance.md.
+
+Measures, on one core (BLAS threads pinned to 1):
+1. N = 10,000 residents, 520 weekly ticks: wall time per ten-year run (median of --repeats).
+2. N = 100,000, 520 ticks: wall time and peak resident memory (each run in a fresh process).
+3. Throughput in resident-weeks per second of buurtsim's full model against a minimal idiomatic
+   Mesa model at N = 10,000 (every resident an Agent whose step() averages its network
+   neighbours' values, activated by `model.agents.shuffle_do("step")`), measured alternately in
+   the same script so that machine load hits both alike.
+
+Usage: python benchmarks/bench_model.py [--repeats 3] [--skip-large] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import mesa  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+
+TICKS = 520
+
+
+class AveragingAgent(mesa.Agent):
+    """The obvious per-agent alternative: read the neighbours, average, store."""
+
+    def __init__(self, model: mesa.Model, value: float) -> None:
+        super().__init__(model)
+        self.value = value
+        self.neighbours: list[AveragingAgent] = []
+
+    def step(self) -> None:
+        """Move halfway towards the neighbours' mean value."""
+        if self.neighbours:
+            mean = sum(n.value for n in self.neighbours) / len(self.neighbours)
+            self.value += 0.5 * (mean - self.value)
+
+
+class MinimalMesaModel(mesa.Model):
+    """N agents on a random graph with the same mean degree as buurtsim's network."""
+
+    def __init__(self, n: int, mean_degree: float, seed: int = 0) -> None:
+        super().__init__(seed=seed)
+        graph = nx.fast_gnp_random_graph(n, mean_degree / max(n - 1, 1), seed=seed)
+        agents = [AveragingAgent(self, float(v)) for v in self.rng.random(n)]
+        for a, b in graph.edges():
+            agents[a].neighbours.append(agents[b])
+            agents[b].neighbours.append(agents[a])
+
+    def step(self) -> None:
+        """One tick: every agent steps in random order."""
+        self.agents.shuffle_do("step")
+
+
+def time_buurtsim(n: int, ticks: int, seed: int) -> tuple[float, float, float]:
+    """(construction seconds incl. burn-in, seconds for `ticks` steps, mean degree at the end)."""
+    from buurtsim import NeighbourhoodModel
+
+    t0 = time.perf_counter()
+    model = NeighbourhoodModel(n, seed=seed)
+    t1 = time.perf_counter()
+    model.run(ticks)
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, float(model.metrics()["mean_degree"].iloc[-1])
+
+
+def time_minimal(n: int, ticks: int, mean_degree: float, seed: int) -> float:
+    """Seconds for `ticks` steps of the minimal Mesa model."""
+    model = MinimalMesaModel(n, mean_degree, seed)
+    t0 = time.perf_counter()
+    for _ in range(ticks):
+        model.step()
+    return time.perf_counter() - t0
+
+
+def large_run_in_subprocess(n: int, seed: int) -> dict[str, float]:
+    """A ten-year run at size n in a fresh process: wall time and peak RSS (MiB)."""
+    code = (
+        "import resource, time, json\n"
+        "from buurtsim import NeighbourhoodModel\n"
+        "t0 = time.perf_counter()\n"
+        f"m = NeighbourhoodModel({n}, seed={seed})\n"
+        "t1 = time.perf_counter()\n"
+        f"m.run({TICKS})\n"
+        "t2 = time.perf_counter()\n"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(json.dumps({'init_s': t1 - t0, 'run_s': t2 - t1, 'total_s': t2 - t0, 'peak_mib': rss}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Run the three comparisons and print a Markdown summary."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=3, help="runs per measurement (the median is reported)")
+    ap.add_argument("--minimal-ticks", type=int, default=20, help="ticks per timing of the minimal Mesa model")
+    ap.add_argument("--skip-large", action="store_true", help="skip the N = 100,000 runs")
+    ap.add_argument("--json", help="also write the raw numbers to this file")
+    args = ap.parse_args()
+
+    results: dict[str, object] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "mesa": mesa.__version__,
+        "numpy": np.__version__,
+    }
+    n = 10_000
+    totals, runs, rates_full, rates_min = [], [], [], []
+    for r in range(args.repeats):
+        init_s, run_s, degree = time_buurtsim(n, TICKS, seed=r)
+        totals.append(init_s + run_s)
+        runs.append(run_s)
+        rates_full.append(n * TICKS / run_s)
+        min_s = time_minimal(n, args.minimal_ticks, degree, seed=r)
+        rates_min.append(n * args.minimal_ticks / min_s)
+        print(f"repeat {r}: buurtsim N={n} total {init_s + run_s:.2f} s (run {run_s:.2f} s); "
+              f"minimal Mesa {min_s / args.minimal_ticks * 1000:.1f} ms/tick", flush=True)
+    results["n10k_total_s_median"] = statistics.median(totals)
+    results["n10k_run_s_median"] = statistics.median(runs)
+    results["n10k_totals"] = totals
+    results["rate_buurtsim_median"] = statistics.median(rates_full)
+    results["rate_minimal_median"] = statistics.median(rates_min)
+    ratios = [a / b for a, b in zip(rates_full, rates_min, strict=True)]
+    results["throughput_ratio_median"] = statistics.median(ratios)
+    results["throughput_ratios"] = ratios
+    if not args.skip_large:
+        large = [large_run_in_subprocess(100_000, seed=r) for r in range(max(1, args.repeats - 1))]
+        for r, res in enumerate(large):
+            print(f"large {r}: {res}", flush=True)
+        results["n100k_total_s_median"] = statistics.median(x["total_s"] for x in large)
+        results["n100k_peak_mib_max"] = max(x["peak_mib"] for x in large)
+        results["n100k_runs"] = large
+
+    print()
+    print(f"Machine: {results['machine']}; Mesa {results['mesa']}, NumPy {results['numpy']}; one core per run.")
+    print()
+    print("| measurement | target | median | result |")
+    print("|---|---|---|---|")
+    t10 = results["n10k_total_s_median"]
+    print(f"| N = 10,000, 520 ticks (incl. set-up and burn-in), s | <= 5 | {t10:.2f} | {'met' if t10 <= 5 else 'NOT met'} |")
+    if "n100k_total_s_median" in results:
+        t100, mem = results["n100k_total_s_median"], results["n100k_peak_mib_max"]
+        print(f"| N = 100,000, 520 ticks, s | <= 60 | {t100:.1f} | {'met' if t100 <= 60 else 'NOT met'} |")
+        print(f"| N = 100,000, peak memory, MiB | <= 2048 | {mem:.0f} (max) | {'met' if mem <= 2048 else 'NOT met'} |")
+    ratio = results["throughput_ratio_median"]
+    print(f"| resident-weeks/s, buurtsim / minimal Mesa (N = 10,000) | >= 10 | {ratio:.1f} "
+          f"({results['rate_buurtsim_median']:,.0f} vs {results['rate_minimal_median']:,.0f}) | {'met' if ratio >= 10 else 'NOT met'} |")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(results, fh, indent=2)
+
+
+if __name__ == "__main__":
+    main()
