@@ -1,0 +1,83 @@
+"""The dashboard page, served by `solara run buurtsim.dashboard.app` (see `buurtsim dashboard`).
+
+Tabs: Verkennen (explore), Vergelijken (A/B), Info (docs/model-info.md) and Les (lesson) — the
+last only when `buurtsim.dashboard.lesson.LessonPage` exists. Every browser page gets its own
+`Session`, so users never share a model.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import solara
+
+from buurtsim.dashboard.components import CompareTab, ExploreTab, Heading, LanguageToggle, Md
+from buurtsim.dashboard.i18n import t
+from buurtsim.dashboard.state import Session
+
+INFO_FILE = "model-info.md"
+
+
+def info_paths() -> list[Path]:
+    """Where the model explanation is looked for: the repository's docs/, then a packaged copy."""
+    import buurtsim
+
+    pkg = Path(buurtsim.__file__).resolve().parent
+    return [pkg.parents[1] / "docs" / INFO_FILE, pkg / "docs" / INFO_FILE, pkg / "teaching" / INFO_FILE]
+
+
+def info_markdown() -> str | None:
+    """The text of docs/model-info.md, or None when it is not there."""
+    for path in info_paths():
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return None
+
+
+def lesson_page() -> Any | None:
+    """`buurtsim.dashboard.lesson.LessonPage` when that module exists, else None (the tab is hidden)."""
+    if importlib.util.find_spec("buurtsim.dashboard.lesson") is None:
+        return None
+    module = importlib.import_module("buurtsim.dashboard.lesson")
+    return getattr(module, "LessonPage", None)
+
+
+@solara.component
+def InfoTab(lang: str) -> None:
+    """The model explained in plain words (written by the teaching work), or a placeholder line."""
+    text = solara.use_memo(info_markdown, [])
+    if text:
+        Md(text)
+    else:
+        solara.Text(t("info_missing", lang), classes=["bs-info-missing"])
+
+
+@solara.component
+def Dashboard(session: Session) -> None:
+    """The whole dashboard for one session: a title bar with the language toggle, and the tabs."""
+    lang = session.lang.value
+    lesson = solara.use_memo(lesson_page, [])
+    solara.Title("buurtsim")
+    with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
+        Heading(t("title", lang), level=2)
+        LanguageToggle(session)
+    with solara.lab.Tabs(lazy=True):
+        with solara.lab.Tab(t("tab_explore", lang)):
+            ExploreTab(session)
+        with solara.lab.Tab(t("tab_compare", lang)):
+            CompareTab(session)
+        with solara.lab.Tab(t("tab_info", lang)):
+            InfoTab(lang)
+        if lesson is not None:
+            with solara.lab.Tab(t("tab_lesson", lang)):
+                lesson(session=session)
+
+
+@solara.component
+def Page() -> None:
+    """Entry point for `solara run`: one new Session per page load."""
+    session = solara.use_memo(Session, [])
+    Dashboard(session)

@@ -1,0 +1,451 @@
+"""Solara components of the dashboard. Each takes the session state it shows; none keeps a model
+of its own, so the lesson page can place the same components around its own `RunState`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+import solara
+
+from buurtsim import metrics as metrics_mod
+from buurtsim.dashboard import drawing
+from buurtsim.dashboard.i18n import (
+    DOMAIN_TEXT,
+    KEY_PARAMS,
+    STYLE_TEXT,
+    category_label,
+    param_help,
+    param_label,
+    pick,
+    t,
+)
+from buurtsim.dashboard.runner import Run
+from buurtsim.dashboard.sources import DEFAULT_KEY, Source
+from buurtsim.dashboard.state import SPEEDS, CompareState, RunState, Session
+from buurtsim.dashboard.widgets import PngView, UploadButton, png_src
+from buurtsim.params import describe
+
+DEFAULT_SERIES: tuple[str, ...] = ("mean_self_reliance", "participation_rate", "share_isolated", "dependency_share")
+FRAME_SECONDS = 0.2  # shortest time between two frames while playing
+START_DELAY_SECONDS = 0.3  # the play thread waits this long before its first step
+MIN_PAUSE_SECONDS = 0.05  # and at least this long between frames (room for clicks)
+
+
+def source_label(src: Source, lang: str) -> str:
+    """What the scenario picker shows for a source."""
+    return t("scenario_defaults", lang) if src.key == DEFAULT_KEY else src.label
+
+
+def slider_step(lo: float, hi: float) -> float:
+    """A round slider step (a power of ten) giving at least ~500 positions, so defaults lie on the grid."""
+    span = hi - lo
+    return float(10 ** np.floor(np.log10(span / 500))) if span > 0 else 1.0
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def markdown_html(text: str) -> str:
+    """Markdown to HTML on the server (raw HTML in the text is shown as text, not run).
+
+    solara.Markdown is avoided on purpose: it loads KaTeX and mermaid from the asset CDN, which
+    solara-assets 1.58.2 does not ship, so it would make requests that fail offline.
+    """
+    import markdown
+
+    return markdown.markdown(text.replace("<", "&lt;"), extensions=["tables", "fenced_code", "sane_lists"])
+
+
+@solara.component
+def Md(text: str) -> None:
+    """A block of Markdown rendered on the server."""
+    solara.HTML("div", unsafe_innerHTML=markdown_html(text), classes=["bs-markdown"])
+
+
+@solara.component
+def Heading(text: str, level: int = 3) -> None:
+    """A section heading."""
+    solara.HTML(f"h{level}", unsafe_innerHTML=text.replace("<", "&lt;"), style="margin: 12px 0 4px 0")
+
+
+@solara.component
+def Picture(png: bytes, testid: str, alt: str = "", width: str = "100%", on_click: Callable[[dict], None] | None = None,
+            version: int = 0) -> None:
+    """A PNG picture; with `on_click`, clicks arrive as {x, y} fractions of the picture."""
+
+    def clicked(value: dict | None) -> None:
+        if value and on_click is not None:
+            on_click(value)
+
+    PngView.element(src=png_src(png), alt=alt, testid=testid, width=width, version=version,
+                    clickable=on_click is not None, on_clicked=clicked)
+
+
+@solara.component
+def LanguageToggle(session: Session) -> None:
+    """Switch between Dutch and English."""
+    lang = session.lang.value
+    solara.Button(t("language", lang), icon_name="mdi-translate", text=True,
+                  on_click=lambda: session.lang.set("en" if lang == "nl" else "nl"),
+                  classes=["bs-language"])
+
+
+@solara.component
+def ScenarioPicker(session: Session, state: RunState) -> None:
+    """Choose a shipped scenario or upload one; upload problems are shown here."""
+    lang = session.lang.value
+    choices = session.sources.value
+    labels = [source_label(s, lang) for s in choices]
+    current = state.pending.value.source
+    current_label = source_label(current, lang) if current in choices else labels[0]
+
+    def on_pick(label: str | None) -> None:
+        if label in labels:
+            state.choose(choices[labels.index(label)])
+
+    solara.Select(t("scenario", lang), values=labels, value=current_label, on_value=on_pick)
+    solara.Text(t("scenario_hint", lang), style={"font-size": "0.85em", "color": "#555"})
+    if current.scenario.description:
+        with solara.Details(current.scenario.title):
+            Md(current.scenario.description)
+    UploadButton.element(label=t("upload", lang), on_payload=session.upload)
+    if session.upload_error.value:
+        solara.Error(session.upload_error.value, classes=["bs-upload-error"],
+                     style={"white-space": "pre-wrap"})
+    elif session.upload_ok.value:
+        solara.Success(session.upload_ok.value, classes=["bs-upload-ok"])
+
+
+@solara.component
+def ParamControl(state: RunState, name: str, lang: str) -> None:
+    """One key parameter: plain label, explanation, slider, and default / range / source."""
+    d = describe(name)
+    value = float(state.pending.value.param(name))
+    lo, hi = float(d["min"]), float(d["max"])
+    step = slider_step(lo, hi) if isinstance(d["default"], float) else 1.0
+
+    def changed(new: float) -> None:
+        # the slider snaps to its grid and reports that back; only a real move counts
+        if abs(float(new) - value) >= step / 2:
+            state.set_param(name, round(float(new), 10) if isinstance(d["default"], float) else round(new))
+
+    with solara.Column(gap="0px", style={"margin-bottom": "10px"}):
+        solara.SliderFloat(f"{param_label(name, lang)}: {_fmt(value)}", value=value, min=lo, max=hi, step=step,
+                           on_value=changed, thumb_label=False)
+        solara.Text(param_help(name, lang), style={"font-size": "0.85em"})
+        unit = f" {d['unit']}" if d["unit"] and d["unit"] != "-" else ""
+        solara.Text(f"{t('default', lang)} {_fmt(d['default'])} · {t('range', lang)} {_fmt(lo)}–{_fmt(hi)}{unit} · "
+                    f"{t('source', lang)}: {d['source']}", style={"font-size": "0.75em", "color": "#666"})
+
+
+@solara.component
+def SettingsPanel(state: RunState, lang: str) -> None:
+    """Size, seed, horizon and the key parameters; changes apply at the next reset."""
+    s = state.pending.value
+    solara.InputInt(t("residents", lang), value=s.n_residents,
+                    on_value=lambda v: state.set_setting(n_residents=max(10, min(int(v or 10), 20000))))
+    solara.Text(t("residents_hint", lang), style={"font-size": "0.85em"})
+    solara.InputInt(t("seed", lang), value=s.seed, on_value=lambda v: state.set_setting(seed=max(0, int(v or 0))))
+    solara.Text(t("seed_hint", lang), style={"font-size": "0.85em"})
+    solara.SliderInt(f"{t('horizon', lang)}: {s.horizon}", value=s.horizon, min=52, max=1040, step=52,
+                     on_value=lambda v: state.set_setting(horizon=int(v)), thumb_label=False)
+    solara.Text(t("horizon_hint", lang), style={"font-size": "0.85em"})
+    with solara.Details(t("settings", lang) + " — " + ", ".join(param_label(n, lang) for n in KEY_PARAMS[:3]) + ", …",
+                        expand=True):
+        for name in KEY_PARAMS:
+            ParamControl(state, name, lang)
+
+
+def _play_loop(step: Callable[[], int], playing: solara.Reactive[bool], done: Callable[[], bool]) -> Callable[[threading.Event], None]:
+    """The play thread: step, let the page redraw, repeat until paused or at the horizon.
+
+    It waits before its first step so that the click that started it finishes rendering; after
+    that each step's redraw happens in this thread (a state change outside a render renders at
+    once), so frames never pile up faster than they can be drawn and the page stays responsive.
+    """
+
+    def loop(cancel: threading.Event) -> None:
+        if cancel.wait(START_DELAY_SECONDS):
+            return
+        while playing.value and not cancel.is_set():
+            started = time.perf_counter()
+            step()
+            if done():
+                playing.set(False)
+                return
+            if cancel.wait(max(MIN_PAUSE_SECONDS, FRAME_SECONDS - (time.perf_counter() - started))):
+                return
+
+    return loop
+
+
+@solara.component
+def RunControls(tick: int, horizon: int, playing: solara.Reactive[bool], speed: solara.Reactive[int],
+                step: Callable[[], int], reset: Callable[[], None], done: Callable[[], bool], lang: str,
+                dirty: bool = False, testid: str = "run") -> None:
+    """Play / pause / step / reset with speed and the week counter; playing runs in a thread."""
+    def start_playing() -> Callable[[], None] | None:
+        # a plain thread only while playing (use_thread would re-render on its own start and
+        # finish even when idle, racing with clicks); the cleanup stops it on pause or unmount
+        if not playing.value:
+            return None
+        cancel = threading.Event()
+        threading.Thread(target=_play_loop(step, playing, done), args=(cancel,), daemon=True,
+                         name="buurtsim-play").start()
+        return cancel.set
+
+    solara.use_effect(start_playing, [playing.value])
+    is_done = tick >= horizon
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        if playing.value:
+            solara.Button(t("pause", lang), icon_name="mdi-pause", color="primary", on_click=lambda: playing.set(False),
+                          classes=[f"bs-{testid}-pause"])
+        else:
+            solara.Button(t("play", lang), icon_name="mdi-play", color="primary", disabled=is_done,
+                          on_click=lambda: playing.set(True), classes=[f"bs-{testid}-play"])
+        solara.Button(t("step", lang), icon_name="mdi-step-forward", disabled=is_done or playing.value,
+                      on_click=lambda: step(), classes=[f"bs-{testid}-step"])
+        solara.Button(t("reset", lang), icon_name="mdi-restart", on_click=reset, classes=[f"bs-{testid}-reset"])
+        with solara.Column(style={"min-width": "190px"}):
+            solara.Select(t("speed", lang), values=list(SPEEDS), value=speed.value, on_value=speed.set)
+        solara.Text(t("week", lang, tick=tick, horizon=horizon) + " · " + t("year", lang, year=tick / 52),
+                    style={"font-weight": "bold", "font-size": "1.1em"}, classes=[f"bs-{testid}-week"])
+    if is_done:
+        solara.Info(t("finished", lang), dense=True)
+    if dirty:
+        solara.Warning(t("reset_needed", lang), dense=True, classes=[f"bs-{testid}-dirty"])
+
+
+@solara.component
+def CategoryLegend(lang: str, n_pros: int) -> None:
+    """Colour chips explaining the network picture."""
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "12px", "font-size": "0.85em"}):
+        for i, colour in enumerate(drawing.CATEGORY_COLOURS):
+            solara.HTML("span", f"<span style='color:{colour};font-size:1.3em'>●</span> {category_label(i, lang)}")
+        solara.HTML("span", f"<span style='color:{drawing.PROFESSIONAL_COLOUR}'>■</span> "
+                            f"{t('professionals', lang)} ({n_pros})")
+
+
+@solara.component
+def NetworkPanel(run: Run, version: int, selected: solara.Reactive[int | None], lang: str, testid: str = "network",
+                 size_inches: float = 6.0, width: str = "100%") -> None:
+    """The network picture; clicking a dot selects that resident."""
+    slots, sampled = run.drawn_slots()
+
+    def draw() -> tuple[bytes, drawing.NetworkView, int]:
+        with run.lock:
+            fig, view = drawing.network_figure(run.model, slots, selected.value, size_inches=size_inches)
+            n_pros = len(run.model.active_professionals())
+        return drawing.to_png(fig, dpi=80), view, n_pros
+
+    png, view, n_pros = solara.use_memo(draw, [id(run), version, selected.value, size_inches])
+
+    def on_click(pos: dict) -> None:
+        uid = view.nearest(float(pos.get("x", -1)), float(pos.get("y", -1)))
+        if uid is not None:
+            selected.set(uid)
+
+    CategoryLegend(lang, n_pros)
+    Picture(png, testid=testid, alt=t("network", lang), on_click=on_click, version=version, width=width)
+    if sampled:
+        solara.Info(t("sample_note", lang, n=int(run.model.state.alive.sum()), k=slots.size), dense=True)
+
+
+@solara.component
+def TimeSeriesPanel(run: Run, version: int, lang: str) -> None:
+    """Chosen outcomes over time with the policy timeline underneath."""
+    names, set_names = solara.use_state(list(DEFAULT_SERIES))
+    labels = {metrics_mod.label(n, lang): n for n in metrics_mod.METRIC_NAMES}
+
+    def draw() -> bytes:
+        fig = drawing.timeseries_figure(run.metrics(), names, run.timeline(), run.horizon, lang)
+        return drawing.to_png(fig, dpi=80)
+
+    png = solara.use_memo(draw, [id(run), version, tuple(names), lang])
+    solara.SelectMultiple(t("metrics_pick", lang), all_values=list(labels),
+                          values=[metrics_mod.label(n, lang) for n in names],
+                          on_value=lambda chosen: set_names([labels[c] for c in chosen if c in labels]))
+    Picture(png, testid="timeseries", alt=t("timeseries", lang), version=version)
+
+
+@solara.component
+def CategoryPanel(run: Run, version: int, lang: str, testid: str = "categories", width: str = "100%") -> None:
+    """Shares strong / vulnerable / sliding over time."""
+    png = solara.use_memo(lambda: drawing.to_png(drawing.categories_figure(run.metrics(), run.horizon, lang), dpi=80),
+                          [id(run), version, lang])
+    Picture(png, testid=testid, alt=t("categories", lang), version=version, width=width)
+
+
+def _event_text(kind: str, detail: str, lang: str) -> str:
+    key = f"ev_{kind}"
+    if kind == "life_event":
+        detail = pick(DOMAIN_TEXT.get(detail, (detail, detail)), lang)
+    try:
+        return t(key, lang, detail=detail)
+    except KeyError:
+        return f"{kind} {detail}"
+
+
+@solara.component
+def StoryPanel(run: Run, version: int, selected: solara.Reactive[int | None], lang: str) -> None:
+    """A resident's story: self-reliance and ties over time, caseload weeks, events."""
+    model = run.model
+    with run.lock:
+        alive_uids = model.state.uid[model.state.alive]
+    uids = sorted(int(u) for u in alive_uids)
+    uid = selected.value
+
+    def pick_random() -> None:
+        if uids:
+            rng = np.random.default_rng()
+            selected.set(int(rng.choice(uids)))
+
+    with solara.Row(style={"align-items": "center"}):
+        solara.v.Autocomplete(label=t("story_pick", lang), items=[{"text": f"#{u}", "value": u} for u in uids[:5000]],
+                              v_model=uid, on_v_model=lambda v: selected.set(int(v) if v is not None else None),
+                              clearable=True, dense=True, style_="max-width: 220px")
+        solara.Button(t("random_resident", lang), icon_name="mdi-dice-5", text=True, on_click=pick_random,
+                      classes=["bs-random-resident"])
+    if uid is None:
+        solara.Text(t("story_none", lang))
+    else:
+        StoryView(run, version, uid, lang)
+
+
+@solara.component
+def StoryView(run: Run, version: int, uid: int, lang: str) -> None:
+    """The story of one resident (see StoryPanel)."""
+    model = run.model
+
+    def gather() -> tuple[bytes, str, list[str]]:
+        with run.lock:
+            story = model.story(uid)
+            events = model.resident_events(uid)
+            lines = []
+            try:
+                r = model.resident(uid)
+                deg = model.network.degree(uid) if uid in model.network else 0
+                summary = t("story_summary", lang, uid=uid, category=category_label(["strong", "vulnerable", "sliding"].index(r.category), lang),
+                            style=pick(STYLE_TEXT[r.style], lang), problems=r.problems, ties=deg, trust=r.trust,
+                            attachment=r.attachment)
+            except KeyError:
+                gone = next((tk for tk, k, _ in events if k == "moved_out"), model.tick)
+                summary = t("story_gone", lang, tick=gone)
+        if len(story):
+            deg = story["degree"].to_numpy()
+            gained = int(np.clip(np.diff(deg), 0, None).sum())
+            lost = int(np.clip(-np.diff(deg), 0, None).sum())
+            lines.append(t("story_ties_change", lang, gained=gained, lost=lost))
+            client = story["client_of"].to_numpy() >= 0
+            spells = int(np.count_nonzero(client[1:] & ~client[:-1]) + (1 if client.size and client[0] else 0))
+            lines.append(t("story_pros", lang, n=spells))
+        fig = drawing.story_figure(story, events, run.horizon, lang)
+        ev = [f"{t('weeks_axis', lang)} {tk}: {_event_text(k, d, lang)}" for tk, k, d in events[-12:]]
+        return drawing.to_png(fig, dpi=80), summary, lines + ev
+
+    png, summary, lines = solara.use_memo(gather, [id(run), version, uid, lang])
+    solara.Text(summary, classes=["bs-story-summary"])
+    Picture(png, testid="story", alt=t("story", lang), version=version)
+    with solara.Details(t("story_events", lang), expand=False):
+        if lines:
+            Md("\n".join(f"- {line}" for line in lines))
+        else:
+            solara.Text(t("story_no_events", lang))
+
+
+@solara.component
+def ExportPanel(run: Run, lang: str, name: str) -> None:
+    """Download the metrics (CSV) and the settings (scenario file)."""
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        solara.FileDownload(run.csv, filename=f"{name}-metrics.csv", label=t("export_csv", lang), mime_type="text/csv")
+        solara.FileDownload(lambda: run.scenario_toml().encode("utf-8"), filename=f"{name}-scenario.toml",
+                            label=t("export_scenario", lang), mime_type="application/toml")
+
+
+@solara.component
+def ExploreTab(session: Session) -> None:
+    """Pick a scenario, set parameters, run, and look at the network, outcomes and one resident."""
+    lang = session.lang.value
+    state = session.explore
+    run = state.run.value
+    version = state.version.value
+    with solara.Columns([1, 3], gutters_dense=True):
+        with solara.Column():
+            ScenarioPicker(session, state)
+            SettingsPanel(state, lang)
+        with solara.Column():
+            RunControls(run.tick, run.horizon, state.playing, state.speed, state.step, state.reset,
+                        lambda: state.run.value.done, lang, dirty=state.dirty, testid="explore")
+            with solara.Columns([1, 1]):
+                with solara.Column():
+                    Heading(t('network', lang))
+                    solara.Text(t("network_hint", lang), style={"font-size": "0.85em"})
+                    NetworkPanel(run, version, state.selected, lang)
+                with solara.Column():
+                    Heading(t('story', lang))
+                    StoryPanel(run, version, state.selected, lang)
+                    Heading(t('categories', lang))
+                    CategoryPanel(run, version, lang)
+            Heading(t('timeseries', lang))
+            TimeSeriesPanel(run, version, lang)
+            Heading(t('export', lang))
+            ExportPanel(run, lang, run.settings.source.scenario.name)
+
+
+@solara.component
+def ComparePanel(run: Run, version: int, title: str, lang: str, testid: str) -> None:
+    """One side of the A/B view: title, network and categories."""
+    selected = solara.use_reactive(None)
+    with solara.Card(title, style={"width": "100%"}), solara.Div(classes=[f"bs-panel-{testid}"]):
+        NetworkPanel(run, version, selected, lang, testid=f"network-{testid}", size_inches=4.5,
+                     width="min(100%, 420px)")
+        CategoryPanel(run, version, lang, testid=f"categories-{testid}", width="min(100%, 420px)")
+
+
+@solara.component
+def CompareTab(session: Session) -> None:
+    """Two scenarios side by side with the same seed, and the difference B − A over time."""
+    lang = session.lang.value
+    cs: CompareState = session.compare
+    cmp = cs.comparison.value
+    version = cs.version.value
+    choices = session.sources.value
+    labels = [source_label(s, lang) for s in choices]
+
+    def label_of(src: Source) -> str:
+        return source_label(src, lang)
+
+    solara.Text(t("compare_intro", lang))
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+        with solara.Column(style={"min-width": "280px"}):
+            solara.Select(t("scenario_a", lang), values=labels, value=label_of(cs.a.value) if label_of(cs.a.value) in labels else None,
+                          on_value=lambda lbl: cs.setup(a=choices[labels.index(lbl)]) if lbl in labels else None)
+        with solara.Column(style={"min-width": "280px"}):
+            solara.Select(t("scenario_b", lang), values=labels, value=label_of(cs.b.value) if label_of(cs.b.value) in labels else None,
+                          on_value=lambda lbl: cs.setup(b=choices[labels.index(lbl)]) if lbl in labels else None)
+        solara.InputInt(t("residents", lang), value=cs.n_residents.value,
+                        on_value=lambda v: (cs.n_residents.set(max(10, min(int(v or 10), 20000))), cs.reset()))
+        solara.InputInt(t("seed", lang), value=cs.seed.value, on_value=lambda v: (cs.seed.set(max(0, int(v or 0))), cs.reset()))
+    RunControls(cmp.tick, cmp.horizon, cs.playing, cs.speed, cs.step, cs.reset, lambda: cs.comparison.value.done, lang,
+                testid="compare")
+    with solara.Columns([1, 1]):
+        ComparePanel(cmp.a, version, f"A: {label_of(cs.a.value)}", lang, "a")
+        ComparePanel(cmp.b, version, f"B: {label_of(cs.b.value)}", lang, "b")
+    labels_m = {metrics_mod.label(n, lang): n for n in metrics_mod.METRIC_NAMES}
+    solara.Select(t("compare_metric", lang), values=list(labels_m), value=metrics_mod.label(cs.metric.value, lang),
+                  on_value=lambda lbl: cs.metric.set(labels_m.get(lbl, cs.metric.value)))
+
+    def draw() -> bytes:
+        fig = drawing.difference_figure(cmp.a.metrics(), cmp.b.metrics(), cs.metric.value,
+                                        (cmp.a.timeline(), cmp.b.timeline()), cmp.horizon,
+                                        (cs.a.value.scenario.name, cs.b.value.scenario.name), lang)
+        return drawing.to_png(fig, dpi=80)
+
+    png = solara.use_memo(draw, [id(cmp), version, cs.metric.value, lang])
+    Heading(t('difference', lang))
+    Picture(png, testid="difference", alt=t("difference", lang), version=version)
+    solara.FileDownload(cmp.csv, filename="vergelijking-metrics.csv", label=t("export_csv", lang), mime_type="text/csv")

@@ -1,0 +1,272 @@
+"""All dashboard text in Dutch (default) and English: one table, looked up with `t(key, lang)`.
+
+Parameter controls get a plain-language label and a one-line explanation here; their default,
+range, unit and source come from `buurtsim.params.describe` so they never drift from the model.
+"""
+
+from __future__ import annotations
+
+LANGS: tuple[str, ...] = ("nl", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # page and tabs
+    "title": ("buurtsim — verken een buurt", "buurtsim — explore a neighbourhood"),
+    "tab_explore": ("Verkennen", "Explore"),
+    "tab_compare": ("Vergelijken (A/B)", "Compare (A/B)"),
+    "tab_info": ("Info", "Info"),
+    "tab_lesson": ("Les", "Lesson"),
+    "language": ("English", "Nederlands"),
+    "language_hint": ("Switch to English", "Schakel naar Nederlands"),
+    # scenario choice and upload
+    "scenario": ("Scenario", "Scenario"),
+    "scenario_defaults": ("standaardbuurt (geen beleid)", "default neighbourhood (no policy)"),
+    "scenario_hint": (
+        "Kies een meegeleverd scenario of laad je eigen scenariobestand (.toml).",
+        "Pick a shipped scenario or load your own scenario file (.toml).",
+    ),
+    "upload": ("Scenariobestand laden (.toml)", "Load scenario file (.toml)"),
+    "upload_ok": ("Geladen: {name}", "Loaded: {name}"),
+    "upload_error": ("Dit bestand is niet gebruikt; er is niets veranderd.", "This file was not used; nothing changed."),
+    "upload_too_big": ("Bestand te groot (meer dan 1 MB).", "File too large (over 1 MB)."),
+    "uploaded": ("geüpload", "uploaded"),
+    # run controls
+    "play": ("Afspelen", "Play"),
+    "pause": ("Pauze", "Pause"),
+    "step": ("Stap", "Step"),
+    "reset": ("Opnieuw", "Reset"),
+    "speed": ("Snelheid (weken per beeld)", "Speed (weeks per frame)"),
+    "speed_hint": (
+        "Hoeveel weken de simulatie doorrekent voordat het beeld ververst.",
+        "How many weeks the simulation runs before the picture refreshes.",
+    ),
+    "week": ("Week {tick} van {horizon}", "Week {tick} of {horizon}"),
+    "year": ("jaar {year:.1f}", "year {year:.1f}"),
+    "finished": ("Einde van de looptijd bereikt.", "End of the horizon reached."),
+    "reset_needed": (
+        "Instellingen gewijzigd: druk op 'Opnieuw' om ermee te starten.",
+        "Settings changed: press 'Reset' to start with them.",
+    ),
+    # parameters
+    "settings": ("Instellingen", "Settings"),
+    "residents": ("Aantal bewoners", "Number of residents"),
+    "residents_hint": (
+        "Hoeveel mensen er in de buurt wonen (een portiekblok ~500, een wijk 10.000+).",
+        "How many people live in the neighbourhood (a street block ~500, a district 10,000+).",
+    ),
+    "seed": ("Toevalsgetal (seed)", "Random seed"),
+    "seed_hint": (
+        "Zelfde getal = zelfde toeval: zo is een run precies te herhalen.",
+        "Same number = same chance events: a run can be repeated exactly.",
+    ),
+    "horizon": ("Looptijd (weken)", "Horizon (weeks)"),
+    "horizon_hint": ("Eén stap is één week; 520 weken is tien jaar.", "One step is one week; 520 weeks is ten years."),
+    "source": ("bron", "source"),
+    "range": ("bereik", "range"),
+    "default": ("standaard", "default"),
+    "more_params": ("Meer over deze instelling", "More about this setting"),
+    # network
+    "network": ("Het netwerk van de buurt", "The neighbourhood's network"),
+    "network_hint": (
+        "Elke stip is een bewoner op zijn adres; kleur = categorie, grootte = aantal banden. "
+        "Vierkantjes zijn professionals, verbonden met hun cliënten. Klik op een stip om het verhaal van die bewoner te zien.",
+        "Each dot is a resident at their address; colour = category, size = number of ties. "
+        "Squares are professionals, linked to their clients. Click a dot to see that resident's story.",
+    ),
+    "sample_note": (
+        "Er wonen {n} mensen; voor de snelheid tekenen we een steekproef van {k}.",
+        "{n} people live here; for speed we draw a sample of {k}.",
+    ),
+    "professionals": ("professionals", "professionals"),
+    "no_professionals": ("Geen professionals actief.", "No professionals at work."),
+    # categories
+    "cat_strong": ("sociaal sterk", "socially strong"),
+    "cat_vulnerable": ("sociaal kwetsbaar", "socially vulnerable"),
+    "cat_sliding": ("overlever/afglijder", "survivor/slider"),
+    "categories": ("Verdeling over categorieën", "Distribution over categories"),
+    "share": ("aandeel", "share"),
+    # time series
+    "timeseries": ("Verloop in de tijd", "Over time"),
+    "metrics_pick": ("Uitkomsten", "Outcomes"),
+    "timeline": ("beleid", "policy"),
+    "weeks_axis": ("week", "week"),
+    "no_policy": ("Geen beleid in dit scenario.", "No policy in this scenario."),
+    # resident story
+    "story": ("Verhaal van een bewoner", "A resident's story"),
+    "story_pick": ("Kies een bewoner", "Pick a resident"),
+    "story_none": (
+        "Klik op een stip in het netwerk of kies hierboven een bewoner.",
+        "Click a dot in the network or pick a resident above.",
+    ),
+    "story_gone": ("Deze bewoner is verhuisd (week {tick}).", "This resident moved away (week {tick})."),
+    "story_sr": ("zelfredzaamheid", "self-reliance"),
+    "story_ties": ("banden", "ties"),
+    "story_client": ("cliënt van een professional", "client of a professional"),
+    "story_events": ("Gebeurtenissen", "Events"),
+    "story_no_events": ("Nog geen gebeurtenissen.", "No events yet."),
+    "story_summary": (
+        "Bewoner #{uid}: {category}, {style}, {problems} probleemdomein(en), {ties} banden, vertrouwen {trust:.2f}, binding {attachment:.2f}.",
+        "Resident #{uid}: {category}, {style}, {problems} problem domain(s), {ties} ties, trust {trust:.2f}, attachment {attachment:.2f}.",
+    ),
+    "story_ties_change": ("Banden: {gained} erbij, {lost} kwijt sinds week 0.", "Ties: {gained} gained, {lost} lost since week 0."),
+    "story_pros": ("Professionals ontmoet: {n} keer in een caseload.", "Professionals met: in a caseload {n} time(s)."),
+    "random_resident": ("Willekeurige bewoner", "Random resident"),
+    "ev_life_event": ("tegenslag ({detail})", "setback ({detail})"),
+    "ev_moved_in": ("kwam in de buurt wonen", "moved into the neighbourhood"),
+    "ev_moved_out": ("verhuisde", "moved away"),
+    "ev_professional_left": ("professional vertrok ({detail})", "professional left ({detail})"),
+    # compare
+    "compare_intro": (
+        "Twee scenario's met hetzelfde toeval (zelfde seed, zelfde bewoners) naast elkaar. "
+        "Het verschil B − A laat zien wat het beleid doet.",
+        "Two scenarios with the same chance events (same seed, same residents) side by side. "
+        "The difference B − A shows what the policy does.",
+    ),
+    "scenario_a": ("Scenario A", "Scenario A"),
+    "scenario_b": ("Scenario B", "Scenario B"),
+    "difference": ("Verschil B − A", "Difference B − A"),
+    "compare_metric": ("Uitkomst", "Outcome"),
+    # export
+    "export": ("Exporteren", "Export"),
+    "export_csv": ("Uitkomsten als CSV", "Outcomes as CSV"),
+    "export_scenario": ("Instellingen als scenariobestand", "Settings as scenario file"),
+    # info and lesson
+    "info_missing": (
+        "De uitleg over het model (docs/model-info.md) is nog niet beschikbaar.",
+        "The model explanation (docs/model-info.md) is not available yet.",
+    ),
+    "error": ("Fout", "Error"),
+}
+
+CATEGORY_KEYS: tuple[str, ...] = ("cat_strong", "cat_vulnerable", "cat_sliding")
+
+STYLE_TEXT: dict[str, tuple[str, str]] = {
+    "dutiful": ("plichtsgetrouw", "dutiful"),
+    "responsible": ("verantwoordelijk", "responsible"),
+    "pragmatic": ("pragmatisch", "pragmatic"),
+    "outsider": ("buitenstaander", "outsider"),
+}
+
+DOMAIN_TEXT: dict[str, tuple[str, str]] = {
+    "work": ("werk", "work"),
+    "finance": ("geld", "money"),
+    "health": ("gezondheid", "health"),
+    "social": ("sociale contacten", "social contacts"),
+    "skills": ("vaardigheden", "skills"),
+}
+
+# The key parameters shown as controls: label and plain-language explanation (nl, en).
+PARAM_TEXT: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "shock_prob": (
+        ("Kans op tegenslag", "Chance of a setback"),
+        (
+            "Hoe vaak iemand per week een klap krijgt op een levensdomein: baan kwijt, ziek, schulden.",
+            "How often, per week, someone is hit in a life domain: job loss, illness, debt.",
+        ),
+    ),
+    "spiral_coupling": (
+        ("Problemen versterken elkaar", "Problems feed each other"),
+        (
+            "Hoe sterk een probleem het volgende uitlokt (geen werk → schulden → stress → isolement).",
+            "How strongly one problem triggers the next (no work → debt → strain → isolation).",
+        ),
+    ),
+    "support_rate": (
+        ("Burenhulp", "Help between neighbours"),
+        (
+            "Hoeveel bewoners met tijd en energie hun zwakkere contacten helpen.",
+            "How much residents with time and energy help their weaker ties.",
+        ),
+    ),
+    "overburden_harm": (
+        ("Schade door overvragen", "Harm from over-asking"),
+        (
+            "Hoeveel helpers zelf achteruitgaan als ze te veel gevraagd wordt.",
+            "How much helpers themselves decline when too much is asked of them.",
+        ),
+    ),
+    "trust_build_weeks": (
+        ("Tijd om vertrouwen op te bouwen", "Time to build trust"),
+        (
+            "Hoeveel weken het duurt voor een bewoner een professional vertrouwt ('eigen frequentie').",
+            "How many weeks before a resident trusts a professional (the neighbourhood's own pace).",
+        ),
+    ),
+    "solving_speed": (
+        ("Snelheid van 'overnemen'", "Speed of 'doing it for them'"),
+        (
+            "Hoeveel sneller een professional resultaat boekt door problemen óp te lossen in plaats van samen.",
+            "How much faster a professional gets results by solving problems for people instead of with them.",
+        ),
+    ),
+    "dependency_rate": (
+        ("Afhankelijkheid door overnemen", "Dependency from doing it for them"),
+        (
+            "Hoeveel afhankelijkheid ontstaat als problemen voor mensen worden opgelost.",
+            "How much dependency grows when problems are solved for people.",
+        ),
+    ),
+    "asked_multiplier": (
+        ("Effect van gevraagd worden", "Effect of being asked"),
+        (
+            "Hoeveel groter de kans is dat iemand meedoet als hij of zij gevraagd wordt ('niemand vroeg het me').",
+            "How much likelier someone joins in when asked ('nobody asked me').",
+        ),
+    ),
+    "tie_decay": (
+        ("Banden verwateren", "Ties fade"),
+        (
+            "Hoe snel een band zwakker wordt als mensen elkaar niet zien.",
+            "How fast a tie weakens when people do not meet.",
+        ),
+    ),
+    "safety_contagion": (
+        ("Angst is besmettelijk", "Fear is contagious"),
+        (
+            "Hoe sterk bewoners het (on)veiligheidsgevoel van hun contacten overnemen.",
+            "How strongly residents take over their ties' (lack of) sense of safety.",
+        ),
+    ),
+    "move_rate": (
+        ("Verhuisgeneigdheid", "Tendency to move out"),
+        (
+            "Basiskans per week dat iemand verhuist; wie geld heeft en weinig binding, vertrekt eerder.",
+            "Base weekly chance of moving away; those with means and little attachment leave sooner.",
+        ),
+    ),
+    "newcomer_potential_shift": (
+        ("Nieuwkomers kwetsbaarder", "Newcomers more vulnerable"),
+        (
+            "Hoeveel lager (negatief) of hoger de draagkracht van nieuwkomers is dan die van zittende bewoners.",
+            "How much lower (negative) or higher newcomers' potential is than that of current residents.",
+        ),
+    ),
+}
+
+KEY_PARAMS: tuple[str, ...] = tuple(PARAM_TEXT)
+
+
+def t(key: str, lang: str = "nl", **fmt: object) -> str:
+    """The text for `key` in `lang` ('nl' or 'en'), formatted with `fmt`."""
+    nl, en = TEXT[key]
+    text = en if lang == "en" else nl
+    return text.format(**fmt) if fmt else text
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The Dutch or English half of an (nl, en) pair."""
+    return pair[1] if lang == "en" else pair[0]
+
+
+def category_label(index: int, lang: str = "nl") -> str:
+    """Label of category 0 strong, 1 vulnerable, 2 sliding."""
+    return t(CATEGORY_KEYS[index], lang)
+
+
+def param_label(name: str, lang: str = "nl") -> str:
+    """Plain-language label of a key parameter."""
+    return pick(PARAM_TEXT[name][0], lang)
+
+
+def param_help(name: str, lang: str = "nl") -> str:
+    """Plain-language explanation of a key parameter."""
+    return pick(PARAM_TEXT[name][1], lang)

@@ -1,0 +1,192 @@
+"""Per-session dashboard state: reactive values around a `Run` (explore) and a `Comparison` (A/B).
+
+A `Session` is created once per browser page (in `app.Page` via `solara.use_memo`), so two users
+never share a model. Other pages (the lesson) receive the same `Session` and can reuse its
+controllers: `session.explore.choose(source)`, `.step()`, `.reset()`, `session.compare.setup(a, b)`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import Any
+
+import solara
+
+from buurtsim.dashboard import sources
+from buurtsim.dashboard.i18n import t
+from buurtsim.dashboard.runner import Comparison, Run, Settings, settings_for
+from buurtsim.dashboard.widgets import MAX_UPLOAD_BYTES, payload_bytes
+from buurtsim.errors import UserError
+
+SPEEDS: tuple[int, ...] = (1, 4, 13, 26, 52)
+COMPARE_MAX_START = 1000  # A/B starts at most this size (two networks are drawn per frame)
+
+
+def start_size() -> int | None:
+    """Residents a new session starts with: $BUURTSIM_DASHBOARD_N if set (tests, slow machines), else the scenario's."""
+    value = os.environ.get("BUURTSIM_DASHBOARD_N", "").strip()
+    return max(10, int(value)) if value.isdigit() else None
+
+
+class Player:
+    """What play / pause / step needs: a version counter that redraws, playing, speed, and
+    `stepper()` giving the object (a Run or a Comparison) to advance."""
+
+    def __init__(self, speed: int) -> None:
+        self.version = solara.reactive(0)
+        self.playing = solara.reactive(False)
+        self.speed = solara.reactive(speed)
+
+    def stepper(self) -> Run | Comparison:
+        """The run (or pair of runs) being played."""
+        raise NotImplementedError
+
+    def step(self, weeks: int | None = None) -> int:
+        """Advance by `weeks` (default: the speed setting); stops playing at the horizon."""
+        target = self.stepper()
+        done = target.step(weeks or self.speed.value)
+        self.version.value += 1
+        if target.done:
+            self.playing.value = False
+        return done
+
+
+class RunState(Player):
+    """One explorable run: the settings being edited, the run itself and how it is played."""
+
+    def __init__(self, source: sources.Source, n_residents: int | None = None) -> None:
+        self.start_n = n_residents
+        first = settings_for(source, n_residents=n_residents)
+        self.pending: solara.Reactive[Settings] = solara.reactive(first)
+        self.run: solara.Reactive[Run] = solara.reactive(Run(first))
+        super().__init__(speed=1)
+        self.selected: solara.Reactive[int | None] = solara.reactive(None)
+
+    @property
+    def dirty(self) -> bool:
+        """Settings were changed since the run was built (Reset applies them)."""
+        return self.pending.value != self.run.value.settings
+
+    def stepper(self) -> Run:
+        """The run being explored."""
+        return self.run.value
+
+    def reset(self) -> None:
+        """A fresh run from the pending settings (week 0)."""
+        self.playing.value = False
+        self.run.value = Run(self.pending.value)
+        self.selected.value = None
+        self.version.value += 1
+
+    def choose(self, source: sources.Source) -> None:
+        """Start over with a scenario (its own size, seed and horizon)."""
+        self.pending.value = settings_for(source, n_residents=self.start_n)
+        self.reset()
+
+    def set_param(self, name: str, value: Any) -> None:
+        """Change a model parameter for the next reset."""
+        self.pending.value = self.pending.value.with_param(name, value)
+
+    def set_setting(self, **changes: Any) -> None:
+        """Change residents, seed or horizon for the next reset."""
+        self.pending.value = replace(self.pending.value, **changes)
+
+
+class CompareState(Player):
+    """Two scenarios with the same seed and size, stepped together."""
+
+    def __init__(self, a: sources.Source, b: sources.Source, n_residents: int | None = None) -> None:
+        self.a: solara.Reactive[sources.Source] = solara.reactive(a)
+        self.b: solara.Reactive[sources.Source] = solara.reactive(b)
+        self.seed = solara.reactive(settings_for(a).seed)
+        self.n_residents = solara.reactive(n_residents or min(settings_for(a).n_residents, COMPARE_MAX_START))
+        self.comparison: solara.Reactive[Comparison] = solara.reactive(self._build())
+        super().__init__(speed=4)
+        self.metric = solara.reactive("mean_self_reliance")
+
+    def _build(self) -> Comparison:
+        return Comparison.of(self.a.value, self.b.value, seed=self.seed.value, n_residents=self.n_residents.value)
+
+    def setup(self, a: sources.Source | None = None, b: sources.Source | None = None) -> None:
+        """Choose scenario A and/or B and start both again at week 0."""
+        if a is not None:
+            self.a.value = a
+        if b is not None:
+            self.b.value = b
+        self.reset()
+
+    def reset(self) -> None:
+        """Both runs again from week 0 with the current seed and size."""
+        self.playing.value = False
+        self.comparison.value = self._build()
+        self.version.value += 1
+
+    def stepper(self) -> Comparison:
+        """Both runs, stepped together."""
+        return self.comparison.value
+
+
+class Session:
+    """Everything one browser page owns: language, the scenarios it knows, explore and compare."""
+
+    def __init__(self, lang: str = "nl", n_residents: int | None = None) -> None:
+        n_residents = n_residents or start_size()
+        self.lang = solara.reactive(lang)
+        self.sources: solara.Reactive[list[sources.Source]] = solara.reactive(sources.all_sources(lang))
+        self.upload_error: solara.Reactive[str | None] = solara.reactive(None)
+        self.upload_ok: solara.Reactive[str | None] = solara.reactive(None)
+        shipped = self.sources.value
+        self.explore = RunState(shipped[0], n_residents)
+        a, b = default_pair(shipped)
+        self.compare = CompareState(a, b, n_residents)
+
+    def source(self, key: str) -> sources.Source | None:
+        """A known source by its key."""
+        return next((s for s in self.sources.value if s.key == key), None)
+
+    def upload(self, payload: dict[str, Any] | None) -> sources.Source | None:
+        """Validate an uploaded file; on success add it to the choices and explore it, else show why.
+
+        A bad file changes nothing: the current run, settings and choices stay as they were.
+        """
+        if not payload:
+            return None
+        lang = self.lang.value
+        name = str(payload.get("name") or "upload.toml")
+        if payload.get("error") == "too_big":
+            self.upload_error.value = f"{name}: {t('upload_too_big', lang)} {t('upload_error', lang)}"
+            self.upload_ok.value = None
+            return None
+        data = payload_bytes(payload)
+        if len(data) > MAX_UPLOAD_BYTES:
+            self.upload_error.value = f"{name}: {t('upload_too_big', lang)} {t('upload_error', lang)}"
+            self.upload_ok.value = None
+            return None
+        try:
+            src = sources.parse_upload(name, data)
+            settings_for(src)  # checks the scenario can be turned into settings
+        except UserError as exc:
+            self.upload_error.value = f"{t('error', lang)}: {exc}"
+            self.upload_ok.value = None
+            return None
+        others = [s for s in self.sources.value if s.key != src.key]
+        self.sources.value = [*others, src]
+        self.upload_error.value = None
+        self.upload_ok.value = t("upload_ok", lang, name=name)
+        self.explore.choose(src)
+        return src
+
+
+def default_pair(choices: list[sources.Source]) -> tuple[sources.Source, sources.Source]:
+    """A sensible A/B start: the project carousel against long-term presence when shipped."""
+
+    def find(*words: str) -> sources.Source | None:
+        for s in choices:
+            if any(w in s.key.lower() for w in words):
+                return s
+        return None
+
+    a = find("carrousel", "carousel") or choices[0]
+    b = find("presentie", "presence") or (choices[1] if len(choices) > 1 else choices[0])
+    return a, b

@@ -1,0 +1,150 @@
+"""The UI-free parts of the dashboard: runs, A/B with common random numbers, export, drawing,
+text tables and the `dashboard` command line."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from dashboard_helpers import CAROUSEL, PRESENCE, N
+
+from buurtsim.cli import dashboard_cmds
+from buurtsim.dashboard import drawing, i18n, sources
+from buurtsim.dashboard.runner import Comparison, Run, settings_for
+from buurtsim.metrics import METRIC_NAMES
+from buurtsim.model import NeighbourhoodModel
+from buurtsim.params import Params
+from buurtsim.scenario import load_scenario_text
+
+
+def upload(text: str, name: str) -> sources.Source:
+    return sources.parse_upload(name, text.encode("utf-8"))
+
+
+def test_run_stops_at_the_horizon():
+    run = Run(replace(settings_for(sources.default_source(), n_residents=N), horizon=6))
+    assert run.step(4) == 4
+    assert run.step(4) == 2
+    assert run.done and run.tick == 6
+    assert run.step(1) == 0
+
+
+def test_csv_export_has_a_row_per_week_and_every_metric():
+    run = Run(settings_for(upload(CAROUSEL, "c.toml"), n_residents=N))
+    run.step(5)
+    df = pd.read_csv(io.BytesIO(run.csv()), index_col="tick")
+    assert list(df.index) == list(range(6))
+    assert set(METRIC_NAMES) <= set(df.columns)
+
+
+def test_exported_scenario_reproduces_the_run():
+    src = upload(CAROUSEL, "c.toml")
+    settings = settings_for(src, n_residents=N).with_param("shock_prob", 0.012).with_param("newcomer_potential_shift", -0.1)
+    run = Run(replace(settings, seed=77, horizon=30))
+    run.step(8)
+    text = run.scenario_toml()
+    scn = load_scenario_text(text, "export.toml")
+    assert scn.seed == 77 and scn.horizon == 30
+    again = NeighbourhoodModel.from_scenario(scn)
+    assert again.params.shock_prob == pytest.approx(0.012)
+    assert again.params.newcomer_potential_shift == pytest.approx(-0.1)
+    again.run(8)
+    pd.testing.assert_frame_equal(again.metrics(), run.metrics())
+
+
+def test_settings_fall_back_to_scenario_then_default():
+    src = upload(CAROUSEL, "c.toml")
+    s = settings_for(src)
+    assert s.n_residents == 200 and s.seed == 5 and s.horizon == 104
+    assert s.param("shock_prob") == Params.model_fields["shock_prob"].default
+    assert s.with_param("shock_prob", 0.02).param("shock_prob") == 0.02
+
+
+def test_comparison_uses_common_random_numbers():
+    same = Comparison.of(sources.default_source(), sources.default_source(), seed=3, n_residents=N, horizon=20)
+    same.step(10)
+    assert (same.difference("mean_self_reliance").abs() < 1e-12).all()
+    ab = Comparison.of(upload(CAROUSEL, "a.toml"), upload(PRESENCE, "b.toml"), seed=3, n_residents=N, horizon=20)
+    assert ab.a.settings.seed == ab.b.settings.seed == 3
+    ab.step(10)
+    assert ab.tick == 10
+    diff = ab.difference("professional_hours")
+    assert diff.shape == (11,) and diff.abs().sum() > 0
+    both = pd.read_csv(io.BytesIO(ab.csv()))
+    assert sorted(both["run"].unique()) == ["A", "B"]
+
+
+def test_timeline_lists_policy_periods():
+    run = Run(settings_for(upload(CAROUSEL, "c.toml"), n_residents=N))
+    tl = run.timeline()
+    assert tl and all(0 <= s < e <= run.horizon for s, e, _ in tl)
+    assert {lbl for _, _, lbl in tl} == {"carrousel"}  # one row per policy, also for many projects
+
+
+def test_large_neighbourhood_draws_a_fixed_sample():
+    run = Run(settings_for(sources.default_source(), n_residents=N))
+    slots, sampled = run.drawn_slots(max_drawn=50)
+    assert sampled and slots.size == 50
+    run.step(3)
+    again, _ = run.drawn_slots(max_drawn=50)
+    np.testing.assert_array_equal(slots, again)
+    all_slots, sampled_all = run.drawn_slots()
+    assert not sampled_all and all_slots.size == N
+
+
+def test_network_picture_maps_clicks_back_to_residents():
+    run = Run(settings_for(upload(PRESENCE, "p.toml"), n_residents=N))
+    run.step(6)
+    model = run.model
+    fig, view = drawing.network_figure(model, np.arange(N), selected=int(model.state.uid[3]))
+    assert drawing.to_png(fig).startswith(b"\x89PNG")
+    x, y = model.state.x[3], model.state.y[3]
+    fx = (x - view.xlim[0]) / (view.xlim[1] - view.xlim[0])
+    fy = (view.ylim[1] - y) / (view.ylim[1] - view.ylim[0])
+    assert view.nearest(fx, fy) == int(model.state.uid[3])
+    assert view.nearest(-5.0, -5.0) is None  # far outside: nobody
+
+
+def test_other_pictures_render():
+    run = Run(settings_for(upload(CAROUSEL, "c.toml"), n_residents=N))
+    run.step(5)
+    m = run.metrics()
+    uid = int(run.model.state.uid[0])
+    for fig in (
+        drawing.timeseries_figure(m, ["mean_self_reliance"], run.timeline(), run.horizon, "en"),
+        drawing.categories_figure(m, run.horizon),
+        drawing.difference_figure(m, m, "share_sliding", (run.timeline(), []), run.horizon),
+        drawing.story_figure(run.model.story(uid), run.model.resident_events(uid), run.horizon),
+    ):
+        assert drawing.to_png(fig, dpi=40).startswith(b"\x89PNG")
+
+
+def test_every_text_exists_in_both_languages():
+    for key, (nl, en) in i18n.TEXT.items():
+        assert nl.strip() and en.strip(), key
+    for name in i18n.KEY_PARAMS:
+        assert name in Params.model_fields, name
+        assert i18n.param_label(name, "nl") != i18n.param_label(name, "en")
+        assert i18n.param_help(name, "en")
+    assert i18n.t("week", "en", tick=3, horizon=10) == "Week 3 of 10"
+
+
+def test_dashboard_command_is_local_and_offline():
+    cmd = dashboard_cmds.solara_command("127.0.0.1", 8765)
+    assert cmd[1:3] == ["run", "buurtsim.dashboard.app"]
+    assert "--no-check-version" in cmd and "--production" in cmd
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+    env = dashboard_cmds.solara_env({"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "true"})
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
+    assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")
+
+
+def test_dashboard_command_defaults_to_localhost():
+    import inspect
+
+    sig = inspect.signature(dashboard_cmds.dashboard_cmd)
+    assert sig.parameters["host"].default.default == "127.0.0.1"
+    assert sig.parameters["port"].default.default == 8765
