@@ -269,7 +269,7 @@ def TimeSeriesPanel(run: Run, version: int, lang: str) -> None:
     solara.SelectMultiple(t("metrics_pick", lang), all_values=list(labels),
                           values=[metrics_mod.label(n, lang) for n in names],
                           on_value=lambda chosen: set_names([labels[c] for c in chosen if c in labels]))
-    Picture(png, testid="timeseries", alt=t("timeseries", lang), version=version)
+    Picture(png, testid="timeseries", alt=t("timeseries", lang), version=version, width="min(100%, 840px)")
 
 
 @solara.component
@@ -447,5 +447,5 @@ def CompareTab(session: Session) -> None:
 
     png = solara.use_memo(draw, [id(cmp), version, cs.metric.value, lang])
     Heading(t('difference', lang))
-    Picture(png, testid="difference", alt=t("difference", lang), version=version)
+    Picture(png, testid="difference", alt=t("difference", lang), version=version, width="min(100%, 840px)")
     solara.FileDownload(cmp.csv, filename="vergelijking-metrics.csv", label=t("export_csv", lang), mime_type="text/csv")

@@ -18,7 +18,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from buurtsim import metrics as metrics_mod
-from buurtsim.dashboard.i18n import DOMAIN_TEXT, category_label, pick, t
+from buurtsim.dashboard.i18n import category_label, t
 
 # Okabe-Ito colours (colour-blind safe): strong, vulnerable, sliding.
 CATEGORY_COLOURS: tuple[str, str, str] = ("#009E73", "#E69F00", "#D55E00")
@@ -161,10 +161,10 @@ def timeseries_figure(
     ax.set_xlim(0, horizon)
     ax.grid(alpha=0.3)
     if names:
-        ax.legend(fontsize=8, loc="upper left", framealpha=0.8)
+        ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, frameon=False)
     ax.tick_params(labelbottom=False)
     _timeline_axis(tl, timeline, horizon, lang)
-    fig.subplots_adjust(left=0.2, right=0.98, top=0.97, bottom=0.12)
+    fig.subplots_adjust(left=0.2, right=0.98, top=0.86, bottom=0.12)
     return fig
 
 
@@ -222,12 +222,13 @@ def difference_figure(
     bottom.set_xlabel(t("weeks_axis", lang))
     bottom.set_xlim(0, horizon)
     bottom.grid(alpha=0.3)
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.93, bottom=0.1, hspace=0.1)
+    fig.subplots_adjust(left=0.13, right=0.98, top=0.93, bottom=0.1, hspace=0.1)
     return fig
 
 
 def story_figure(story: pd.DataFrame, events: Sequence[tuple[int, str, str]], horizon: int, lang: str = "nl") -> Figure:
-    """A resident's self-reliance and ties over time; weeks in a caseload shaded; events marked."""
+    """A resident's self-reliance and ties over time; weeks in a caseload shaded; setbacks as red
+    triangles, a professional leaving as a dashed line (the events list names them)."""
     fig = Figure(figsize=(6.0, 2.8))
     ax = fig.add_subplot()
     if len(story):
@@ -240,13 +241,11 @@ def story_figure(story: pd.DataFrame, events: Sequence[tuple[int, str, str]], ho
         ax2.step(ticks, story["degree"], where="post", color="#666", lw=1.0, label=t("story_ties", lang))
         ax2.set_ylabel(t("story_ties", lang), fontsize=8)
         ax2.set_ylim(0, max(float(story["degree"].max()) * 1.2, 1))
-    for tick, kind, detail in events:
-        if kind == "life_event":
-            ax.plot([tick], [0.03], marker="v", color="#D55E00", ms=5)
-            ax.annotate(pick(DOMAIN_TEXT.get(detail, (detail, detail)), lang)[:6], (tick, 0.06), fontsize=6,
-                        ha="center", color="#D55E00")
-        elif kind == "professional_left":
-            ax.axvline(tick, color="#333", ls="--", lw=0.8)
+    setbacks = [tick for tick, kind, _ in events if kind == "life_event"]
+    if setbacks:
+        ax.plot(setbacks, [0.03] * len(setbacks), "v", color="#D55E00", ms=5, ls="none")
+    for tick in {tick for tick, kind, _ in events if kind == "professional_left"}:
+        ax.axvline(tick, color="#333", ls="--", lw=0.8)
     ax.set_ylim(0, 1)
     ax.set_xlim(0, horizon)
     ax.set_ylabel(t("story_sr", lang), fontsize=8)
