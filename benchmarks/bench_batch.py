@@ -71,9 +71,9 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.2f}"
 
 
-def reduced(exp: Experiment, replications: int) -> Experiment:
+def reduced(exp: Experiment, replications: int, **changes: Any) -> Experiment:
     """The same experiment with fewer replications (the first seeds are the same: seeds are prefix-stable)."""
-    table = exp.spec.experiment.model_copy(update={"replications": replications})
+    table = exp.spec.experiment.model_copy(update={"replications": replications, **changes})
     spec = exp.spec.model_copy(update={"experiment": table})
     return Experiment(path=exp.path, sha256=exp.sha256, spec=spec, scenarios=exp.scenarios, points=exp.points)
 
@@ -143,6 +143,8 @@ def main() -> None:
     ap.add_argument("--backends", default="serial,process,dask", help="comma-separated backends to measure")
     ap.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
     ap.add_argument("--full", action="store_true", help="also time the full flagship (60 runs) with the process backend")
+    ap.add_argument("--memory", action="store_true",
+                    help="memory check: all 60 flagship runs at N = 200 (same 520 weeks, same result size) on the process backend")
     ap.add_argument("--write", type=Path, help="write the results as Markdown to this file")
     args = ap.parse_args()
 
@@ -162,6 +164,10 @@ def main() -> None:
         print(f"full flagship, process x{args.workers}: {full.runs} runs in {full.wall_s:.1f} s "
               f"(target {TARGET_S} s: {'met' if full.wall_s <= TARGET_S else 'NOT met'}); parent RSS per run: "
               + " ".join(f"{r:.0f}" for r in full.rss))
+    mem = None
+    if args.memory:
+        mem = measure(reduced(flagship, flagship.table.replications, n_residents=200), "process", args.workers)
+        print(f"memory check: {mem.runs} runs (N = 200, 520 weeks), parent RSS after each run (MB): " + " ".join(f"{r:.0f}" for r in mem.rss))
     text = table(measures)
     print(text)
     if args.write:
@@ -173,7 +179,7 @@ def main() -> None:
             "",
             "```",
             f"python benchmarks/bench_batch.py --replications {args.replications} --backends {args.backends} --workers {args.workers}"
-            + (" --full" if args.full else "") + f" --write {args.write}",
+            + (" --full" if args.full else "") + (" --memory" if args.memory else "") + f" --write {args.write}",
             "```",
             "",
             "Machine: " + "; ".join(f"{k}: {val}" for k, val in facts.items()) + ".",
@@ -189,6 +195,12 @@ def main() -> None:
                       f"({full.per_minute:.1f} runs/min; target 180 s {'met' if full.wall_s <= TARGET_S else 'not met'}); "
                       f"load {full.load_before} -> {full.load_after}. Parent RSS after each run (MB): "
                       + ", ".join(f"{r:.0f}" for r in full.rss) + "."]
+        if mem is not None:
+            half = len(mem.rss) // 2
+            lines += ["", f"Memory as runs accumulate: all {mem.runs} flagship runs at N = 200 (the same 520 weeks and result size per run; "
+                      f"final residents stored), process backend x{mem.workers}, {mem.wall_s:.0f} s. Parent RSS after each run (MB): "
+                      + ", ".join(f"{r:.0f}" for r in mem.rss) + f". Mean of the first half {sum(mem.rss[:half]) / half:.0f} MB, "
+                      f"of the second half {sum(mem.rss[half:]) / (len(mem.rss) - half):.0f} MB."]
         args.write.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"written: {args.write}")
 

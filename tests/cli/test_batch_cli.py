@@ -62,6 +62,9 @@ def test_user_mistakes_exit_2_with_a_clear_message(tmp_path: Path, capsys: pytes
     _assert_user_error(run("report", str(tmp_path)), "manifest.json")
     _assert_user_error(run("sensitivity", str(exp), "--backend", "serial"), "'sensitivity' table")
     _assert_user_error(run("sensitivity", str(exp), "--method", "sobel"), "--method", "morris or sobol")
+    # shipped experiments are found by name; a misspelt one gets suggestions
+    _assert_user_error(run("sensitivity", "snel", "--backend", "serial"), "snel.toml", "'sensitivity' table")
+    _assert_user_error(run("experiment", "carrousel_vs_presentei"), "carrousel_vs_presentie")
 
 
 def test_run_experiment_compare_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from tests.experiment.conftest import write_experiment
 
-from buurtsim.experiment import load_experiment, run_experiment
+from buurtsim.errors import UserError
+from buurtsim.experiment import compare_results, load_experiment, run_experiment
 from buurtsim.experiment.store import MANIFEST, RESIDENTS, TIMESERIES
 
 CLI = [sys.executable, "-c", "from buurtsim.cli import main; main()"]
@@ -23,16 +24,23 @@ def test_serial_process_and_dask_give_identical_parquet(tmp_path: Path) -> None:
     pytest.importorskip("dask.distributed")
     path = write_experiment(tmp_path, names=("basis", "carrousel", "presentie"), replications=2, extra="final_residents = true\n")
     exp = load_experiment(path)
+    from dask.distributed import LocalCluster
+
     outs = {}
     for backend in ("serial", "process", "dask"):
         outs[backend] = tmp_path / backend
         manifest = run_experiment(exp, outs[backend], backend=backend, workers=2)
         assert manifest["status"] == "complete", manifest["runs"]
         assert manifest["sessions"][-1]["backend"]["name"] == backend
+    # an existing cluster, reached by its address (as with --scheduler tcp://host:8786)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        outs["cluster"] = tmp_path / "cluster"
+        manifest = run_experiment(exp, outs["cluster"], backend="dask", scheduler=cluster.scheduler_address)
+        assert manifest["status"] == "complete", manifest["runs"]
     for name in (TIMESERIES, RESIDENTS):
         ref = (outs["serial"] / name).read_bytes()
-        assert (outs["process"] / name).read_bytes() == ref, f"process differs in {name}"
-        assert (outs["dask"] / name).read_bytes() == ref, f"dask differs in {name}"
+        for backend in ("process", "dask", "cluster"):
+            assert (outs[backend] / name).read_bytes() == ref, f"{backend} differs in {name}"
     # and the scenarios really differ (the comparison is not trivially equal)
     import pandas as pd
 
@@ -72,6 +80,8 @@ def test_killed_experiment_resumes_to_the_same_files(tmp_path: Path) -> None:
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["status"] == "running"
     assert sum(r["status"] != "done" for r in manifest["runs"]) >= 9 - len(finished)
+    with pytest.raises(UserError, match="--resume"):
+        compare_results(out)
 
     before = {name: (runs_dir / name).stat() for name in finished}
     again = subprocess.run([*CLI, "experiment", str(path), "--out", str(out), "--backend", "serial"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -131,6 +132,10 @@ def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, schedu
     """Run with a progress bar; Ctrl-C keeps what finished and says how to resume."""
     from buurtsim.experiment import run_experiment
 
+    def stop(signum: int, frame: Any) -> None:  # a SIGTERM ends the batch like Ctrl-C: keep what finished
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     with _progress() as progress:
         listener = ProgressListener(progress, exp.name)
         try:
@@ -140,6 +145,8 @@ def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, schedu
             err_console.print(f"Afgebroken / interrupted. Afgeronde runs staan in / finished runs are kept in {out}; "
                               f"ga verder met / continue with: buurtsim experiment {exp.path} --out {out} --resume")
             raise typer.Exit(130) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     return manifest
 
 
@@ -237,6 +244,7 @@ def compare_cmd(
     """Vergelijk scenario's: gemiddelde en 95%-interval, gepaard verschil met de basislijn, effectgrootte, duurzaamheid, kosten. / Compare scenarios."""
     from buurtsim.experiment.compare import (
         EXPLANATION,
+        HEADLINE_METRICS,
         compare_results,
         display_rows,
         display_summary,
@@ -244,12 +252,19 @@ def compare_cmd(
         to_json,
         to_markdown,
     )
+    from buurtsim.experiment.store import load_manifest
 
     if fmt not in ("table", "md", "csv", "json"):
         raise UserError(f"--format: expected one of table, md, csv, json; given: {fmt!r}")
-    comp = compare_results(results_dir, baseline=baseline, at=_at_values(at), metrics=_at_values(metric))
+    metrics = _at_values(metric)
+    note = None
+    if metrics is None and fmt in ("table", "md"):  # on screen: the headline outcomes; csv/json hold all
+        stored = set(load_manifest(results_dir)["experiment"].get("outputs") or [])
+        metrics = [m for m in HEADLINE_METRICS if m in stored] or None
+        note = f"Getoond / shown: {', '.join(metrics or [])}; kies met / choose with --metric (csv en json bevatten alle uitkomsten / hold all)."
+    comp = compare_results(results_dir, baseline=baseline, at=_at_values(at), metrics=metrics)
     if fmt == "md":
-        sys.stdout.write(to_markdown(comp))
+        sys.stdout.write(to_markdown(comp) + (f"\n{note}\n" if note else ""))
         return
     if fmt == "csv":
         sys.stdout.write(to_csv(comp))
@@ -267,8 +282,10 @@ def compare_cmd(
             table.add_row(*row)
         console.print(table)
     console.print(EXPLANATION, style="dim")
-    for note in comp.notes:
-        console.print(f"- {note}", style="dim")
+    for line in comp.notes:
+        console.print(f"- {line}", style="dim")
+    if note:
+        console.print(note, style="dim")
 
 
 # --- report ---------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def run_process(runs: list[RunSpec], work: Work = execute_run, workers: int | No
                         result = fut.result()
                     except BrokenProcessPool:
                         broken = True
-                        result = _failed(spec, "the worker process running this run died (killed or out of memory)")
+                        result = _failed(spec, "the worker process stopped unexpectedly (killed, out of memory, or it could not start)")
                     yield result
                 if broken and not pending:
                     break

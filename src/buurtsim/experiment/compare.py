@@ -30,9 +30,11 @@ from scipy import stats
 
 from buurtsim.errors import UserError
 from buurtsim.experiment.spec import TWO_YEARS, parse_moment, resolve_moment
-from buurtsim.experiment.store import TIMESERIES, load_manifest
+from buurtsim.experiment.store import load_manifest, timeseries_path
 
 HEADLINE = "mean_self_reliance"
+#: The outcomes shown on screen and in reports unless others are asked for.
+HEADLINE_METRICS = ("mean_self_reliance", "share_sliding", "participation_rate", "trust_in_institutions", "dependency_share", "cost_eur")
 EFFECT_SIZE = "paired Cohen's d_z = mean of paired differences / sd of paired differences"
 CONFIDENCE = 0.95
 ROW_COLUMNS = ("scenario", "metric", "moment", "tick", "n", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "effect_size")
@@ -193,9 +195,7 @@ def compare_results(
 ) -> Comparison:
     """Compare the scenarios stored in a results directory (see `compare_frame`)."""
     manifest = load_manifest(out)
-    path = Path(out) / TIMESERIES
-    if not path.is_file():
-        raise UserError(f"{path}: no results yet (no run has finished in this directory)")
+    path = timeseries_path(out, manifest)
     exp = manifest["experiment"]
     metrics = list(metrics or exp.get("outputs") or [])
     moments: list[int | str] = []

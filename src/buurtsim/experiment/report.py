@@ -17,15 +17,21 @@ import pyarrow.parquet as pq
 from scipy import stats
 
 from buurtsim.errors import UserError
-from buurtsim.experiment.compare import EXPLANATION, compare_results, display_rows, display_summary, funding_ends
-from buurtsim.experiment.store import RESIDENTS, TIMESERIES, load_manifest
+from buurtsim.experiment.compare import (
+    EXPLANATION,
+    HEADLINE_METRICS,
+    compare_results,
+    display_rows,
+    display_summary,
+    funding_ends,
+)
+from buurtsim.experiment.store import RESIDENTS, load_manifest, timeseries_path
 from buurtsim.metrics import BY_NAME, label
 
 FIGURE_METRICS = (
     "mean_self_reliance", "share_sliding", "share_strong", "participation_rate", "trust_in_institutions",
     "dependency_share", "share_isolated", "collective_efficacy", "active_initiatives", "cost_eur",
 )
-TABLE_METRICS = ("mean_self_reliance", "share_sliding", "participation_rate", "trust_in_institutions", "dependency_share", "cost_eur")
 CATEGORY_METRICS = (("share_strong", "sterk / strong"), ("share_vulnerable", "kwetsbaar / vulnerable"), ("share_sliding", "afglijdend / sliding"))
 MAX_LINES = 12
 
@@ -208,9 +214,7 @@ def build_report(out: str | Path, target: str | Path | None = None) -> Path:
     matplotlib.use("Agg", force=True)
     out = Path(out)
     manifest = load_manifest(out)
-    ts_path = out / TIMESERIES
-    if not ts_path.is_file():
-        raise UserError(f"{ts_path}: no results yet (no run has finished in this directory)")
+    ts_path = timeseries_path(out, manifest)
     stored = set(pq.read_schema(ts_path).names)
     wanted = [m for m in FIGURE_METRICS if m in stored]
     extra = [c for c, _ in CATEGORY_METRICS if c in stored and c not in wanted]
@@ -237,7 +241,7 @@ def build_report(out: str | Path, target: str | Path | None = None) -> Path:
 
     parts.append("<h2>Vergelijking / Comparison</h2>")
     try:
-        comp = compare_results(out, metrics=[m for m in TABLE_METRICS if m in stored])
+        comp = compare_results(out, metrics=[m for m in HEADLINE_METRICS if m in stored])
         parts.append(_table(*display_rows(comp)))
         if comp.summary:
             parts.append("<h3>Duurzaamheid en kosten / Durability and cost</h3>")

@@ -105,6 +105,19 @@ def load_manifest(out: str | Path) -> dict[str, Any]:
         raise UserError(f"{path}: unreadable manifest ({exc})") from None
 
 
+def timeseries_path(out: str | Path, manifest: dict[str, Any]) -> Path:
+    """The consolidated metrics file, or a UserError saying why there is none and what to do."""
+    path = Path(out) / TIMESERIES
+    if path.is_file():
+        return path
+    stored = len(list((Path(out) / RUNS_DIR).glob("*__r*.parquet"))) if (Path(out) / RUNS_DIR).is_dir() else 0
+    if stored:
+        file = manifest.get("experiment", {}).get("file", "EXPERIMENT")
+        raise UserError(f"{out}: the experiment did not finish ({stored} runs stored in {RUNS_DIR}/); "
+                        f"finish it with: buurtsim experiment {file} --out {out} --resume")
+    raise UserError(f"{path}: no results yet (no run has finished in this directory)")
+
+
 class ResultStore:
     """Reads and writes one results directory."""
 
