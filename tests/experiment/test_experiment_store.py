@@ -125,3 +125,25 @@ def test_final_residents_and_outputs_subset(tmp_path: Path) -> None:
     assert res["self_reliance"].between(0, 1).all()
     assert set(res["category"].astype(str)) <= {"strong", "vulnerable", "sliding"}
     assert len(res[res["scenario"] == "basis"]) == 120
+
+
+def test_sweep_results_carry_points_and_compare_pairs_within_a_point(tmp_path: Path) -> None:
+    from buurtsim.experiment import compare_results
+
+    path = write_experiment(tmp_path, replications=2, extra='outputs = ["mean_self_reliance", "cost_eur", "population"]\n'
+                            '[sweep]\n[sweep.grid]\nshock_prob = [0.002, 0.02]\n')
+    out = tmp_path / "out"
+    run_experiment(load_experiment(path), out, backend="serial")
+    df = pd.read_parquet(out / TIMESERIES)
+    assert list(df.columns[:6]) == ["scenario", "point", "replication", "seed", "tick", "param_shock_prob"]
+    assert set(zip(df["point"], df["param_shock_prob"], strict=True)) == {(0, 0.002), (1, 0.02)}
+    end = df[df["tick"] == df["tick"].max()].groupby("point")["mean_self_reliance"].mean()
+    assert end[0] > end[1]  # ten times more life events: lower self-reliance
+    comp = compare_results(out, at=["end"], metrics=["mean_self_reliance"])
+    rows = {r["scenario"]: r for r in comp.rows}
+    assert set(rows) == {"basis [p0]", "basis [p1]", "carrousel [p0]", "carrousel [p1]"}
+    for j in (0, 1):
+        sel = df[(df["point"] == j) & (df["tick"] == df["tick"].max())].set_index(["scenario", "replication"])["mean_self_reliance"]
+        expected = (sel["carrousel"] - sel["basis"]).mean()
+        assert rows[f"carrousel [p{j}]"]["diff"] == pytest.approx(expected)
+    assert "[p1]: shock_prob = 0.02" in comp.notes

@@ -87,6 +87,16 @@ class ProgressListener:
             self.progress.update(self.task, advance=1)
 
 
+def plain_table(title: str, headers: list[str], cells: list[list[str]]) -> Table:
+    """A rich table whose cells are shown literally (a label such as 'basis [p0]' is not markup)."""
+    table = Table(title=title)
+    for h in headers:
+        table.add_column(Text(h), justify="left" if h in ("scenario", "metric") or h.startswith("moment") else "right")
+    for row in cells:
+        table.add_row(*(Text(c) for c in row))
+    return table
+
+
 def whole_number(flag: str, value: str | None, low: int) -> int | None:
     """A numeric flag as an int of at least `low`, or a UserError naming the flag (exit 2)."""
     if value is None:
@@ -273,17 +283,11 @@ def compare_cmd(
         sys.stdout.write(to_json(comp) + "\n")
         return
     for title, (headers, cells) in (("Vergelijking / comparison", display_rows(comp)), ("Duurzaamheid en kosten / durability and cost", display_summary(comp))):
-        if not cells:
-            continue
-        table = Table(title=title)
-        for h in headers:
-            table.add_column(h, justify="left" if h in ("scenario", "metric", "moment") else "right")
-        for row in cells:
-            table.add_row(*row)
-        console.print(table)
-    console.print(EXPLANATION, style="dim")
+        if cells:
+            console.print(plain_table(title, headers, cells))
+    console.print(Text(EXPLANATION, style="dim"))
     for line in comp.notes:
-        console.print(f"- {line}", style="dim")
+        console.print(Text(f"- {line}", style="dim"))
     if note:
         console.print(note, style="dim")
 
@@ -380,12 +384,7 @@ def demo_cmd(
     comp = compare_results(out, metrics=["mean_self_reliance"])
     headers, cells = display_summary(comp)
     if cells:
-        table = Table(title="Duurzaamheid en kosten / durability and cost (mean self-reliance)")
-        for h in headers:
-            table.add_column(h, justify="left" if h == "scenario" else "right")
-        for row in cells:
-            table.add_row(*row)
-        console.print(table)
+        console.print(plain_table("Duurzaamheid en kosten / durability and cost (mean self-reliance)", headers, cells))
     console.print(f"[bold green]Rapport / report:[/] {path.resolve()}")
     if code:
         sys.exit(code)

@@ -216,8 +216,11 @@ def compare_results(
     needed += list(dict.fromkeys([*metrics, *(c for c in (HEADLINE, "cost_eur", "population") if c in available)]))
     df = pd.read_parquet(path, columns=needed)
     last = {s["name"]: int(s["ticks"]) for s in manifest.get("scenarios", [])}
-    return compare_frame(df, baseline=baseline or exp["baseline"], moments=moments, metrics=metrics,
+    comp = compare_frame(df, baseline=baseline or exp["baseline"], moments=moments, metrics=metrics,
                          funding_end=funding_ends(manifest), last_tick=last)
+    if exp.get("sweep"):
+        comp.notes += [f"[p{j}]: " + ", ".join(f"{k} = {v}" for k, v in point.items()) for j, point in enumerate(exp.get("points", []))]
+    return comp
 
 
 # --- rendering --------------------------------------------------------------------------------------

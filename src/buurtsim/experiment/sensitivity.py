@@ -119,7 +119,7 @@ def figure(indices: pd.DataFrame, method: str, output: str) -> bytes:
     if method == "morris":
         ax.barh(indices.index, indices["mu_star"], xerr=indices["mu_star_conf"], color="#3b7dd8", alpha=0.8, label="mu*")
         ax.scatter(indices["sigma"], indices.index, color="#c0392b", zorder=3, label="sigma")
-        ax.set_xlabel(f"effect on {output} (mu*: mean |elementary effect|, sigma: interaction / non-linearity)")
+        ax.set_xlabel(f"effect on {output} over each range (mu*: mean |elementary effect|, sigma: interaction / non-linearity)")
     else:
         y = np.arange(len(indices))
         ax.barh(y - 0.2, indices["S1"], height=0.4, xerr=indices["S1_conf"], label="S1 (first order)", color="#3b7dd8")
