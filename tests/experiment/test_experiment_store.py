@@ -147,3 +147,32 @@ def test_sweep_results_carry_points_and_compare_pairs_within_a_point(tmp_path: P
         expected = (sel["carrousel"] - sel["basis"]).mean()
         assert rows[f"carrousel [p{j}]"]["diff"] == pytest.approx(expected)
     assert "[p1]: shock_prob = 0.02" in comp.notes
+
+
+def test_full_disk_stops_cleanly_and_resume_completes(tmp_path: Path, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from buurtsim.experiment import store as store_mod
+    from buurtsim.experiment.batch import StorageError
+
+    exp = load_experiment(mini)
+    full = tmp_path / "full"
+    run_experiment(exp, full, backend="serial")
+    real = store_mod.write_json
+    calls = {"n": 0}
+
+    def filling_disk(target: Path, data: object) -> None:
+        calls["n"] += 1
+        if calls["n"] >= 4:  # the start manifest and two runs fit, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(target, data)
+
+    monkeypatch.setattr(store_mod, "write_json", filling_disk)
+    out = tmp_path / "out"
+    with pytest.raises(StorageError, match="--resume"):
+        run_experiment(exp, out, backend="serial")
+    monkeypatch.setattr(store_mod, "write_json", real)
+    assert len(list((out / "runs").glob("*.parquet"))) >= 2
+    manifest = run_experiment(exp, out, backend="serial", resume=True)
+    assert manifest["status"] == "complete"
+    assert _bytes(out) == _bytes(full)

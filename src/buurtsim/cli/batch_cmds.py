@@ -141,6 +141,7 @@ def _at_values(values: list[str] | None) -> list[str] | None:
 def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, scheduler: str | None, resume: bool, force: bool) -> dict[str, Any]:
     """Run with a progress bar; Ctrl-C keeps what finished and says how to resume."""
     from buurtsim.experiment import run_experiment
+    from buurtsim.experiment.batch import StorageError
 
     def stop(signum: int, frame: Any) -> None:  # a SIGTERM ends the batch like Ctrl-C: keep what finished
         raise KeyboardInterrupt
@@ -150,6 +151,10 @@ def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, schedu
         listener = ProgressListener(progress, exp.name)
         try:
             manifest = run_experiment(exp, out, backend=backend, workers=workers, scheduler=scheduler, resume=resume, force=force, listener=listener)
+        except StorageError as exc:
+            progress.stop()
+            err_console.print(Text(f"Gestopt / stopped: {exc}", style="red"))
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             progress.stop()
             err_console.print(f"Afgebroken / interrupted. Afgeronde runs staan in / finished runs are kept in {out}; "

@@ -4,6 +4,7 @@ store each run as it finishes, consolidate. Interrupted or failing runs never lo
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,10 @@ from buurtsim.experiment.spec import Experiment
 from buurtsim.experiment.store import ResultStore
 
 Listener = Callable[[str, dict[str, Any]], None]
+
+
+class StorageError(Exception):
+    """The results directory could not be written; the batch stopped, finished runs are kept."""
 
 
 def run_experiment(
@@ -53,6 +58,14 @@ def run_experiment(
         store.mark_unfinished("interrupted")
         store.finish("interrupted")
         raise
+    except OSError as exc:  # the results directory cannot be written (full disk, removed, no permission)
+        store.mark_unfinished("interrupted", f"stopped: could not write the results ({exc})")
+        with contextlib.suppress(OSError):
+            store.finish("interrupted")
+        raise StorageError(
+            f"{out}: could not write the results ({exc}); every run finished before this is kept. "
+            "Make room (or fix the directory) and continue with --resume"
+        ) from None
     store.mark_unfinished("not_run")
     counts = store.counts()
     store.finish("complete" if counts.get("done", 0) == len(runs) else "incomplete")
