@@ -34,6 +34,7 @@ class Snapshot:
     degree: np.ndarray
     close_degree: np.ndarray
     live_strength: np.ndarray
+    full: bool = False  # every dwelling occupied: masks by `alive` can be skipped
 
 
 def gini(x: np.ndarray) -> float:
@@ -47,11 +48,27 @@ def gini(x: np.ndarray) -> float:
 
 
 def _share(mask: np.ndarray, snap: Snapshot) -> float:
-    return float(np.count_nonzero(mask & snap.alive) / snap.n) if snap.n else 0.0
+    if not snap.n:
+        return 0.0
+    hits = np.count_nonzero(mask) if snap.full else np.count_nonzero(mask & snap.alive)
+    return float(hits / snap.n)
 
 
 def _mean(values: np.ndarray, snap: Snapshot) -> float:
-    return float(values[snap.alive].mean()) if snap.n else 0.0
+    if not snap.n:
+        return 0.0
+    return float(values.mean() if snap.full else values[snap.alive].mean())
+
+
+def _share_within(mask: np.ndarray, group: np.ndarray, snap: Snapshot) -> float:
+    g = group & snap.alive
+    n = np.count_nonzero(g)
+    return float(np.count_nonzero(mask & g) / n) if n else 0.0
+
+
+def _mean_within(values: np.ndarray, group: np.ndarray, snap: Snapshot) -> float:
+    g = group & snap.alive
+    return float(values[g].mean()) if g.any() else 0.0
 
 
 def _helpers(m: NeighbourhoodModel) -> np.ndarray:
@@ -103,6 +120,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("share_multi_problem", "Aandeel met problemen op 3+ domeinen", "Share with problems in 3+ domains", "share", lambda m, s: _share(m.state.problem_count(m.params.problem_threshold) >= 3, s)),
     Metric("share_no_confidant", "Aandeel zonder vertrouwenspersoon", "Share without a confidant", "share", lambda m, s: _share(s.close_degree == 0, s)),
     Metric("share_neighbour_contact", "Aandeel met wekelijks contact met buren", "Share with weekly neighbour contact", "share", lambda m, s: _share(m.week.neighbour_contact, s)),
+    Metric("participation_outsiders", "Aandeel actief onder buitenstaanders", "Share participating among outsiders", "share", lambda m, s: _share_within(m.state.participation >= m.params.active_level, m.state.style == 3, s)),
+    Metric("helpers_self_reliance", "Zelfredzaamheid van helpers", "Self-reliance of helpers", "0-1", lambda m, s: _mean_within(s.sr, _helpers(m), s)),
     Metric("share_clients", "Aandeel in een caseload", "Share in a professional's caseload", "share", lambda m, s: _share(m.state.client_of >= 0, s)),
 )
 
@@ -131,6 +150,7 @@ def snapshot(model: NeighbourhoodModel) -> Snapshot:
         degree=np.bincount(a, minlength=n) + np.bincount(b, minlength=n),
         close_degree=np.bincount(a[close], minlength=n) + np.bincount(b[close], minlength=n),
         live_strength=s,
+        full=bool(st.alive.all()),
     )
 
 

@@ -179,7 +179,6 @@ class NeighbourhoodModel(mesa.Model):
         climb_ladder(st, ties, p, s["participation"], self.week.overburdened)
         ini_mod.found(st, ties, self.initiatives, self.tick, p, s["initiatives"], self.initiative_boost)
         ini_mod.sustain(st, ties, self.initiatives, self.tick, p, s["initiatives"])
-        ties.refresh()
         self.week.neighbour_contact = contact_and_decay(st, ties, p, s["ties"])
         form_ties(st, ties, self.blocks, self.tick, p, s["ties"], ties.degree())
         ties.refresh()

@@ -88,13 +88,14 @@ class Params(BaseModel):
     key_person_reach: float = P(3.0, 0.0, 50.0, "x", "seed 003: outreach via key persons", "Extra weight to reach a needy resident tied to a current client or key person.")
     trust_gain_contact: float = P(0.004, 0.0, 0.5, "1/week", "seed 001: trust grows with contact", "Weekly gain of institutional trust per unit of relationship trust.")
     abandonment_trust_loss: float = P(0.06, 0.0, 1.0, "score", "seed 001/002: projects that stop disappoint", "Loss of institutional trust for a client when the professional leaves.")
+    network_mobilisation: float = P(0.03, 0.0, 1.0, "1/week", "seed 000: Eigen Kracht, build the own network of family, friends, neighbours; brief §4.3", "Weekly strengthening (towards 1, times relationship trust) of a client's ties by an enabling professional who works through networks.")
     connect_rate: float = P(0.3, 0.0, 5.0, "ties/week", "seed 003: connect residents to each other", "New ties per week an enabling professional brokers between clients and neighbours.")
     hourly_cost_eur: float = P(75.0, 0.0, 500.0, "EUR/hour", "assumption: integral hourly rate of a welfare professional", "Cost of one professional hour.")
 
     # --- participation ladder and initiatives (seed 001, 004) --------------------------------
     participation_up: tuple[Share, Share, Share, Share] = P((0.024, 0.021, 0.015, 0.007), 0.0, 1.0, "1/week", "seed 000: outsiders participate less; calibrated to C5", "Weekly chance to step up the ladder, by style.")
     participation_down: float = P(0.03, 0.0, 1.0, "1/week", "assumption; calibrated to C5", "Weekly chance to step down the ladder (scaled by lack of capacity).")
-    asked_multiplier: float = P(4.0, 1.0, 50.0, "x", "seed 004: 'nobody asked me' is the main reason not to volunteer", "Multiplier on stepping up when asked this week.")
+    asked_multiplier: float = P(10.0, 1.0, 50.0, "x", "seed 004: 'nobody asked me' is the main reason not to volunteer; calibrated so an invitation is taken up ~5-20 % of the time", "Multiplier on stepping up when asked this week.")
     peer_multiplier: float = P(2.0, 0.0, 20.0, "x", "Granovetter (1978) thresholds", "Extra multiplier when the share of participating ties exceeds one's threshold.")
     resident_ask_rate: float = P(0.02, 0.0, 1.0, "1/week", "assumption", "Weekly chance an active resident asks one of their ties to join.")
     active_level: int = P(4, 1, 6, "rung", "C5: volunteering ~ co-producing", "Ladder rung (0 none .. 6 own) from which a resident counts as participating.")

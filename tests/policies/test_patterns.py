@@ -103,7 +103,7 @@ def test_pattern2_presence_beats_carousel_at_equal_cost() -> None:
 
 
 def test_pattern3_a_minority_stays_not_self_reliant_under_the_best_policy() -> None:
-    """Even with presence, budgets and outreach combined and heavily staffed, a minority keeps sliding."""
+    """Even with presence (three workers) and a resident budget combined, a minority keeps sliding."""
     heavy = (("presentie.workers", 3),)
     best = runs("combinatie", policy_changes=heavy)
     sliding = series(best, "share_sliding", 520)

@@ -26,7 +26,7 @@ class PresenceConfig(StaffedConfig):
 
     type: Literal["long_term_presence"] = "long_term_presence"
     hours_per_week: float = Field(16.0, ge=0, le=40, description="Hours per worker per week (e.g. two days).")
-    caseload: int = Field(20, ge=0, le=200, description="Residents one worker follows at once.")
+    caseload: int = Field(40, ge=0, le=200, description="Residents one worker knows and follows at once (light: few hours each).")
     intake_per_week: int = Field(1, ge=0, le=50, description="New residents a worker gets to know per week (the neighbourhood's own pace).")
     through_network: bool = Field(True, description="Reach residents through key persons and their ties.")
     ask_clients: float = Field(0.05, ge=0, le=1, description="Weekly chance a resident the worker knows is asked to take part.")

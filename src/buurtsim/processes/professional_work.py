@@ -90,12 +90,23 @@ def work(pro: Professional, st: ResidentState, ties: TieStore, blocks: Blocks, t
         st.potential[c] = np.clip(st.potential[c] + lift[:, None] * deficit_weights(st.potential[c]), 0.0, 1.0)
         st.capacity[c] = np.clip(st.capacity[c] + p.enabling_capacity_gain * gain, 0.0, 1.0)
         st.dependency[c] *= 1.0 - p.dependency_decay
+        if pro.through_network:
+            mobilise(pro, ties, rel, p)
         connect(pro, st, ties, blocks, tick, p, rng)
     st.domains[c] = np.clip(st.domains[c], 0.0, 1.0)
     st.trust[c] += p.trust_gain_contact * rel * (1.0 - st.trust[c])
     if pro.ask_clients > 0:
         st.asked[c[rng.random(c.size) < pro.ask_clients]] = True
     return pro.hours_per_week
+
+
+def mobilise(pro: Professional, ties: TieStore, rel: np.ndarray, p: Params) -> None:
+    """Strengthen the client's own ties (family, friends, neighbours), more as trust grows."""
+    if p.network_mobilisation <= 0:
+        return
+    for slot, trust in zip(pro.clients.tolist(), rel.tolist(), strict=True):
+        e = ties.incident(np.array([slot]))
+        ties.s[e] += p.network_mobilisation * trust * (1.0 - ties.s[e])
 
 
 def connect(pro: Professional, st: ResidentState, ties: TieStore, blocks: Blocks, tick: int,
