@@ -301,3 +301,18 @@ def test_english(session):
     session.lang.set("en")
     assert any("Run the model" in str(c) for c in run_button(rc).children)
     assert any("Fill in your name" in s for s in texts(rc, v.Alert))
+    assert any("written in Dutch" in s for s in texts(rc, v.Html))
+
+
+def test_a_broken_lesson_file_is_named_not_raised(session, monkeypatch):
+    from buurtsim.dashboard import lesson as lesson_mod
+    from buurtsim.teaching import LessonError
+
+    def broken() -> list:
+        raise LessonError("lessons/les9.toml: questions.v1.metric: unknown metric 'zelfredzaamheid'")
+
+    monkeypatch.setattr(lesson_mod, "list_lessons", broken)
+    rc = render(session, LessonState(n_residents=N))
+    shown = " ".join(texts(rc, v.Alert))
+    assert "kan niet geladen worden" in shown and "les9.toml" in shown
+    assert rc.find(v.Select, class_="bs-les-pick").widget.items == []

@@ -376,7 +376,15 @@ def lesson_state(session: Session, n_residents: int | None = None, weeks: int | 
 @solara.component
 def LessonPicker(state: LessonState, lang: str) -> None:
     """Choose one of the shipped lessons."""
-    lessons = solara.use_memo(list_lessons, [])
+    def load() -> tuple[list[Lesson], str | None]:
+        try:
+            return list_lessons(), None
+        except UserError as exc:  # a broken lesson file is named, not raised
+            return [], str(exc)
+
+    lessons, error = solara.use_memo(load, [])
+    if error:
+        solara.Error(f"{t('les_load_error', lang)}: {error}", classes=["bs-les-load-error"])
     labels = [lesson_label(les) for les in lessons]
     ids = [les.id for les in lessons]
     current = state.lesson_id.value
