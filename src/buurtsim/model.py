@@ -15,7 +15,7 @@ from buurtsim import metrics as metrics_mod
 from buurtsim.agents import Professional, Resident
 from buurtsim.network import TieStore
 from buurtsim.params import Params, make_params
-from buurtsim.policies.base import Policy
+from buurtsim.policies.base import WEEKS_PER_YEAR, Policy
 from buurtsim.population import assign_households, block_layout, draw_residents, initial_participation
 from buurtsim.processes import initiatives as ini_mod
 from buurtsim.processes.life_events import life_events
@@ -24,7 +24,7 @@ from buurtsim.processes.participation import climb_ladder, residents_ask
 from buurtsim.processes.perceptions import perceptions
 from buurtsim.processes.professional_work import professional_work, release_clients
 from buurtsim.processes.support import informal_support
-from buurtsim.processes.ties import contact_and_decay, family_ties, form_ties, settle_initial_ties
+from buurtsim.processes.ties import contact_and_decay, family_ties, form_ties, seniority, settle_initial_ties
 from buurtsim.rng import Streams
 from buurtsim.space import Blocks
 
@@ -86,7 +86,7 @@ class NeighbourhoodModel(mesa.Model):
         self.week = self._new_week()
         for _ in range(self.params.burn_in_weeks):
             self._week(policies_on=False)
-        self.state.arrived[:] = 0
+        self.state.arrived[self.state.arrived > 0] = 0  # burn-in arrivals count as arrived at the start
         self._refresh_clustering(force=True)
         if self.week.neighbour_contact.size != self.state.size:  # no burn-in: nothing observed yet
             self.week = self._new_week()
@@ -110,8 +110,14 @@ class NeighbourhoodModel(mesa.Model):
         family_ties(st, self.ties, np.arange(n), 0)
         self.ties.maybe_rebuild()
         deg = self.ties.degree()
-        form_ties(st, self.ties, self.blocks, 0, p, rng, deg, n_attempts=int(p.initial_ties_per_resident * n * 2))
-        settle_initial_ties(self.ties, p, rng)
+        # Residents have lived here for different lengths of time (exponential, from the moving
+        # rate); the longer, the more and the stronger their ties: newcomers start nearly alone.
+        years = rng.exponential(1.0 / max(p.move_rate * WEEKS_PER_YEAR, 1e-9), n)
+        st.arrived[:] = -np.round(years * WEEKS_PER_YEAR).astype(np.int64)
+        senior = seniority(years, p)
+        form_ties(st, self.ties, self.blocks, 0, p, rng, deg, n_attempts=int(p.initial_ties_per_resident * n * 2),
+                  initiator_weights=senior + 1e-6)
+        settle_initial_ties(self.ties, p, rng, senior)
         self.ties._rebuild()
         self.residents_by_slot: list[Resident | None] = [None] * n
         for slot in range(n):

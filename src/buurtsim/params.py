@@ -118,13 +118,14 @@ class Params(BaseModel):
     tie_break_strength: float = P(0.05, 0.0, 1.0, "strength", "assumption", "Ties weaker than this break.")
     friend_strength: float = P(0.6, 0.0, 1.0, "strength", "assumption", "Neighbour or acquaintance ties stronger than this become friendships.")
     max_degree: int = P(40, 2, 1000, "ties", "C7; Jin, Girvan & Newman (2001): limited capacity for ties", "Residents with this many ties form no new ones.")
-    initial_ties_per_resident: float = P(5.0, 0.0, 50.0, "ties", "calibrated to C7 after burn-in", "Non-family ties drawn per resident at the start.")
+    initial_ties_per_resident: float = P(8.0, 0.0, 50.0, "ties", "calibrated to C7 after burn-in", "Non-family ties drawn per resident at the start.")
+    network_build_years: float = P(2.0, 0.1, 50.0, "years", "assumption: a newcomer's local network takes a few years to grow (initial condition only)", "Years of residence over which a resident's initial ties grow (1 - exp(-years / this)).")
     confidant_strength: float = P(0.6, 0.0, 1.0, "strength", "C3/C7: a close tie", "Strength from which a tie counts as close (a confidant).")
     isolation_strength: float = P(0.5, 0.0, 10.0, "strength", "C3: strongly lonely ~10 %; calibrated", "Summed tie strength below which a resident counts as isolated.")
-    burn_in_weeks: int = P(52, 0, 1040, "weeks", "assumption: let ties and domains settle before tick 0", "Weeks simulated before tick 0 (no data, no policies).")
+    burn_in_weeks: int = P(26, 0, 1040, "weeks", "assumption: domains start at their long-run level and ties settled, so half a year lets the rest settle", "Weeks simulated before tick 0 (no data, no policies).")
     clustering_every: int = P(13, 1, 520, "weeks", "performance: clustering is costly", "Clustering is computed every this many ticks and carried forward.")
     clustering_sample: int = P(2000, 50, 1_000_000, "residents", "performance", "Residents sampled to estimate clustering.")
-    network_rebuild_churn: float = P(0.03, 0.0, 1.0, "share", "performance", "Share of added or broken ties that triggers a rebuild of the sparse matrix.")
+    network_rebuild_churn: float = P(0.1, 0.0, 1.0, "share", "performance", "Share of added or broken ties that triggers a rebuild of the sparse matrix.")
 
     # --- perceptions (seed 001: fear is contagious; Kleinhans & Bolt) -------------------------
     safety_rate: float = P(0.03, 0.0, 1.0, "1/week", "assumption", "Weekly adjustment of perceived safety towards local conditions.")

@@ -46,7 +46,8 @@ def life_events(st: ResidentState, p: Params, rng: np.random.Generator) -> np.nd
     d = st.domains
     problems = d < p.problem_threshold
     hazard = spiral_hazard(problems, p)
-    hazard[~st.alive] = 0.0
+    if not st.alive.all():
+        hazard[~st.alive] = 0.0
     hit = draw_events(hazard.ravel(), rng)
     shocks = np.zeros(d.shape, bool)
     shocks.ravel()[hit] = True

@@ -10,7 +10,6 @@ from buurtsim.state import ResidentState
 
 def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Slots whose residents move out this week: those with means, little attachment and fear."""
-    hazard = p.move_rate * np.asarray(p.income_mobility)[st.income]
-    hazard = hazard * np.exp(p.attachment_move_effect * (0.5 - st.attachment))
-    hazard = hazard * np.exp(p.safety_move_effect * (0.5 - st.safety))
+    pull = p.attachment_move_effect * (0.5 - st.attachment) + p.safety_move_effect * (0.5 - st.safety)
+    hazard = p.move_rate * np.asarray(p.income_mobility)[st.income] * np.exp(pull)
     return np.flatnonzero(st.alive & (rng.random(st.size) < hazard))

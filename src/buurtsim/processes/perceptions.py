@@ -10,13 +10,15 @@ from buurtsim.params import Params
 from buurtsim.state import ResidentState
 
 
-def block_share(st: ResidentState, flag: np.ndarray) -> np.ndarray:
-    """Share of live residents in each resident's block for which `flag` holds."""
+def block_shares(st: ResidentState, *flags: np.ndarray) -> list[np.ndarray]:
+    """For each flag, the share of live residents in each resident's block for which it holds."""
     nb = int(st.block.max()) + 1
-    num = np.bincount(st.block, weights=(flag & st.alive).astype(float), minlength=nb)
     den = np.bincount(st.block, weights=st.alive.astype(float), minlength=nb)
-    share = np.divide(num, den, out=np.zeros(nb), where=den > 0)
-    return share[st.block]
+    out = []
+    for flag in flags:
+        num = np.bincount(st.block, weights=(flag & st.alive).astype(float), minlength=nb)
+        out.append(np.divide(num, den, out=np.zeros(nb), where=den > 0)[st.block])
+    return out
 
 
 def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarray) -> None:
@@ -25,8 +27,7 @@ def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarr
     tied = flows[:, 2] > 0
     denom = np.where(tied, flows[:, 2], 1.0)
     nb_safety, nb_trust = flows[:, 0] / denom, flows[:, 1] / denom
-    disorder = block_share(st, st.self_reliance < p.sliding_threshold)
-    organised = block_share(st, st.initiative >= 0)
+    disorder, organised = block_shares(st, st.self_reliance < p.sliding_threshold, st.initiative >= 0)
     target = np.clip(0.85 - p.disorder_weight * disorder + p.initiative_safety * organised, 0.0, 1.0)
     diff = np.where(tied, nb_safety - st.safety, 0.0)
     weight = np.where(diff < 0, p.fear_asymmetry, 1.0)
@@ -37,3 +38,8 @@ def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarr
     st.attachment += p.attachment_rate * (att_target - st.attachment)
     for arr in (st.safety, st.trust, st.attachment):
         np.clip(arr, 0.0, 1.0, out=arr)
+
+
+def block_share(st: ResidentState, flag: np.ndarray) -> np.ndarray:
+    """Share of live residents in each resident's block for which `flag` holds."""
+    return block_shares(st, flag)[0]

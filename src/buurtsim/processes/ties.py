@@ -77,13 +77,21 @@ def candidates(st: ResidentState, ties: TieStore, blocks: Blocks, who: np.ndarra
 
 
 def form_ties(st: ResidentState, ties: TieStore, blocks: Blocks, tick: int, p: Params,
-              rng: np.random.Generator, degree: np.ndarray, n_attempts: int | None = None) -> int:
-    """Meetings that may become ties; acceptance falls with the status gap and differing style."""
+              rng: np.random.Generator, degree: np.ndarray, n_attempts: int | None = None,
+              initiator_weights: np.ndarray | None = None) -> int:
+    """Meetings that may become ties; acceptance falls with the status gap and differing style.
+
+    Initiators are drawn uniformly, or in proportion to `initiator_weights` (initial network).
+    """
     alive = np.flatnonzero(st.alive)
     if alive.size < 2:
         return 0
     n = rng.poisson(p.tie_attempt_rate * alive.size) if n_attempts is None else n_attempts
-    who = alive[rng.integers(0, alive.size, n)]
+    if initiator_weights is None:
+        who = alive[rng.integers(0, alive.size, n)]
+    else:
+        w = initiator_weights[alive]
+        who = rng.choice(alive, size=n, p=w / w.sum())
     cand = candidates(st, ties, blocks, who, p, rng)
     ok = cand >= 0
     ok[ok] = st.alive[cand[ok]] & (cand[ok] != who[ok])
@@ -109,14 +117,25 @@ def family_ties(st: ResidentState, ties: TieStore, slots: np.ndarray, tick: int)
     ties.add(a, b, 0.9, FAMILY, tick)
 
 
-def settle_initial_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> None:
-    """Give the starting network a spread of strengths, as an established neighbourhood has.
+def seniority(years: np.ndarray, p: Params) -> np.ndarray:
+    """How far a resident's network has grown after living here `years` (0 new .. 1 established)."""
+    return 1.0 - np.exp(-years / p.network_build_years)
 
-    Non-family ties get a strength uniform between the new-tie strength and 0.8; those above the
-    friendship level start as friends. (Saves years of burn-in for the network.)
+
+def settle_initial_ties(ties: TieStore, p: Params, rng: np.random.Generator, senior: np.ndarray) -> None:
+    """Give the starting network the strengths an established neighbourhood has.
+
+    A non-family tie is kept with the seniority of its less senior end, and gets a strength uniform
+    between the new-tie strength and a ceiling that rises from there to 0.95 with that seniority;
+    those above the friendship level start as friends. (Saves years of burn-in.)
     """
     e = ties.live_ids()
     e = e[ties.kind[e] != FAMILY]
-    lo, hi = sorted((p.tie_initial_strength, 0.8))
-    ties.s[e] = rng.uniform(lo, hi, e.size)
+    least = np.minimum(senior[ties.a[e]], senior[ties.b[e]])
+    keep = rng.random(e.size) < least  # a recent arrival has had little time to make ties
+    ties.kill(e[~keep])
+    e, least = e[keep], least[keep]
+    lo = p.tie_initial_strength
+    ceiling = lo + (max(0.95, lo) - lo) * least
+    ties.s[e] = lo + rng.random(e.size) * (ceiling - lo)
     ties.kind[e[ties.s[e] > p.friend_strength]] = FRIEND
