@@ -161,14 +161,14 @@ def main() -> None:
     full = None
     if args.full:
         full = measure(flagship, "process", args.workers)
-        print(f"full flagship, process x{args.workers}: {full.runs} runs in {full.wall_s:.1f} s "
+        print(f"full flagship, process x{args.workers}: {full.runs} runs in {full.wall_s:.1f} s, CPU {sum(full.cpu_s):.0f} s in the runs "
               f"(target {TARGET_S} s: {'met' if full.wall_s <= TARGET_S else 'NOT met'}); parent RSS per run: "
               + " ".join(f"{r:.0f}" for r in full.rss))
     mem = None
     if args.memory:
         mem = measure(reduced(flagship, flagship.table.replications, n_residents=200), "process", args.workers)
         print(f"memory check: {mem.runs} runs (N = 200, 520 weeks), parent RSS after each run (MB): " + " ".join(f"{r:.0f}" for r in mem.rss))
-    text = table(measures)
+    text = table(measures) if measures else ""
     print(text)
     if args.write:
         v = versions()
@@ -192,7 +192,8 @@ def main() -> None:
         ]
         if full is not None:
             lines += ["", f"Full flagship (60 runs), process backend x{full.workers}: **{full.wall_s:.0f} s** "
-                      f"({full.per_minute:.1f} runs/min; target 180 s {'met' if full.wall_s <= TARGET_S else 'not met'}); "
+                      f"({full.per_minute:.1f} runs/min; target 180 s {'met' if full.wall_s <= TARGET_S else 'not met'}; "
+                      f"{sum(full.cpu_s):.0f} CPU s in the runs, i.e. {sum(full.cpu_s) / full.workers:.0f} s on {full.workers} idle cores); "
                       f"load {full.load_before} -> {full.load_after}. Parent RSS after each run (MB): "
                       + ", ".join(f"{r:.0f}" for r in full.rss) + "."]
         if mem is not None:
