@@ -47,7 +47,8 @@ def test_digest_ignores_source_and_follows_content() -> None:
     d = load_scenario_text(VALID.replace("projects_per_year = 3", "projects_per_year = 4"))
     assert d.digest() != a.digest()
     # Writing a default explicitly does not change what the scenario does, nor its digest.
-    e = load_scenario_text(VALID.replace("workers = 2", "workers = 2\ncaseload = 20"))
+    default = REGISTRY["long_term_presence"].Config.model_fields["caseload"].default
+    e = load_scenario_text(VALID.replace("workers = 2", f"workers = 2\ncaseload = {default}"))
     assert e.digest() == a.digest()
 
 
