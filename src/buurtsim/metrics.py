@@ -34,6 +34,7 @@ class Snapshot:
     degree: np.ndarray
     close_degree: np.ndarray
     live_strength: np.ndarray
+    helpers: np.ndarray | None = None  # residents whose running load makes them helpers (C6)
     full: bool = False  # every dwelling occupied: masks by `alive` can be skipped
 
 
@@ -71,12 +72,8 @@ def _mean_within(values: np.ndarray, group: np.ndarray, snap: Snapshot) -> float
     return float(values[g].mean()) if g.any() else 0.0
 
 
-def _helpers(m: NeighbourhoodModel) -> np.ndarray:
-    return m.state.alive & (m.state.load >= m.params.helping_min)
-
-
 def _overburdened(m: NeighbourhoodModel, s: Snapshot) -> float:
-    helpers = _helpers(m)
+    helpers = s.helpers
     n_help = np.count_nonzero(helpers)
     over = helpers & (m.state.load > m.params.overburden_load)
     return float(np.count_nonzero(over) / n_help) if n_help else 0.0
@@ -112,7 +109,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("collective_efficacy", "Buurtkracht (collectieve zelfredzaamheid)", "Collective efficacy", "0-1", _collective_efficacy),
     Metric("moved_out", "Verhuisd (deze week)", "Moved out (this week)", "persons", lambda m, s: float(m.week.moved_out)),
     Metric("informal_support_given", "Informele hulp gegeven (gem. per bewoner)", "Informal support given (mean per resident)", "units/week", lambda m, s: _mean(m.state.given, s)),
-    Metric("share_helping", "Aandeel dat informele hulp geeft", "Share giving informal help", "share", lambda m, s: _share(_helpers(m), s)),
+    Metric("share_helping", "Aandeel dat informele hulp geeft", "Share giving informal help", "share", lambda m, s: _share(s.helpers, s)),
     Metric("overburdened_share", "Aandeel overvraagde helpers", "Share of helpers overburdened", "share", _overburdened),
     Metric("dependency_share", "Aandeel afhankelijk van hulp", "Share dependent on professional help", "share", lambda m, s: _share(m.state.dependency > m.params.dependency_flag, s)),
     Metric("professional_hours", "Uren professionals (deze week)", "Professional hours (this week)", "hours", lambda m, s: float(m.week.professional_hours)),
@@ -121,7 +118,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("share_no_confidant", "Aandeel zonder vertrouwenspersoon", "Share without a confidant", "share", lambda m, s: _share(s.close_degree == 0, s)),
     Metric("share_neighbour_contact", "Aandeel met wekelijks contact met buren", "Share with weekly neighbour contact", "share", lambda m, s: _share(m.week.neighbour_contact, s)),
     Metric("participation_outsiders", "Aandeel actief onder buitenstaanders", "Share participating among outsiders", "share", lambda m, s: _share_within(m.state.participation >= m.params.active_level, m.state.style == 3, s)),
-    Metric("helpers_self_reliance", "Zelfredzaamheid van helpers", "Self-reliance of helpers", "0-1", lambda m, s: _mean_within(s.sr, _helpers(m), s)),
+    Metric("helpers_self_reliance", "Zelfredzaamheid van helpers", "Self-reliance of helpers", "0-1", lambda m, s: _mean_within(s.sr, s.helpers, s)),
     Metric("share_clients", "Aandeel in een caseload", "Share in a professional's caseload", "share", lambda m, s: _share(m.state.client_of >= 0, s)),
 )
 
@@ -150,6 +147,7 @@ def snapshot(model: NeighbourhoodModel) -> Snapshot:
         degree=np.bincount(a, minlength=n) + np.bincount(b, minlength=n),
         close_degree=np.bincount(a[close], minlength=n) + np.bincount(b[close], minlength=n),
         live_strength=s,
+        helpers=st.alive & (st.load >= model.params.helping_min),
         full=bool(st.alive.all()),
     )
 

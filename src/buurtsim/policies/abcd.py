@@ -50,7 +50,7 @@ class AssetBased(StaffedPolicy):
         model.initiative_boost *= c.initiative_boost
         low_rung = st.participation < model.params.active_level
         weights = np.where(low_rung, 0.2 + st.capacity, 0.0)
-        if c.target.model_fields_set:
+        if not c.target.is_everyone:
             weights = np.where(c.target.mask(model), weights, 0.0)
         asked = ask(model, rng, c.asks_per_worker_week * len(staff), weights)
         n = rng.binomial(asked.size, min(c.connects_per_ask, 1.0)) if asked.size else 0

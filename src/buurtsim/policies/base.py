@@ -51,6 +51,11 @@ class Target(BaseModel):
     min_problems: int | None = Field(None, ge=0, le=5, description="Only residents with at least this many problem domains.")
     network: Literal["isolated", "connected", "key_persons"] | None = Field(None, description="isolated: no close tie; connected: at least one; key_persons: many ties and active.")
 
+    @property
+    def is_everyone(self) -> bool:
+        """True when no condition is given: the policy reaches everyone."""
+        return all(getattr(self, name) is None for name in type(self).model_fields)
+
     def mask(self, model: NeighbourhoodModel) -> np.ndarray:
         """Boolean mask over slots of residents in the target group."""
         st, p = model.state, model.params

@@ -63,7 +63,7 @@ class ResidentBudget(Policy):
         # democratic: everyone can be asked (the Lombaspel reaches all households);
         # otherwise only the organised vanguard takes part.
         weights = np.ones(st.size) if democratic else (st.participation >= 3).astype(float)
-        if c.target.model_fields_set:
+        if not c.target.is_everyone:
             weights = np.where(c.target.mask(model), weights, 0.0)
         n_ask = rng.poisson(c.asks_per_1000_week * intensity * n_alive / 1000.0)
         ask(model, rng, n_ask, weights)

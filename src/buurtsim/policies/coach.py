@@ -39,10 +39,6 @@ class ParticipationCoach(StaffedPolicy):
     summary_nl = "Participatiecoach: een persoonlijk ontwikkelplan richting werk."
     summary_en = "Participation coach: a personal development plan towards work."
 
-    def target_fn(self):
-        """Always targeted (default: vulnerable and sliding residents)."""
-        return self.config.target.mask
-
     def step(self, model: NeighbourhoodModel) -> None:
         """Plan-based extra gains in work and skills, growing with the relationship."""
         c: CoachConfig = self.config  # type: ignore[assignment]

@@ -40,7 +40,7 @@ class Mediation(Policy):
         k = rng.poisson(c.cases_per_1000_week * n_alive / 1000.0)
         if k == 0:
             return
-        pool = st.alive & (c.target.mask(model) if c.target.model_fields_set else True)
+        pool = st.alive & (c.target.mask(model) if not c.target.is_everyone else True)
         cand = np.flatnonzero(pool)
         if cand.size == 0:
             return

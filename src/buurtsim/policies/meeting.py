@@ -37,6 +37,6 @@ class MeetingActivities(Policy):
         """Hold an activity on schedule."""
         c: MeetingConfig = self.config  # type: ignore[assignment]
         if (model.tick - self.start) % c.every_weeks == 0:
-            eligible = c.target.mask(model) if c.target.model_fields_set else None
+            eligible = c.target.mask(model) if not c.target.is_everyone else None
             meeting(model, self.rng(model), c.participants, c.ties_per_event, eligible)
             model.spend(c.eur_per_event, self)

@@ -36,7 +36,3 @@ class Outreach(StaffedPolicy):
     staff_kind = "outreach worker"
     summary_nl = "Achter de voordeur: één huishouden, één plan, voor mensen met problemen op meerdere terreinen."
     summary_en = "Behind the front door: one household, one plan, for people with problems in several domains."
-
-    def target_fn(self):
-        """Always targeted (the default target is multi-problem households)."""
-        return self.config.target.mask

@@ -37,9 +37,7 @@ class StaffedPolicy(Policy):
     def target_fn(self):
         """The policy's target as a mask function for its professionals (None: everyone in need)."""
         t = self.config.target
-        if not t.model_fields_set:
-            return None
-        return t.mask
+        return None if t.is_everyone else t.mask
 
     def hire_staff(self, model: NeighbourhoodModel, tag: str = "", workers: int | None = None) -> list[Professional]:
         """Employ this policy's professionals."""
