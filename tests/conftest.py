@@ -5,6 +5,8 @@
 - `make_state(n, **fields)`: a hand-buildable ResidentState of `n` live residents (uids 0..n-1,
   single-person households, `residents_per_block` per block) whose arrays can be overwritten.
 - `make_ties(n, edges, strength, kind)`: a TieStore over `n` slots with the given edges.
+- `run_cli(*args)`: runs `buurtsim ARGS` in this process: (exit status, stdout, stderr with
+  whitespace collapsed, since rich wraps messages); a traceback in either stream fails the test.
 
 Tests call process functions directly on such states (mechanisms), rather than asserting the
 levels of one seeded run: the defaults are still being calibrated.
@@ -12,6 +14,7 @@ levels of one seeded run: the defaults are still being calibrated.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,6 +31,7 @@ SMALL_N = 120
 SMALL_SEED = 3
 SMALL_BURN_IN = 4
 
+CliRun = Callable[..., tuple[int, str, str]]
 ModelFactory = Callable[..., NeighbourhoodModel]
 StateFactory = Callable[..., ResidentState]
 TiesFactory = Callable[..., TieStore]
@@ -96,3 +100,23 @@ def make_ties() -> TiesFactory:
     """Factory for tie stores: `make_ties(n, edges, strength=0.5, kind=2, rebuild=True)`."""
     return build_ties
 
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> CliRun:
+    """Run the `buurtsim` command line in this process; see the module docstring."""
+    from buurtsim.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["buurtsim", *args])
+        monkeypatch.setenv("COLUMNS", "200")
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out, " ".join(err.split())
+
+    return run

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from buurtsim import METRIC_NAMES
-from buurtsim.metrics import METRICS, gini, label
+from buurtsim.metrics import METRICS, collect, gini, label
 
 REQUIRED = (
     "population", "mean_self_reliance", "share_strong", "share_vulnerable", "share_sliding",
@@ -76,6 +76,56 @@ def test_metrics_agree_with_state_and_network(make_model) -> None:
     assert row["dependency_share"] == pytest.approx((st.dependency[alive] > p.dependency_flag).mean())
     assert row["informal_support_given"] == pytest.approx(st.given[alive].mean())
     assert row["active_initiatives"] == m.initiatives.n_active
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_tallied_metric_matches_a_direct_numpy_computation(make_model, seed: int) -> None:
+    """The metrics come from one compiled pass over residents (metrics._tally); each must equal
+    its definition computed directly with numpy over the live residents."""
+    m = make_model(seed=seed, move_rate=0.03, inflow=False)
+    m.hire(kind="w", policy="t", approach="solving", hours_per_week=20.0, caseload=15)
+    m.run(8)
+    st, p = m.state, m.params
+    rng = np.random.default_rng(seed)
+    st.dependency[:] = rng.random(st.size)  # spread values over every threshold
+    st.load[:] = rng.random(st.size) * 3 * p.overburden_load
+    row = collect(m)
+    alive = st.alive
+    assert not alive.all()
+    sr = st.self_reliance[alive]
+    active = st.participation[alive] >= p.active_level
+    helpers = st.load[alive] >= p.helping_min
+    out = st.style[alive] == 3
+    deg, strength, close = (x[alive] for x in m.ties.totals(p.confidant_strength))
+    live = m.ties.s[m.ties.live_ids()]
+    expected = {
+        "population": alive.sum(),
+        "mean_self_reliance": sr.mean(),
+        "share_strong": (sr >= p.strong_threshold).mean(),
+        "share_vulnerable": ((sr < p.strong_threshold) & (sr >= p.sliding_threshold)).mean(),
+        "share_sliding": (sr < p.sliding_threshold).mean(),
+        "share_isolated": (strength < p.isolation_strength).mean(),
+        "mean_degree": deg.mean(),
+        "mean_tie_strength": live.mean(),
+        "participation_rate": active.mean(),
+        "trust_in_institutions": st.trust[alive].mean(),
+        "perceived_safety": st.safety[alive].mean(),
+        "collective_efficacy": 0.5 * st.attachment[alive].mean() + 0.25 * st.safety[alive].mean()
+        + 0.25 * (st.participation[alive] >= 3).mean(),
+        "informal_support_given": st.given[alive].mean(),
+        "share_helping": helpers.mean(),
+        "overburdened_share": (st.load[alive][helpers] > p.overburden_load).mean(),
+        "dependency_share": (st.dependency[alive] > p.dependency_flag).mean(),
+        "share_multi_problem": ((st.domains[alive] < p.problem_threshold).sum(axis=1) >= 3).mean(),
+        "share_no_confidant": (close == 0).mean(),
+        "share_neighbour_contact": m.week.neighbour_contact[alive].mean(),
+        "participation_outsiders": active[out].mean(),
+        "helpers_self_reliance": sr[helpers].mean(),
+        "share_clients": (st.client_of[alive] >= 0).mean(),
+    }
+    assert row["dependency_share"] > 0 and row["share_clients"] > 0 and row["overburdened_share"] > 0
+    for name, value in expected.items():
+        assert row[name] == pytest.approx(value, rel=1e-12, abs=1e-15), name
 
 
 def test_cost_is_cumulative_and_non_decreasing(make_model) -> None:

@@ -274,3 +274,28 @@ def test_random_neighbour_is_a_live_neighbour_or_minus_one(store: TieStore) -> N
     deg = store.degree()
     isolated = deg[slots] == 0
     assert (nb[isolated] == -1).all()
+
+
+def test_sparse_structure_is_scipys_canonical_form_with_edge_ids() -> None:
+    """The matrix is built by a compiled counting sort; it must equal scipy's own construction
+    (rows sorted by column) and map every entry to the tie it stands for."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(4)
+    n = 60
+    pairs = rng.integers(0, n, (300, 2))
+    store = TieStore(n)
+    store.add(pairs[:, 0], pairs[:, 1], rng.random(300), 2, 0)
+    store.kill(np.arange(0, store.n, 7))
+    store._rebuild()
+    m = store.n
+    a, b = store.a[:m].astype(np.int64), store.b[:m].astype(np.int64)
+    ids = np.concatenate([np.arange(m), np.arange(m)]) + 1.0
+    ref = sp.csr_array((ids, (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n))
+    mat = store._mat
+    np.testing.assert_array_equal(mat.indptr, ref.indptr)
+    np.testing.assert_array_equal(mat.indices, ref.indices)
+    np.testing.assert_array_equal(store._eid, ref.data.astype(np.int64) - 1)
+    store.refresh()
+    weights = sp.csr_array((store.s[store._eid], ref.indices, ref.indptr), shape=(n, n))
+    np.testing.assert_array_equal(store.propagate(np.ones(n)), weights @ np.ones(n))

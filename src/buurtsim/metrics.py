@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from buurtsim.jit import kernel
+
 if TYPE_CHECKING:
     from buurtsim.model import NeighbourhoodModel
 
@@ -23,103 +25,137 @@ class Metric:
     compute: Callable[[NeighbourhoodModel, Snapshot], float]
 
 
+# What one pass over the live residents counts or sums each tick (see `_tally`).
+TALLIES: tuple[str, ...] = (
+    "n", "sr", "strong", "vulnerable", "sliding", "isolated", "degree", "strength", "active", "acting", "trust",
+    "safety", "attachment", "given", "helpers", "overburdened", "helpers_sr", "dependent",
+    "multi_problem", "no_confidant", "contact", "outsiders", "outsiders_active", "clients",
+)
+
+
 @dataclass
 class Snapshot:
-    """Quantities several metrics share, computed once per tick over the live residents."""
+    """Counts and sums over the live residents, computed once per tick for all metrics."""
 
-    alive: np.ndarray
-    n: int
-    sr: np.ndarray
-    strength: np.ndarray
-    degree: np.ndarray
-    close_degree: np.ndarray
-    live_strength: np.ndarray
-    helpers: np.ndarray | None = None  # residents whose running load makes them helpers (C6)
-    full: bool = False  # every dwelling occupied: masks by `alive` can be skipped
+    tally: dict[str, float]
+    sr_alive: np.ndarray  # self-reliance of the living (for the Gini coefficient)
+
+    def __getitem__(self, name: str) -> float:
+        return self.tally[name]
+
+    @property
+    def n(self) -> int:
+        """Number of residents."""
+        return int(self.tally["n"])
+
+    def mean(self, name: str) -> float:
+        """Mean over the residents (a share, for a counted condition)."""
+        n = self.tally["n"]
+        return self.tally[name] / n if n else 0.0
+
+    def ratio(self, num: str, den: str) -> float:
+        """`num` over `den`, 0 when `den` is 0 (shares within a group, means within a group)."""
+        d = self.tally[den]
+        return self.tally[num] / d if d else 0.0
 
 
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 equal, 1 maximally unequal)."""
+    x = np.asarray(x, float)
     if x.size == 0 or x.sum() <= 0:
         return 0.0
-    s = np.sort(x)
+    return float(_gini_sorted(_bucket_sort(x)))
+
+
+@kernel
+def _gini_sorted(s: np.ndarray) -> float:
+    """(n + 1 - 2 * sum of the running sums / total) / n for ascending s."""
+    run = 0.0
+    acc = 0.0
+    for v in s:
+        run += v
+        acc += run
     n = s.size
-    cum = np.cumsum(s)
-    return float((n + 1 - 2 * (cum.sum() / cum[-1])) / n)
+    return (n + 1 - 2 * (acc / run)) / n
 
 
-def _share(mask: np.ndarray, snap: Snapshot) -> float:
-    if not snap.n:
-        return 0.0
-    hits = np.count_nonzero(mask) if snap.full else np.count_nonzero(mask & snap.alive)
-    return float(hits / snap.n)
+@kernel
+def _bucket_sort(x: np.ndarray) -> np.ndarray:
+    """x sorted ascending, in linear time for spread-out values (gini runs every tick).
 
-
-def _mean(values: np.ndarray, snap: Snapshot) -> float:
-    if not snap.n:
-        return 0.0
-    return float(values.mean() if snap.full else values[snap.alive].mean())
-
-
-def _share_within(mask: np.ndarray, group: np.ndarray, snap: Snapshot) -> float:
-    g = group & snap.alive
-    n = np.count_nonzero(g)
-    return float(np.count_nonzero(mask & g) / n) if n else 0.0
-
-
-def _mean_within(values: np.ndarray, group: np.ndarray, snap: Snapshot) -> float:
-    g = group & snap.alive
-    return float(values[g].mean()) if g.any() else 0.0
-
-
-def _overburdened(m: NeighbourhoodModel, s: Snapshot) -> float:
-    helpers = s.helpers
-    n_help = np.count_nonzero(helpers)
-    over = helpers & (m.state.load > m.params.overburden_load)
-    return float(np.count_nonzero(over) / n_help) if n_help else 0.0
-
-
-def _mean_tie_strength(m: NeighbourhoodModel, s: Snapshot) -> float:
-    return float(s.live_strength.mean()) if s.live_strength.size else 0.0
+    Values go to one of len(x) buckets by their position between min and max (a monotone map, so
+    buckets are in order), then each bucket is insertion-sorted: the same array np.sort returns.
+    Falls back to np.sort when values bunch up in a few buckets.
+    """
+    n = x.size
+    out = np.empty(n)
+    if n == 0:
+        return out
+    lo, hi = x.min(), x.max()
+    if not hi > lo:
+        out[:] = x
+        return out
+    scale = n / (hi - lo)
+    bucket = np.empty(n, np.int64)
+    start = np.zeros(n + 1, np.int64)
+    for i in range(n):
+        b = min(int((x[i] - lo) * scale), n - 1)
+        bucket[i] = b
+        start[b + 1] += 1
+    if start.max() > 64:  # values bunched together: insertion sort would be slow
+        return np.sort(x)
+    for b in range(n):
+        start[b + 1] += start[b]
+    fill = start[:-1].copy()
+    for i in range(n):
+        out[fill[bucket[i]]] = x[i]
+        fill[bucket[i]] += 1
+    for b in range(n):
+        for i in range(start[b] + 1, start[b + 1]):
+            v = out[i]
+            j = i - 1
+            while j >= start[b] and out[j] > v:
+                out[j + 1] = out[j]
+                j -= 1
+            out[j + 1] = v
+    return out
 
 
 def _collective_efficacy(m: NeighbourhoodModel, s: Snapshot) -> float:
     # Sampson et al. (1997): cohesion and trust (attachment, safety) with the willingness to act
     # (residents who at least advise on the ladder); a composite index in [0, 1].
-    st = m.state
-    acting = _share(st.participation >= 3, s)
-    return 0.5 * _mean(st.attachment, s) + 0.25 * _mean(st.safety, s) + 0.25 * acting
+    return 0.5 * s.mean("attachment") + 0.25 * s.mean("safety") + 0.25 * s.mean("acting")
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("population", "Bewoners", "Residents", "persons", lambda m, s: float(s.n)),
-    Metric("mean_self_reliance", "Gemiddelde zelfredzaamheid", "Mean self-reliance", "0-1", lambda m, s: _mean(s.sr, s)),
-    Metric("share_strong", "Aandeel sociaal sterk", "Share socially strong", "share", lambda m, s: _share(s.sr >= m.params.strong_threshold, s)),
-    Metric("share_vulnerable", "Aandeel sociaal kwetsbaar", "Share socially vulnerable", "share", lambda m, s: _share((s.sr < m.params.strong_threshold) & (s.sr >= m.params.sliding_threshold), s)),
-    Metric("share_sliding", "Aandeel overlevers/afglijders", "Share survivors/sliders", "share", lambda m, s: _share(s.sr < m.params.sliding_threshold, s)),
-    Metric("gini_self_reliance", "Ongelijkheid zelfredzaamheid (Gini)", "Inequality of self-reliance (Gini)", "0-1", lambda m, s: gini(s.sr[s.alive])),
-    Metric("share_isolated", "Aandeel geïsoleerd", "Share isolated", "share", lambda m, s: _share(s.strength < m.params.isolation_strength, s)),
-    Metric("mean_degree", "Gemiddeld aantal banden", "Mean number of ties", "ties", lambda m, s: _mean(s.degree.astype(float), s)),
-    Metric("mean_tie_strength", "Gemiddelde sterkte van banden", "Mean tie strength", "0-1", _mean_tie_strength),
+    Metric("population", "Bewoners", "Residents", "persons", lambda m, s: s["n"]),
+    Metric("mean_self_reliance", "Gemiddelde zelfredzaamheid", "Mean self-reliance", "0-1", lambda m, s: s.mean("sr")),
+    Metric("share_strong", "Aandeel sociaal sterk", "Share socially strong", "share", lambda m, s: s.mean("strong")),
+    Metric("share_vulnerable", "Aandeel sociaal kwetsbaar", "Share socially vulnerable", "share", lambda m, s: s.mean("vulnerable")),
+    Metric("share_sliding", "Aandeel overlevers/afglijders", "Share survivors/sliders", "share", lambda m, s: s.mean("sliding")),
+    Metric("gini_self_reliance", "Ongelijkheid zelfredzaamheid (Gini)", "Inequality of self-reliance (Gini)", "0-1", lambda m, s: gini(s.sr_alive)),
+    Metric("share_isolated", "Aandeel geïsoleerd", "Share isolated", "share", lambda m, s: s.mean("isolated")),
+    Metric("mean_degree", "Gemiddeld aantal banden", "Mean number of ties", "ties", lambda m, s: s.mean("degree")),
+    Metric("mean_tie_strength", "Gemiddelde sterkte van banden", "Mean tie strength", "0-1", lambda m, s: s.ratio("strength", "degree")),
     Metric("clustering", "Clustering van het netwerk", "Network clustering", "0-1", lambda m, s: m.current_clustering()),
-    Metric("participation_rate", "Aandeel actief (meedoen/meebeslissen)", "Share participating", "share", lambda m, s: _share(m.state.participation >= m.params.active_level, s)),
+    Metric("participation_rate", "Aandeel actief (meedoen/meebeslissen)", "Share participating", "share", lambda m, s: s.mean("active")),
     Metric("active_initiatives", "Lopende bewonersinitiatieven", "Active resident initiatives", "count", lambda m, s: float(m.initiatives.n_active)),
-    Metric("trust_in_institutions", "Vertrouwen in instanties", "Trust in institutions", "0-1", lambda m, s: _mean(m.state.trust, s)),
-    Metric("perceived_safety", "Veiligheidsbeleving", "Perceived safety", "0-1", lambda m, s: _mean(m.state.safety, s)),
+    Metric("trust_in_institutions", "Vertrouwen in instanties", "Trust in institutions", "0-1", lambda m, s: s.mean("trust")),
+    Metric("perceived_safety", "Veiligheidsbeleving", "Perceived safety", "0-1", lambda m, s: s.mean("safety")),
     Metric("collective_efficacy", "Buurtkracht (collectieve zelfredzaamheid)", "Collective efficacy", "0-1", _collective_efficacy),
     Metric("moved_out", "Verhuisd (deze week)", "Moved out (this week)", "persons", lambda m, s: float(m.week.moved_out)),
-    Metric("informal_support_given", "Informele hulp gegeven (gem. per bewoner)", "Informal support given (mean per resident)", "units/week", lambda m, s: _mean(m.state.given, s)),
-    Metric("share_helping", "Aandeel dat informele hulp geeft", "Share giving informal help", "share", lambda m, s: _share(s.helpers, s)),
-    Metric("overburdened_share", "Aandeel overvraagde helpers", "Share of helpers overburdened", "share", _overburdened),
-    Metric("dependency_share", "Aandeel afhankelijk van hulp", "Share dependent on professional help", "share", lambda m, s: _share(m.state.dependency > m.params.dependency_flag, s)),
+    Metric("informal_support_given", "Informele hulp gegeven (gem. per bewoner)", "Informal support given (mean per resident)", "units/week", lambda m, s: s.mean("given")),
+    Metric("share_helping", "Aandeel dat informele hulp geeft", "Share giving informal help", "share", lambda m, s: s.mean("helpers")),
+    Metric("overburdened_share", "Aandeel overvraagde helpers", "Share of helpers overburdened", "share", lambda m, s: s.ratio("overburdened", "helpers")),
+    Metric("dependency_share", "Aandeel afhankelijk van hulp", "Share dependent on professional help", "share", lambda m, s: s.mean("dependent")),
     Metric("professional_hours", "Uren professionals (deze week)", "Professional hours (this week)", "hours", lambda m, s: float(m.week.professional_hours)),
     Metric("cost_eur", "Kosten (cumulatief)", "Cost (cumulative)", "EUR", lambda m, s: float(m.cost_eur)),
-    Metric("share_multi_problem", "Aandeel met problemen op 3+ domeinen", "Share with problems in 3+ domains", "share", lambda m, s: _share(m.state.problem_count(m.params.problem_threshold) >= 3, s)),
-    Metric("share_no_confidant", "Aandeel zonder vertrouwenspersoon", "Share without a confidant", "share", lambda m, s: _share(s.close_degree == 0, s)),
-    Metric("share_neighbour_contact", "Aandeel met wekelijks contact met buren", "Share with weekly neighbour contact", "share", lambda m, s: _share(m.week.neighbour_contact, s)),
-    Metric("participation_outsiders", "Aandeel actief onder buitenstaanders", "Share participating among outsiders", "share", lambda m, s: _share_within(m.state.participation >= m.params.active_level, m.state.style == 3, s)),
-    Metric("helpers_self_reliance", "Zelfredzaamheid van helpers", "Self-reliance of helpers", "0-1", lambda m, s: _mean_within(s.sr, s.helpers, s)),
-    Metric("share_clients", "Aandeel in een caseload", "Share in a professional's caseload", "share", lambda m, s: _share(m.state.client_of >= 0, s)),
+    Metric("share_multi_problem", "Aandeel met problemen op 3+ domeinen", "Share with problems in 3+ domains", "share", lambda m, s: s.mean("multi_problem")),
+    Metric("share_no_confidant", "Aandeel zonder vertrouwenspersoon", "Share without a confidant", "share", lambda m, s: s.mean("no_confidant")),
+    Metric("share_neighbour_contact", "Aandeel met wekelijks contact met buren", "Share with weekly neighbour contact", "share", lambda m, s: s.mean("contact")),
+    Metric("participation_outsiders", "Aandeel actief onder buitenstaanders", "Share participating among outsiders", "share", lambda m, s: s.ratio("outsiders_active", "outsiders")),
+    Metric("helpers_self_reliance", "Zelfredzaamheid van helpers", "Self-reliance of helpers", "0-1", lambda m, s: s.ratio("helpers_sr", "helpers")),
+    Metric("share_clients", "Aandeel in een caseload", "Share in a professional's caseload", "share", lambda m, s: s.mean("clients")),
 )
 
 METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)
@@ -133,23 +169,69 @@ def label(name: str, lang: str = "nl") -> str:
 
 
 def snapshot(model: NeighbourhoodModel) -> Snapshot:
-    """Shared per-tick quantities."""
-    st, ties = model.state, model.ties
-    e = ties.live_ids()
-    a, b, s = ties.a[e], ties.b[e], ties.s[e]
-    n = st.size
-    close = s >= model.params.confidant_strength
-    return Snapshot(
-        alive=st.alive,
-        n=int(np.count_nonzero(st.alive)),
-        sr=st.self_reliance,
-        strength=np.bincount(a, s, n) + np.bincount(b, s, n),
-        degree=np.bincount(a, minlength=n) + np.bincount(b, minlength=n),
-        close_degree=np.bincount(a[close], minlength=n) + np.bincount(b[close], minlength=n),
-        live_strength=s,
-        helpers=st.alive & (st.load >= model.params.helping_min),
-        full=bool(st.alive.all()),
-    )
+    """Shared per-tick counts and sums over the live residents."""
+    st, ties, p = model.state, model.ties, model.params
+    degree, strength, close = ties.totals(p.confidant_strength)
+    contact = model.week.neighbour_contact
+    if contact.size != st.size:
+        contact = np.zeros(st.size, bool)
+    tally = _tally(st.alive, st.self_reliance, strength, degree, close, st.participation, st.trust, st.safety,
+           st.attachment, st.given, st.load, st.dependency, st.domains, contact, st.style, st.client_of,
+           p.strong_threshold, p.sliding_threshold, p.isolation_strength, p.active_level, p.helping_min,
+           p.overburden_load, p.dependency_flag, p.problem_threshold)
+    return Snapshot(tally={k: float(v) for k, v in zip(TALLIES, tally, strict=True)}, sr_alive=st.self_reliance[st.alive])
+
+
+@kernel
+def _tally(alive: np.ndarray, sr: np.ndarray, strength: np.ndarray, degree: np.ndarray,
+           close: np.ndarray, participation: np.ndarray, trust: np.ndarray, safety: np.ndarray,
+           attachment: np.ndarray, given: np.ndarray, load: np.ndarray, dependency: np.ndarray,
+           domains: np.ndarray, contact: np.ndarray, style: np.ndarray, client_of: np.ndarray,
+           strong_at: float, sliding_at: float, isolated_at: float, active_level: int, helping_min: float,
+           overburden_load: float, dependency_flag: float, problem_at: float) -> tuple[float, ...]:
+    """Counts and sums over live residents, in the order of TALLIES."""
+    n = strong = vulnerable = sliding = isolated = degrees = active = acting = 0
+    helpers = overburdened = dependent = multi_problem = no_confidant = contacts = 0
+    outsiders = outsiders_active = clients = 0
+    sum_sr = sum_strength = sum_trust = sum_safety = sum_attachment = sum_given = helpers_sr = 0.0
+    for i in range(alive.size):
+        if not alive[i]:
+            continue
+        x = sr[i]
+        is_active = participation[i] >= active_level
+        helper = load[i] >= helping_min
+        problems = 0
+        for j in range(domains.shape[1]):
+            problems += domains[i, j] < problem_at
+        n += 1
+        sum_sr += x
+        strong += x >= strong_at
+        vulnerable += x < strong_at and x >= sliding_at
+        sliding += x < sliding_at
+        isolated += strength[i] < isolated_at
+        degrees += degree[i]
+        sum_strength += strength[i]
+        active += is_active
+        acting += participation[i] >= 3
+        sum_trust += trust[i]
+        sum_safety += safety[i]
+        sum_attachment += attachment[i]
+        sum_given += given[i]
+        if helper:
+            helpers += 1
+            overburdened += load[i] > overburden_load
+            helpers_sr += x
+        dependent += dependency[i] > dependency_flag
+        multi_problem += problems >= 3
+        no_confidant += close[i] == 0
+        contacts += contact[i]
+        if style[i] == 3:
+            outsiders += 1
+            outsiders_active += is_active
+        clients += client_of[i] >= 0
+    return (n, sum_sr, strong, vulnerable, sliding, isolated, degrees, sum_strength, active, acting,
+              sum_trust, sum_safety, sum_attachment, sum_given, helpers, overburdened, helpers_sr,
+            dependent, multi_problem, no_confidant, contacts, outsiders, outsiders_active, clients)
 
 
 def collect(model: NeighbourhoodModel) -> dict[str, float]:

@@ -13,7 +13,15 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from buurtsim.jit import kernel, unsigned
+
 SHIFT = np.int64(32)
+
+
+def _per_tie(value: float | int | np.ndarray, n: int, dtype: type) -> np.ndarray:
+    """A scalar or array argument as a contiguous array of n values."""
+    arr = np.asarray(value, dtype)
+    return np.full(n, arr, dtype) if arr.ndim == 0 else np.ascontiguousarray(np.broadcast_to(arr, (n,)))
 
 
 def edge_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -29,8 +37,9 @@ class TieStore:
         self.n_slots = n_slots
         self.rebuild_churn = rebuild_churn
         cap = 16
-        self.a = np.zeros(cap, np.int64)
-        self.b = np.zeros(cap, np.int64)
+        # 32-bit slot indices: the weekly passes over ties are bound by memory traffic.
+        self.a = np.zeros(cap, np.int32)
+        self.b = np.zeros(cap, np.int32)
         self.s = np.zeros(cap)
         self.kind = np.zeros(cap, np.int8)
         self.alive = np.zeros(cap, bool)
@@ -39,6 +48,7 @@ class TieStore:
         self.n_built = 0
         self.dead_since_build = 0
         self.version = 0  # bumped on every structural change (for caches such as to_networkx)
+        self._degree: tuple[int, np.ndarray] | None = None  # (version, degree) when known
         self._rebuild()
 
     # --- structure ----------------------------------------------------------------------------
@@ -71,14 +81,11 @@ class TieStore:
         self.n = self.n_built = int(keep.size)
         self.dead_since_build = 0
         self._keys = keys[order]
-        m = self.n
-        rows = np.concatenate([self.a[:m], self.b[:m]])
-        cols = np.concatenate([self.b[:m], self.a[:m]])
-        ids = np.concatenate([np.arange(m), np.arange(m)]).astype(np.float64) + 1.0
-        mat = sp.csr_array((ids, (rows, cols)), shape=(self.n_slots, self.n_slots))
-        self._eid = mat.data.astype(np.int64) - 1
-        self._mat = mat
-        self._mat.data = self.s[self._eid].copy()
+        self._pending_keys = np.empty(0, np.int64)  # ties added since: their keys, sorted, and ids
+        self._pending_ids = np.empty(0, np.int64)
+        indptr, indices, self._eid = _csr_of_ties(unsigned(self.a), unsigned(self.b), self.n, self.n_slots)
+        self._mat = sp.csr_array((np.zeros(indices.size), indices, indptr), shape=(self.n_slots, self.n_slots))
+        self.refresh()
 
     def maybe_rebuild(self) -> bool:
         """Rebuild when pending additions plus breaks exceed the churn share; True if rebuilt."""
@@ -96,61 +103,39 @@ class TieStore:
             pos = np.minimum(pos, self.n_built - 1)
             hit = self._keys[pos] == keys
             out[hit] = pos[hit]
-        pending = self.n - self.n_built
+        pending = self._pending_keys.size
         if pending:
-            pk = edge_keys(self.a[self.n_built : self.n], self.b[self.n_built : self.n])
-            order = np.argsort(pk)
-            pos = np.minimum(np.searchsorted(pk[order], keys), pending - 1)
-            hit = (pk[order][pos] == keys) & (out < 0)
-            out[hit] = self.n_built + order[pos[hit]]
+            pos = np.minimum(np.searchsorted(self._pending_keys, keys), pending - 1)
+            hit = (self._pending_keys[pos] == keys) & (out < 0)
+            out[hit] = self._pending_ids[pos[hit]]
         return out
 
     def add(self, a: np.ndarray, b: np.ndarray, strength: float | np.ndarray, kind: int | np.ndarray, tick: int) -> int:
         """Add ties; an existing live tie is reinforced instead, a broken one revived.
 
-        Returns the number of new or revived ties.
+        A pair offered twice counts once (its first offer); self-ties are ignored. New ties are
+        appended in the order of their keys. Returns the number of new or revived ties.
         """
-        a = np.asarray(a, np.int64)
-        b = np.asarray(b, np.int64)
-        strength = np.broadcast_to(np.asarray(strength, float), a.shape)
-        kind = np.broadcast_to(np.asarray(kind, np.int8), a.shape)
-        ok = a != b
-        a, b, strength, kind = a[ok], b[ok], strength[ok], kind[ok]
+        a = np.asarray(a, np.int64).ravel()
+        b = np.asarray(b, np.int64).ravel()
+        strength = _per_tie(strength, a.size, np.float64)
+        kind = _per_tie(kind, a.size, np.int8)
         if a.size == 0:
             return 0
-        keys = edge_keys(a, b)
-        keys, first = np.unique(keys, return_index=True)
-        a, b, strength, kind = a[first], b[first], strength[first], kind[first]
-        eid = self.lookup(keys)
-        known = eid >= 0
-        live = np.zeros_like(known)
-        live[known] = self.alive[eid[known]]
-        # reinforce live ties: keep the stronger of old and offered strength
-        le = eid[live]
-        self.s[le] = np.maximum(self.s[le], strength[live])
-        revive = known & ~live
-        re = eid[revive]
-        self.alive[re] = True
-        self.s[re] = strength[revive]
-        self.kind[re] = kind[revive]
-        self.born[re] = tick
-        self.dead_since_build -= int(np.count_nonzero(re < self.n_built))
-        new = ~known
-        k = int(np.count_nonzero(new))
-        if k:
-            self._grow(self.n + k)
-            sl = slice(self.n, self.n + k)
-            self.a[sl] = np.minimum(a[new], b[new])
-            self.b[sl] = np.maximum(a[new], b[new])
-            self.s[sl] = strength[new]
-            self.kind[sl] = kind[new]
-            self.alive[sl] = True
-            self.born[sl] = tick
-            self.n += k
-        changed = k + int(re.size)
+        self._grow(self.n + a.size)
+        n_new, n_revived, n_revived_built, new_keys = _add_ties(
+            a, b, strength, kind, tick, self._keys, self.n_built, self._pending_keys, self._pending_ids,
+            self.a, self.b, self.s, self.kind, self.alive, self.born, self.n)
+        self.dead_since_build -= n_revived_built
+        if n_new:
+            # new keys come sorted: merge them into the sorted keys of the pending ties
+            self._pending_keys, self._pending_ids = _merge_keys(self._pending_keys, self._pending_ids,
+                                                                new_keys, self.n)
+            self.n += n_new
+        changed = n_new + n_revived
         if changed:
             self.version += 1
-        return changed
+        return int(changed)
 
     def kill(self, eids: np.ndarray) -> None:
         """Break ties by edge id."""
@@ -164,17 +149,12 @@ class TieStore:
         self.version += 1
 
     def incident(self, slots: np.ndarray) -> np.ndarray:
-        """Live edge ids touching any of the slots."""
-        slots = np.asarray(slots, np.int64)
+        """Live edge ids touching any of the slots, sorted."""
+        slots = np.asarray(slots, np.int64).ravel()
         if slots.size == 0:
             return np.empty(0, np.int64)
-        ip = self._mat.indptr
-        parts = [self._eid[ip[i] : ip[i + 1]] for i in slots if i < self.n_slots]
-        built = np.concatenate(parts) if parts else np.empty(0, np.int64)
-        pa, pb = self.a[self.n_built : self.n], self.b[self.n_built : self.n]
-        pend = self.n_built + np.flatnonzero(np.isin(pa, slots) | np.isin(pb, slots))
-        eids = np.unique(np.concatenate([built, pend]))
-        return eids[self.alive[eids]]
+        return _incident(unsigned(self._mat.indptr), unsigned(self._eid), unsigned(self.a), unsigned(self.b),
+                         self.alive, self.n_built, self.n, slots[(slots >= 0) & (slots < self.n_slots)])
 
     def remove_slots(self, slots: np.ndarray) -> int:
         """Break every tie of the given slots (moving away breaks ties); returns how many."""
@@ -184,22 +164,58 @@ class TieStore:
 
     # --- flows ----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Copy current strengths into the sparse matrix (dead ties weigh zero)."""
-        np.take(self.s, self._eid, out=self._mat.data)
+        """Mark the sparse matrix for a copy of the current strengths (dead ties weigh zero).
+
+        The copy is made by the next flow computation (`propagate_many`, `weighted_degree`) in the
+        same pass over the matrix as its products: the passes are bound by memory traffic.
+        Strengths changed after that copy are not seen by flows until the next refresh().
+        """
+        self._stale = True
+
+    def weighted_degree(self) -> np.ndarray:
+        """W @ 1: the summed strength of each slot's ties as flows see them (strengths as of the
+        last refresh); the row sums are kept when the strengths are copied into the matrix."""
+        if self._stale:
+            self._flow_pass()
+        y = self._row_sums.copy()
+        lo, hi = self.n_built, self.n
+        if hi > lo:
+            _add_pending_flow(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi,
+                              (np.ones(self.n_slots),), (y,))
+        return y
 
     def propagate(self, x: np.ndarray) -> np.ndarray:
         """W @ x along ties (x of shape (n_slots,) or (n_slots, k)); call refresh() first."""
-        y = self._mat @ x
+        if x.ndim == 1:
+            return self.propagate_many(x)[0]
+        return np.column_stack(self.propagate_many(*x.T))
+
+    def propagate_many(self, *xs: np.ndarray) -> list[np.ndarray]:
+        """[W @ x for x in xs], two vectors per pass over the matrix (each row summed in stored
+        order, as scipy's product does); ties added since the last rebuild in one pass for all."""
+        xs = tuple(np.ascontiguousarray(v, dtype=float) for v in xs)
+        ys = [np.empty(self.n_slots) for _ in xs]
+        for k in range(0, len(xs), 2):
+            self._flow_pass(xs[k: k + 2], ys[k: k + 2])
+        if not xs and self._stale:
+            self._flow_pass()
         lo, hi = self.n_built, self.n
-        if hi > lo:
-            a, b, s = self.a[lo:hi], self.b[lo:hi], self.s[lo:hi] * self.alive[lo:hi]
-            n = self.n_slots
-            if x.ndim == 1:
-                y = y + np.bincount(a, s * x[b], n) + np.bincount(b, s * x[a], n)
-            else:
-                for j in range(x.shape[1]):
-                    y[:, j] += np.bincount(a, s * x[b, j], n) + np.bincount(b, s * x[a, j], n)
-        return y
+        if hi > lo and xs:
+            _add_pending_flow(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi, xs, tuple(ys))
+        return ys
+
+    def _flow_pass(self, xs: tuple[np.ndarray, ...] = (), ys: list[np.ndarray] | tuple[np.ndarray, ...] = ()) -> None:
+        """One pass over the matrix: copy strengths in if stale, and y = W @ x for up to two x."""
+        mat = self._mat
+        if self._stale:
+            self._row_sums = np.empty(self.n_slots)
+        x0 = xs[0] if xs else self._row_sums
+        x1 = xs[1] if len(xs) > 1 else x0
+        y0 = ys[0] if ys else self._row_sums
+        y1 = ys[1] if len(ys) > 1 else y0
+        _flow_pass(unsigned(mat.indptr), unsigned(mat.indices), mat.data, unsigned(self._eid), self.s,
+                   self._stale, self._row_sums, len(xs), x0, x1, y0, y1)
+        self._stale = False
 
     # --- statistics -----------------------------------------------------------------------------
     def live_ids(self) -> np.ndarray:
@@ -208,51 +224,47 @@ class TieStore:
 
     def degree(self, min_strength: float = 0.0) -> np.ndarray:
         """Number of live ties per slot with at least the given strength."""
-        e = self.live_ids()
-        if min_strength > 0:
-            e = e[self.s[e] >= min_strength]
-        return np.bincount(self.a[e], minlength=self.n_slots) + np.bincount(self.b[e], minlength=self.n_slots)
+        if min_strength <= 0 and self._degree is not None and self._degree[0] == self.version \
+                and self._degree[1].size == self.n_slots:
+            return self._degree[1].copy()
+        degree, _, close = self.totals(min_strength)
+        return close if min_strength > 0 else degree
+
+    def remember_degree(self, degree: np.ndarray) -> None:
+        """Keep a degree array counted by a pass that had to visit every tie anyway; degree()
+        returns it until the next structural change."""
+        self._degree = (self.version, degree)
 
     def strength_sum(self) -> np.ndarray:
         """Summed tie strength per slot."""
-        e = self.live_ids()
-        s = self.s[e]
-        return np.bincount(self.a[e], s, self.n_slots) + np.bincount(self.b[e], s, self.n_slots)
+        return self.totals()[1]
+
+    def totals(self, close_strength: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per slot, over live ties and in one pass: (number of ties, summed strength, number of
+        ties with strength >= close_strength)."""
+        n = self.n_slots
+        degree = np.zeros(n, np.int64)
+        close = np.zeros(n, np.int64)
+        strength = np.zeros((2, n))
+        _totals(unsigned(self.a), unsigned(self.b), self.s, self.alive, self.n, close_strength, degree, strength, close)
+        # Each endpoint's sums are kept apart and added at the end, as two bincounts would.
+        return degree, strength[0] + strength[1], close
 
     def random_neighbour(self, slots: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A random (built, live) neighbour per slot, or -1. Ties newer than the last rebuild are not seen."""
-        ip = self._mat.indptr
-        deg = ip[slots + 1] - ip[slots]
+        slots = np.asarray(slots, np.int64)
         u = rng.random(slots.size)
-        pick = ip[slots] + np.floor(u * deg).astype(np.int64)
-        out = np.full(slots.size, -1, np.int64)
-        has = deg > 0
-        pos = pick[has]
-        nb = self._mat.indices[pos].astype(np.int64)
-        ok = self.alive[self._eid[pos]]
-        res = np.where(ok, nb, -1)
-        out[has] = res
+        out = np.empty(slots.size, np.int64)
+        _random_neighbour(unsigned(self._mat.indptr), unsigned(self._mat.indices), unsigned(self._eid),
+                          self.alive, unsigned(slots), u, out)
         return out
 
     def clustering(self, sample: np.ndarray) -> float:
         """Mean local clustering over sampled slots with degree >= 2 (binary ties)."""
         if sample.size == 0:
             return 0.0
-        adj = self._mat.copy()
-        adj.data = self.alive[self._eid].astype(np.float64)
-        adj.eliminate_zeros()
-        if self.n > self.n_built:
-            lo, hi = self.n_built, self.n
-            al = self.alive[lo:hi]
-            pa, pb = self.a[lo:hi][al], self.b[lo:hi][al]
-            extra = sp.csr_array(
-                (np.ones(2 * pa.size), (np.concatenate([pa, pb]), np.concatenate([pb, pa]))),
-                shape=adj.shape,
-            )
-            adj = adj + extra
-        rows = adj[sample]
-        deg = np.asarray(rows.sum(axis=1)).ravel()
-        tri = np.asarray((rows @ adj).multiply(rows).sum(axis=1)).ravel() / 2.0
+        tri, deg = _triangles(unsigned(self.a), unsigned(self.b), self.alive, self.n, self.n_slots,
+                              np.asarray(sample, np.uint64))
         ok = deg >= 2
         if not ok.any():
             return 0.0
@@ -271,3 +283,261 @@ class TieStore:
             for x, y, s, k in zip(ua, ub, self.s[e], self.kind[e], strict=True)
         )
         return g
+
+
+@kernel
+def _totals(a: np.ndarray, b: np.ndarray, s: np.ndarray, alive: np.ndarray, m: int, close_strength: float,
+            degree: np.ndarray, strength: np.ndarray, close: np.ndarray) -> None:
+    """Tie counts and strength sums per endpoint over the live ties among the first m."""
+    for e in range(m):
+        if not alive[e]:
+            continue
+        x = s[e]
+        degree[a[e]] += 1
+        degree[b[e]] += 1
+        strength[0, a[e]] += x
+        strength[1, b[e]] += x
+        if x >= close_strength:
+            close[a[e]] += 1
+            close[b[e]] += 1
+
+
+@kernel
+def _add_pending_flow(a: np.ndarray, b: np.ndarray, s: np.ndarray, alive: np.ndarray, lo: int, hi: int,
+                      xs: tuple[np.ndarray, ...], ys: tuple[np.ndarray, ...]) -> None:
+    """ys[v] += flows of xs[v] along the live ties lo..hi-1 (not yet in the matrix).
+
+    Each endpoint's inflow is summed apart and the two added before joining y, as the bincounts
+    this replaces did (same rounding).
+    """
+    n = ys[0].size
+    pa = np.zeros(n)
+    pb = np.zeros(n)
+    for v in range(len(xs)):
+        x, y = xs[v], ys[v]
+        pa[:] = 0.0
+        pb[:] = 0.0
+        for e in range(lo, hi):
+            if alive[e]:
+                w = s[e]
+                pa[a[e]] += w * x[b[e]]
+                pb[b[e]] += w * x[a[e]]
+        for i in range(n):
+            y[i] += pa[i] + pb[i]
+
+
+@kernel
+def _triangles(a: np.ndarray, b: np.ndarray, alive: np.ndarray, m: int, n_slots: int,
+               sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per sampled slot: triangles through it and its degree, over the live ties among the first m."""
+    indptr = np.zeros(n_slots + 1, np.int64)
+    for e in range(m):
+        if alive[e]:
+            indptr[a[e] + 1] += 1
+            indptr[b[e] + 1] += 1
+    for i in range(n_slots):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    nbr = np.empty(indptr[-1], np.int64)
+    for e in range(m):
+        if alive[e]:
+            nbr[fill[a[e]]] = b[e]
+            fill[a[e]] += 1
+            nbr[fill[b[e]]] = a[e]
+            fill[b[e]] += 1
+    mark = np.zeros(n_slots, np.bool_)
+    tri = np.zeros(sample.size)
+    deg = np.zeros(sample.size)
+    for k in range(sample.size):
+        u = sample[k]
+        for jj in range(indptr[u], indptr[u + 1]):
+            mark[nbr[jj]] = True
+        t = 0
+        for jj in range(indptr[u], indptr[u + 1]):
+            v = nbr[jj]
+            for kk in range(indptr[v], indptr[v + 1]):
+                t += mark[nbr[kk]]
+        for jj in range(indptr[u], indptr[u + 1]):
+            mark[nbr[jj]] = False
+        tri[k] = t / 2.0
+        deg[k] = indptr[u + 1] - indptr[u]
+    return tri, deg
+
+
+@kernel
+def _flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np.ndarray, s: np.ndarray,
+               refresh: bool, row_sums: np.ndarray, nx: int, x0: np.ndarray, x1: np.ndarray,
+               y0: np.ndarray, y1: np.ndarray) -> None:
+    """For a CSR matrix W over edge ids: if `refresh`, data[k] = s[eid[k]] and row_sums = W @ 1;
+    then y0 = W @ x0 (nx >= 1) and y1 = W @ x1 (nx == 2). Rows are summed in stored order."""
+    start = indptr[0]
+    for i in range(indptr.size - 1):
+        stop = indptr[i + 1]
+        r = 0.0
+        acc0 = 0.0
+        acc1 = 0.0
+        for k in range(start, stop):
+            if refresh:
+                w = s[eid[k]]
+                data[k] = w
+                r += w
+            else:
+                w = data[k]
+            if nx > 0:
+                j = indices[k]
+                acc0 += w * x0[j]
+                if nx > 1:
+                    acc1 += w * x1[j]
+        if refresh:
+            row_sums[i] = r
+        if nx > 0:
+            y0[i] = acc0
+        if nx > 1:
+            y1[i] = acc1
+        start = stop
+
+
+@kernel
+def _add_ties(a: np.ndarray, b: np.ndarray, strength: np.ndarray, kind: np.ndarray, tick: int,
+              built_keys: np.ndarray, n_built: int, pending_keys: np.ndarray, pending_ids: np.ndarray,
+              ta: np.ndarray, tb: np.ndarray, ts: np.ndarray, tkind: np.ndarray, talive: np.ndarray,
+              tborn: np.ndarray, n: int) -> tuple[int, int, int, np.ndarray]:
+    """Offered ties in key order, first offer per pair: reinforce a live tie (keep the stronger),
+    revive a broken one, or append a new one at n, n+1, ... (capacity must suffice).
+
+    Returns (new, revived, revived among built ties, the new ties' keys in order).
+    """
+    m = a.size
+    keys = np.empty(m, np.int64)
+    for i in range(m):
+        keys[i] = (min(a[i], b[i]) << 32) | max(a[i], b[i])
+    order = np.argsort(keys, kind="mergesort")  # stable: the first offer of a pair comes first
+    new_keys = np.empty(m, np.int64)
+    n_new = n_revived = n_revived_built = 0
+    last = -1
+    for r in range(m):
+        i = order[r]
+        key = keys[i]
+        if a[i] == b[i] or key == last:
+            continue
+        last = key
+        e = -1
+        if n_built > 0:
+            pos = np.searchsorted(built_keys, key)
+            if pos < n_built and built_keys[pos] == key:
+                e = pos
+        if e < 0 and pending_keys.size > 0:
+            pos = np.searchsorted(pending_keys, key)
+            if pos < pending_keys.size and pending_keys[pos] == key:
+                e = pending_ids[pos]
+        if e >= 0:
+            if talive[e]:
+                ts[e] = max(ts[e], strength[i])
+            else:
+                talive[e] = True
+                ts[e] = strength[i]
+                tkind[e] = kind[i]
+                tborn[e] = tick
+                n_revived += 1
+                if e < n_built:
+                    n_revived_built += 1
+        else:
+            j = n + n_new
+            ta[j] = min(a[i], b[i])
+            tb[j] = max(a[i], b[i])
+            ts[j] = strength[i]
+            tkind[j] = kind[i]
+            talive[j] = True
+            tborn[j] = tick
+            new_keys[n_new] = key
+            n_new += 1
+    return n_new, n_revived, n_revived_built, new_keys[:n_new]
+
+
+@kernel
+def _incident(indptr: np.ndarray, eid: np.ndarray, a: np.ndarray, b: np.ndarray, alive: np.ndarray,
+              n_built: int, n: int, slots: np.ndarray) -> np.ndarray:
+    """Sorted ids of live ties touching the slots: their rows of the matrix, plus pending ties."""
+    mark = np.zeros(indptr.size - 1, np.bool_)
+    size = n - n_built
+    for s in slots:
+        mark[s] = True
+        size += indptr[s + 1] - indptr[s]
+    found = np.empty(size, np.int64)
+    k = 0
+    for s in slots:
+        for j in range(indptr[s], indptr[s + 1]):
+            found[k] = eid[j]
+            k += 1
+    for e in range(n_built, n):
+        if mark[a[e]] or mark[b[e]]:
+            found[k] = e
+            k += 1
+    found = np.unique(found[:k])
+    return found[alive[found]]
+
+
+@kernel
+def _csr_of_ties(a: np.ndarray, b: np.ndarray, m: int, n_slots: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The symmetric CSR structure of ties 0..m-1 (each row sorted by column, as scipy's canonical
+    form), with the edge id of every entry: (indptr, indices, edge ids), 32-bit."""
+    indptr = np.zeros(n_slots + 1, np.int32)
+    for e in range(m):
+        indptr[a[e] + 1] += 1
+        indptr[b[e] + 1] += 1
+    for i in range(n_slots):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    indices = np.empty(2 * m, np.int32)
+    eid = np.empty(2 * m, np.int32)
+    for e in range(m):
+        indices[fill[a[e]]] = b[e]
+        eid[fill[a[e]]] = e
+        fill[a[e]] += 1
+        indices[fill[b[e]]] = a[e]
+        eid[fill[b[e]]] = e
+        fill[b[e]] += 1
+    for i in range(n_slots):  # rows are short: insertion sort by column
+        for k in range(indptr[i] + 1, indptr[i + 1]):
+            col, ed = indices[k], eid[k]
+            j = k - 1
+            while j >= indptr[i] and indices[j] > col:
+                indices[j + 1] = indices[j]
+                eid[j + 1] = eid[j]
+                j -= 1
+            indices[j + 1] = col
+            eid[j + 1] = ed
+    return indptr, indices, eid
+
+
+@kernel
+def _random_neighbour(indptr: np.ndarray, indices: np.ndarray, eid: np.ndarray, alive: np.ndarray,
+                      slots: np.ndarray, u: np.ndarray, out: np.ndarray) -> None:
+    """out[i]: the entry floor(u[i] * row length) of slot i's row if that tie is alive, else -1."""
+    for i in range(slots.size):
+        lo = indptr[slots[i]]
+        deg = indptr[slots[i] + 1] - lo
+        out[i] = -1
+        if deg > 0:
+            pos = lo + np.int64(np.floor(u[i] * deg))
+            if alive[eid[pos]]:
+                out[i] = indices[pos]
+
+
+@kernel
+def _merge_keys(keys: np.ndarray, ids: np.ndarray, new_keys: np.ndarray, first_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """Merge sorted new keys (ids first_id, first_id + 1, ...) into sorted keys with their ids."""
+    n, m = keys.size, new_keys.size
+    out_keys = np.empty(n + m, np.int64)
+    out_ids = np.empty(n + m, np.int64)
+    i = j = 0
+    for k in range(n + m):
+        if j >= m or (i < n and keys[i] < new_keys[j]):
+            out_keys[k] = keys[i]
+            out_ids[k] = ids[i]
+            i += 1
+        else:
+            out_keys[k] = new_keys[j]
+            out_ids[k] = first_id + j
+            j += 1
+    return out_keys, out_ids

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from buurtsim.jit import kernel, unsigned
 from buurtsim.params import Params
+from buurtsim.rng import categorical
 from buurtsim.state import N_DOMAINS, ResidentState
 
 
@@ -30,21 +32,21 @@ def draw_residents(
     potential_shift: float = 0.0,
 ) -> ResidentState:
     """Draw `n` residents (without location or uid) from income shares and the potential model."""
-    income = rng.choice(3, size=n, p=np.asarray(income_shares)).astype(np.int8)
-    style = rng.choice(4, size=n, p=np.asarray(params.style_shares)).astype(np.int8)
+    income = categorical(rng, income_shares, n).astype(np.int8)
+    style = categorical(rng, params.style_shares, n).astype(np.int8)
     mean = np.clip(np.asarray(params.potential_mean_by_income)[income] + potential_shift, 0.02, 0.98)
     conc = params.potential_concentration
     base = rng.beta(mean * conc, (1 - mean) * conc)
-    # Domains share a personal base with some domain-specific variation.
-    potential = np.clip(base[:, None] + rng.normal(0.0, 0.06, (n, N_DOMAINS)), 0.0, 1.0)
+    spread = rng.normal(0.0, 0.06, (n, N_DOMAINS))
+    noise = rng.normal(0.0, params.initial_domain_noise, (n, N_DOMAINS))
+    trust_noise = rng.normal(0, 0.1, n)
+    threshold = rng.uniform(0.0, 0.6, n)  # Granovetter thresholds: share of active ties needed
     # Start near the long-run level: setbacks keep domains on average about
     # shock_prob * shock_size / recovery_rate below the potential (saves years of burn-in).
     gap = params.shock_prob * params.shock_size / max(params.recovery_rate, 1e-9)
-    noise = rng.normal(0.0, params.initial_domain_noise, (n, N_DOMAINS))
-    domains = np.clip(potential - gap + noise, 0.0, 1.0)
-    sr = domains.mean(axis=1)
-    trust = np.clip(np.asarray(params.trust_base_by_style)[style] + rng.normal(0, 0.1, n), 0, 1)
-    threshold = rng.uniform(0.0, 0.6, n)  # Granovetter thresholds: share of active ties needed
+    potential, domains, sr, trust = np.empty((n, N_DOMAINS)), np.empty((n, N_DOMAINS)), np.empty(n), np.empty(n)
+    _starting_levels(base, spread, noise, gap, unsigned(style), np.asarray(params.trust_base_by_style, float),
+                     trust_noise, potential, domains, sr, trust)
     st = ResidentState(
         uid=np.full(n, -1, np.int64),
         alive=np.ones(n, bool),
@@ -89,3 +91,21 @@ def assign_households(n: int, mean_size: float, rng: np.random.Generator, start_
     sizes = 1 + rng.poisson(max(mean_size - 1.0, 0.0), size=n)
     ids = np.repeat(np.arange(n), sizes)[:n]
     return ids + start_id
+
+
+@kernel
+def _starting_levels(base: np.ndarray, spread: np.ndarray, noise: np.ndarray, gap: float, style: np.ndarray,
+                     trust_base: np.ndarray, trust_noise: np.ndarray, potential: np.ndarray,
+                     domains: np.ndarray, sr: np.ndarray, trust: np.ndarray) -> None:
+    """Potential = personal base + domain spread; domains start `gap` below it with noise; all in [0, 1]."""
+    n, k = potential.shape
+    for i in range(n):
+        acc = 0.0
+        for j in range(k):
+            pot = min(max(base[i] + spread[i, j], 0.0), 1.0)  # a personal base, domain variation
+            dom = min(max(pot - gap + noise[i, j], 0.0), 1.0)
+            potential[i, j] = pot
+            domains[i, j] = dom
+            acc = dom if j == 0 else acc + dom
+        sr[i] = acc / k
+        trust[i] = min(max(trust_base[style[i]] + trust_noise[i], 0.0), 1.0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from buurtsim.jit import kernel
+
 
 class Blocks:
     """Index of dwelling slots by block, for proximity (neighbour ties, local disorder)."""
@@ -23,13 +25,9 @@ class Blocks:
     def random_member(self, blocks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A random slot (occupied or not) in each given block; -1 for blocks out of range or empty."""
         blocks = np.asarray(blocks, np.int64)
-        out = np.full(blocks.shape, -1, np.int64)
-        ok = (blocks >= 0) & (blocks < self.n_blocks)
-        b = blocks[ok]
-        cnt = self.count[b]
-        pos = self.start[b] + np.floor(rng.random(b.size) * cnt).astype(np.int64)
-        res = np.where(cnt > 0, self.order[np.minimum(pos, self.order.size - 1)], -1)
-        out[ok] = res
+        n_in = int(np.count_nonzero((blocks >= 0) & (blocks < self.n_blocks)))
+        out = np.empty(blocks.shape, np.int64)
+        _random_member(blocks, self.count, self.start, self.order, rng.random(n_in), out)
         return out
 
     def block_at(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -38,3 +36,19 @@ class Blocks:
         inside = (bx >= 0) & (by >= 0) & (bx < self.side) & (by < self.side)
         bid = by * self.side + bx
         return np.where(inside & (bid < self.n_blocks), bid, -1)
+
+
+@kernel
+def _random_member(blocks: np.ndarray, count: np.ndarray, start: np.ndarray, order: np.ndarray,
+                   u: np.ndarray, out: np.ndarray) -> None:
+    """out[i]: a slot of block blocks[i] picked by the next uniform (one per block in range), or -1."""
+    k = 0
+    for i in range(blocks.size):
+        out[i] = -1
+        b = blocks[i]
+        if b < 0 or b >= count.size:
+            continue
+        pos = start[b] + np.int64(np.floor(u[k] * count[b]))
+        k += 1
+        if count[b] > 0:
+            out[i] = order[min(pos, order.size - 1)]

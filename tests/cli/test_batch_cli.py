@@ -4,31 +4,16 @@ user mistakes (no traceback), and a tiny experiment through run, experiment, com
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import CliRun
 from tests.experiment.conftest import write_experiment, write_scenario
-
-from buurtsim.cli import main
-
-
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    """Run `buurtsim ARGS` in this process; returns (exit status, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["buurtsim", *args])
-    monkeypatch.setenv("COLUMNS", "200")
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.mark.parametrize("command", ["run", "experiment", "compare", "report", "sensitivity", "demo"])
-def test_help_explains_in_dutch_and_english(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
-    code, out, _ = cli(capsys, monkeypatch, command, "--help")
+def test_help_explains_in_dutch_and_english(run_cli: CliRun, command: str) -> None:
+    code, out, _ = run_cli(command, "--help")
     assert code == 0
     assert " / " in out
     assert any(word in out.lower() for word in ("map", "scenario", "experiment", "rapport"))
@@ -43,10 +28,8 @@ def _assert_user_error(result: tuple[int, str, str], *needles: str) -> None:
         assert needle in flat, (needle, flat)
 
 
-def test_user_mistakes_exit_2_with_a_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    def run(*args: str) -> tuple[int, str, str]:
-        return cli(capsys, monkeypatch, *args)
-
+def test_user_mistakes_exit_2_with_a_clear_message(tmp_path: Path, run_cli: CliRun) -> None:
+    run = run_cli
     exp = write_experiment(tmp_path)
     _assert_user_error(run("experiment", str(tmp_path / "nope.toml")), "nope.toml", "not found")
     bad = write_experiment(tmp_path, '[experiment]\nname = "x"\nscenarios = ["basis.toml", "carousel.toml"]\n', file="bad.toml")
@@ -67,10 +50,8 @@ def test_user_mistakes_exit_2_with_a_clear_message(tmp_path: Path, capsys: pytes
     _assert_user_error(run("experiment", "carrousel_vs_presentei"), "carrousel_vs_presentie")
 
 
-def test_run_experiment_compare_report(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    def run(*args: str) -> tuple[int, str, str]:
-        return cli(capsys, monkeypatch, *args)
-
+def test_run_experiment_compare_report(tmp_path: Path, run_cli: CliRun) -> None:
+    run = run_cli
     scen = write_scenario(tmp_path, "los")
     code, out, err = run("run", str(scen), "--seed", "4", "--ticks", "12", "--out", str(tmp_path / "een"))
     assert code == 0, err

@@ -8,24 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import CliRun
 
-from buurtsim.cli import main, scenario_cmds
+from buurtsim.cli import scenario_cmds
 
 GOOD = '[scenario]\nname = "goed"\ntitle = "Een goed scenario"\n[[policies]]\ntype = "outreach"\n'
 BAD = '[scenario]\nname = "fout"\ntitle = "Fout"\n[params]\nshock_prb = 0.01\n'
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; returns (exit status, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["buurtsim", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, " ".join(err.split()) if "Fout / error:" in err else err
 
 
 @pytest.fixture
@@ -37,16 +25,16 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return {p.stem: p for p in tmp_path.glob("*.toml")}
 
 
-def test_validate_good_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], files: dict[str, Path]) -> None:
-    code, out, _ = run(monkeypatch, capsys, "validate", str(files["goed"]))
+def test_validate_good_file(run_cli: CliRun, files: dict[str, Path]) -> None:
+    code, out, _ = run_cli("validate", str(files["goed"]))
     assert code == 0
     assert "OK" in out and "Een goed scenario" in out and "1 maatregel" in out
 
 
 def test_validate_bad_file_exits_2_with_located_problem(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], files: dict[str, Path]
+    run_cli: CliRun, files: dict[str, Path]
 ) -> None:
-    code, out, err = run(monkeypatch, capsys, "validate", str(files["goed"]), str(files["fout"]))
+    code, out, err = run_cli("validate", str(files["goed"]), str(files["fout"]))
     assert code == 2
     assert "OK" in out and "1 of 2 files OK" in out
     assert f"{files['fout']}, line 5: params.shock_prb: unknown key 'shock_prb' (did you mean: shock_prob" in err
@@ -54,47 +42,47 @@ def test_validate_bad_file_exits_2_with_located_problem(
 
 @pytest.mark.parametrize(("name", "words"), [("binair", "binary"), ("leeg", "empty")])
 def test_validate_binary_and_empty(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], files: dict[str, Path], name: str, words: str
+    run_cli: CliRun, files: dict[str, Path], name: str, words: str
 ) -> None:
-    code, _, err = run(monkeypatch, capsys, "validate", str(files[name]))
+    code, _, err = run_cli("validate", str(files[name]))
     assert code == 2 and words in err and str(files[name]) in err
 
 
-def test_validate_missing_file_and_folder(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(monkeypatch, capsys, "validate", str(tmp_path / "nergens.toml"), str(tmp_path))
+def test_validate_missing_file_and_folder(run_cli: CliRun, tmp_path: Path) -> None:
+    code, _, err = run_cli("validate", str(tmp_path / "nergens.toml"), str(tmp_path))
     assert code == 2
     assert "nergens.toml: file not found" in err and "this is a folder, not a file" in err
 
 
-def test_validate_needs_a_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = run(monkeypatch, capsys, "validate")
+def test_validate_needs_a_file(run_cli: CliRun) -> None:
+    code, _, _ = run_cli("validate")
     assert code == 2
 
 
-def test_schema_prints_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(monkeypatch, capsys, "schema")
+def test_schema_prints_json(run_cli: CliRun) -> None:
+    code, out, _ = run_cli("schema")
     assert code == 0
     schema = json.loads(out)
     assert schema["title"] == "buurtsim scenario file" and "policies" in schema["properties"]
 
 
-def test_schema_out_writes_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_schema_out_writes_file(run_cli: CliRun, tmp_path: Path) -> None:
     target = tmp_path / "scenario.schema.json"
-    code, _, _ = run(monkeypatch, capsys, "schema", "--out", str(target))
+    code, _, _ = run_cli("schema", "--out", str(target))
     assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["type"] == "object"
     assert [p.name for p in tmp_path.iterdir()] == ["scenario.schema.json"], "no temporary files left behind"
 
 
-def test_schema_out_bad_folder_writes_nothing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(monkeypatch, capsys, "schema", "--out", str(tmp_path / "nee" / "s.json"))
+def test_schema_out_bad_folder_writes_nothing(run_cli: CliRun, tmp_path: Path) -> None:
+    code, _, err = run_cli("schema", "--out", str(tmp_path / "nee" / "s.json"))
     assert code == 2 and "does not exist" in err
     assert list(tmp_path.iterdir()) == []
-    code, _, err = run(monkeypatch, capsys, "schema", "--out", str(tmp_path))
+    code, _, err = run_cli("schema", "--out", str(tmp_path))
     assert code == 2 and "folder" in err
 
 
 def test_list_shows_scenarios_and_tolerates_odd_experiments(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, files: dict[str, Path]
+    run_cli: CliRun, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, files: dict[str, Path]
 ) -> None:
     exp = tmp_path / "exp"
     exp.mkdir()
@@ -103,15 +91,15 @@ def test_list_shows_scenarios_and_tolerates_odd_experiments(
     (exp / "raar.toml").write_text("experiment = 3\n", encoding="utf-8")
     monkeypatch.setattr(scenario_cmds, "shipped_scenarios", lambda: {"goed": files["goed"], "fout": files["fout"]})
     monkeypatch.setattr(scenario_cmds, "shipped_experiments", lambda: {p.stem: p for p in sorted(exp.glob("*.toml"))})
-    code, out, _ = run(monkeypatch, capsys, "list")
+    code, out, _ = run_cli("list")
     assert code == 0
     assert "Een goed scenario" in out and "Carrousel tegen presentie" in out
     assert "kapot" in out and "kan niet gelezen worden" in out and "raar" in out
 
 
-def test_help_texts_are_plain(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_texts_are_plain(run_cli: CliRun) -> None:
     for cmd, words in (("validate", "Check scenario files"), ("schema", "JSON Schema"), ("list", "scenarios and experiments")):
-        code, out, _ = run(monkeypatch, capsys, cmd, "--help")
+        code, out, _ = run_cli(cmd, "--help")
         assert code == 0 and words in out
 
 

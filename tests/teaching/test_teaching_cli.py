@@ -5,29 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-from buurtsim.cli import main
 from buurtsim.teaching import get_lesson, list_lessons
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; returns (exit status, stdout, stderr with whitespace collapsed)."""
-    monkeypatch.setattr(sys, "argv", ["buurtsim", *args])
-    monkeypatch.setenv("COLUMNS", "200")
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, " ".join(err.split())
 
 
 @pytest.fixture
@@ -42,30 +26,30 @@ def small_lessons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_lessen_lists_every_lesson(monkeypatch, capsys) -> None:
-    code, out, _ = run(monkeypatch, capsys, "lessen")
+def test_lessen_lists_every_lesson(run_cli) -> None:
+    code, out, _ = run_cli("lessen")
     assert code == 0
     for les in list_lessons():
         assert les.id in out
-    code2, out2, _ = run(monkeypatch, capsys, "lessons")
+    code2, out2, _ = run_cli("lessons")
     assert code2 == 0 and out2 == out
 
 
-def test_les_shows_questions_and_goals(monkeypatch, capsys) -> None:
-    code, out, _ = run(monkeypatch, capsys, "les", "les1")
+def test_les_shows_questions_and_goals(run_cli) -> None:
+    code, out, _ = run_cli("les", "les1")
     assert code == 0
     assert "Leerdoelen" in out and "Voorspelvragen" in out and "les1-carrousel.toml" in out
     for q in get_lesson("les1").questions:
         assert q.id in out
 
 
-def test_unknown_lesson_exits_2(monkeypatch, capsys) -> None:
-    code, _, err = run(monkeypatch, capsys, "les", "les7x")
+def test_unknown_lesson_exits_2(run_cli) -> None:
+    code, _, err = run_cli("les", "les7x")
     assert code == 2 and "unknown lesson 'les7x'" in err
 
 
-def test_voorspel_needs_every_prediction_when_not_interactive(monkeypatch, capsys, tmp_path: Path) -> None:
-    code, _, err = run(monkeypatch, capsys, "voorspel", "les2", "--naam", "Anna", "-a", "v1=40", "--uit", str(tmp_path / "a.json"))
+def test_voorspel_needs_every_prediction_when_not_interactive(run_cli, tmp_path: Path) -> None:
+    code, _, err = run_cli("voorspel", "les2", "--naam", "Anna", "-a", "v1=40", "--uit", str(tmp_path / "a.json"))
     assert code == 2
     assert "no prediction for v2, v3, v4, v5" in err
     assert not (tmp_path / "a.json").exists()
@@ -76,12 +60,12 @@ def test_voorspel_needs_every_prediction_when_not_interactive(monkeypatch, capsy
     ("v9=3", "no question 'v9'"),
     ("v1", "expected QUESTION=VALUE"),
 ])
-def test_voorspel_bad_answer_exits_2(monkeypatch, capsys, answer: str, message: str) -> None:
-    code, _, err = run(monkeypatch, capsys, "voorspel", "les2", "--naam", "Anna", "-a", answer)
+def test_voorspel_bad_answer_exits_2(run_cli, answer: str, message: str) -> None:
+    code, _, err = run_cli("voorspel", "les2", "--naam", "Anna", "-a", answer)
     assert code == 2 and message in err
 
 
-def test_round_trip_voorspel_then_verzamel(monkeypatch, capsys, tmp_path: Path, small_lessons: Path) -> None:
+def test_round_trip_voorspel_then_verzamel(run_cli, tmp_path: Path, small_lessons: Path) -> None:
     lesson = get_lesson("les2")
     folder = tmp_path / "klas"
     folder.mkdir()
@@ -90,33 +74,33 @@ def test_round_trip_voorspel_then_verzamel(monkeypatch, capsys, tmp_path: Path, 
         args = ["voorspel", "les2", "--naam", name, "--groep", "SW2B", "--seed", seed, "--uit", str(folder / f"{name}.json")]
         for qid, value in choices.items():
             args += ["--antwoord", f"{qid}={value}"]
-        code, out, err = run(monkeypatch, capsys, *args)
+        code, out, err = run_cli(*args)
         assert code == 0, err
         assert "Opgeslagen" in out
     data = json.loads((folder / "Anna.json").read_text(encoding="utf-8"))
     assert data["run"]["seed"] == 3 and set(data["observations"]) == {q.id for q in lesson.questions}
-    code, out, err = run(monkeypatch, capsys, "verzamel", str(folder), "--uit", str(tmp_path / "klas.csv"), "--figuur", str(tmp_path / "klas.png"))
+    code, out, err = run_cli("verzamel", str(folder), "--uit", str(tmp_path / "klas.csv"), "--figuur", str(tmp_path / "klas.png"))
     assert code == 0, err
     assert "2 student(en)" in out
     rows = (tmp_path / "klas.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == 1 + 2 * len(lesson.questions)
     assert (tmp_path / "klas.png").stat().st_size > 1000
-    code, out2, _ = run(monkeypatch, capsys, "collect", str(folder))
+    code, out2, _ = run_cli("collect", str(folder))
     assert code == 0 and "2 student(en)" in out2
 
 
-def test_verzamel_bad_input_exits_2(monkeypatch, capsys, tmp_path: Path) -> None:
-    code, _, err = run(monkeypatch, capsys, "verzamel", str(tmp_path / "nergens"))
+def test_verzamel_bad_input_exits_2(run_cli, tmp_path: Path) -> None:
+    code, _, err = run_cli("verzamel", str(tmp_path / "nergens"))
     assert code == 2 and "folder does not exist" in err
     (tmp_path / "kapot.json").write_text('{"format": "buurtsim-voorspellingen", "version": 1}', encoding="utf-8")
-    code, _, err = run(monkeypatch, capsys, "verzamel", str(tmp_path))
+    code, _, err = run_cli("verzamel", str(tmp_path))
     assert code == 2 and "kapot.json" in err and "field 'student' is missing" in err
-    code, _, err = run(monkeypatch, capsys, "verzamel", str(tmp_path), "--sla-ongeldige-over")
+    code, _, err = run_cli("verzamel", str(tmp_path), "--sla-ongeldige-over")
     assert code == 2 and "no valid prediction files" in err
 
 
-def test_rehearsal_counts_outcomes_over_seeds(monkeypatch, capsys, small_lessons: Path) -> None:
-    code, out, err = run(monkeypatch, capsys, "les", "les2", "--proef", "2")
+def test_rehearsal_counts_outcomes_over_seeds(run_cli, small_lessons: Path) -> None:
+    code, out, err = run_cli("les", "les2", "--proef", "2")
     assert code == 0, err
     assert "uitkomsten over 2 seed(s)" in out
     for q in get_lesson("les2").questions:

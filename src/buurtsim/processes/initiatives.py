@@ -85,7 +85,7 @@ def shared_activity_ties(st: ResidentState, ties: TieStore, members: np.ndarray,
     if members.size < 2:
         return
     groups = st.initiative[members]
-    n_groups = np.unique(groups).size
+    n_groups = int(np.count_nonzero(np.bincount(groups)))
     k = rng.poisson(p.initiative_tie_rate * n_groups)
     if k == 0:
         return

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
+from buurtsim.jit import kernel
 from buurtsim.params import Params
 from buurtsim.state import ResidentState
 
@@ -21,52 +24,108 @@ def draw_events(hazard: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     to its hazard: the Poisson limit of independent Bernoulli draws (hazards here are < 0.1).
     A cell hit twice counts once.
     """
-    cum = np.cumsum(hazard)
+    return events_from_cumulative(np.cumsum(hazard), rng)
+
+
+def events_from_cumulative(cum: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """`draw_events` given the running sum of the hazards."""
     total = float(cum[-1]) if cum.size else 0.0
     if total <= 0:
         return np.empty(0, np.int64)
     k = rng.poisson(total)
     idx = np.searchsorted(cum, rng.random(k) * total, side="right")
-    return np.unique(np.minimum(idx, hazard.size - 1))
+    hit = np.zeros(cum.size, np.bool_)  # a mask: cheaper than np.unique, same sorted result
+    hit[np.minimum(idx, cum.size - 1)] = True
+    return np.flatnonzero(hit)
 
 
-def spiral_hazard(problems: np.ndarray, p: Params) -> np.ndarray:
-    """Weekly setback hazard per domain: the base rate raised by problems in feeding domains."""
+BITS = 1 << np.arange(len(FED_BY), dtype=np.uint8)  # a row of problem flags as a 5-bit pattern
+
+
+def spiral_tables(p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Lookup tables of setback hazards and recovery factors, built once per parameter values."""
+    return _spiral_tables(p.shock_prob, p.spiral_coupling, p.problem_recovery_penalty)
+
+
+@functools.lru_cache(maxsize=64)
+def _spiral_tables(shock_prob: float, spiral_coupling: float, recovery_penalty: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per pattern of problem domains (32 patterns): the weekly setback hazard per domain (the base
+    rate raised by problems in feeding domains) and the recovery factor slowed by stacked problems.
+
+    Computing these once per pattern and looking rows up is much cheaper than per resident.
+    """
+    patterns = np.arange(1 << len(FED_BY))
+    problems = (patterns[:, None] & BITS[None, :].astype(np.int64)) > 0
     fed = np.zeros(problems.shape)
     for dst, srcs in enumerate(FED_BY):
         for src in srcs:
             fed[:, dst] += problems[:, src]
-    fed *= p.shock_prob * p.spiral_coupling
-    fed += p.shock_prob
-    return fed
+    fed *= shock_prob * spiral_coupling
+    fed += shock_prob
+    slow = 1.0 - recovery_penalty * problems.sum(axis=1)
+    np.clip(slow, 0.05, 1.0, out=slow)
+    fed.flags.writeable = slow.flags.writeable = False  # shared by every model with these values
+    return fed, slow
 
 
 def life_events(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Apply shocks, spiral coupling, recovery towards the potential and noise; returns shock mask."""
     d = st.domains
-    problems = d < p.problem_threshold
-    hazard = spiral_hazard(problems, p)
-    if not st.alive.all():
-        hazard[~st.alive] = 0.0
-    hit = draw_events(hazard.ravel(), rng)
+    n, k = d.shape
+    hazard_table, slow_table = spiral_tables(p)
+    pattern = np.empty(n, np.uint8)
+    cum = np.empty(n * k)
+    _hazards(d, st.alive, p.problem_threshold, hazard_table, pattern, cum)
+    hit = events_from_cumulative(cum, rng)
     shocks = np.zeros(d.shape, bool)
     shocks.ravel()[hit] = True
     d.ravel()[hit] -= rng.exponential(p.shock_size, hit.size)
-    # Recovery: below the potential it is slowed by stacked problems and by dependency; above it
-    # (gains from support or help) the surplus fades at the plain rate: temporary help fades out.
-    slow = 1.0 - p.problem_recovery_penalty * problems.sum(axis=1)
-    np.clip(slow, 0.05, 1.0, out=slow)
-    slow *= 1.0 - p.dependency_recovery_penalty * st.dependency
-    slow *= p.recovery_rate
-    gap = st.potential - d
-    rate = np.where(gap > 0, slow[:, None], p.recovery_rate)
-    gap *= rate
-    d += gap
-    if p.domain_noise > 0:
-        noise = rng.random(d.shape, dtype=np.float32)
-        noise -= np.float32(0.5)
-        noise *= np.float32(p.domain_noise * UNIFORM_SD)
-        d += noise
-    np.clip(d, 0.0, 1.0, out=d)
-    st.update_self_reliance()
+    noise = rng.random(d.shape, dtype=np.float32) if p.domain_noise > 0 else np.zeros((0, k), np.float32)
+    _recover(d, st.potential, st.dependency, pattern, slow_table, p.dependency_recovery_penalty,
+             p.recovery_rate, noise, np.float32(p.domain_noise * UNIFORM_SD), st.self_reliance)
     return shocks
+
+
+@kernel
+def _hazards(d: np.ndarray, alive: np.ndarray, threshold: float, table: np.ndarray,
+             pattern: np.ndarray, cum: np.ndarray) -> None:
+    """Each resident's pattern of problem domains, and the running sum of setback hazards."""
+    n, k = d.shape
+    total = 0.0
+    for i in range(n):
+        pat = 0
+        for j in range(k):
+            if d[i, j] < threshold:
+                pat |= 1 << j
+        pattern[i] = pat
+        for j in range(k):
+            if alive[i]:
+                total += table[pat, j]
+            else:
+                total += 0.0
+            cum[i * k + j] = total
+
+
+@kernel
+def _recover(d: np.ndarray, potential: np.ndarray, dependency: np.ndarray, pattern: np.ndarray,
+             slow_table: np.ndarray, dependency_penalty: float, recovery_rate: float,
+             noise: np.ndarray, noise_scale: np.float32, self_reliance: np.ndarray) -> None:
+    """Recovery towards the potential (slowed below it), uniform noise, clipping, self-reliance.
+
+    Below the potential recovery is slowed by stacked problems and by dependency; above it (gains
+    from support or help) the surplus fades at the plain rate: temporary help fades out.
+    """
+    n, k = d.shape
+    half = np.float32(0.5)
+    for i in range(n):
+        slow = slow_table[pattern[i]] * (1.0 - dependency_penalty * dependency[i]) * recovery_rate
+        acc = 0.0
+        for j in range(k):
+            gap = potential[i, j] - d[i, j]
+            x = d[i, j] + gap * (slow if gap > 0 else recovery_rate)
+            if noise.shape[0]:
+                x += np.float64((noise[i, j] - half) * noise_scale)
+            x = min(max(x, 0.0), 1.0)
+            d[i, j] = x
+            acc = x if j == 0 else acc + x
+        self_reliance[i] = acc / k

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from buurtsim.jit import kernel, unsigned
 from buurtsim.network import TieStore
 from buurtsim.params import Params
 from buurtsim.state import ResidentState
@@ -22,18 +23,30 @@ def climb_ladder(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Ge
                  overburdened: np.ndarray) -> None:
     """Step up (more when asked or when enough ties take part) or down (when capacity is short)."""
     active = (st.participation >= p.active_level).astype(float)
-    flows = ties.propagate(np.column_stack([active, np.ones(st.size)]))
-    peer = np.divide(flows[:, 0], flows[:, 1], out=np.zeros(st.size), where=flows[:, 1] > 0)
-    up = np.asarray(p.participation_up)[st.style] * (0.3 + 0.7 * st.capacity)
-    up = up * np.where(st.asked, p.asked_multiplier, 1.0)
-    up = up * np.where(peer >= st.threshold, 1.0 + p.peer_multiplier, 1.0)
-    member = st.initiative >= 0
-    down = p.participation_down * (1.0 - 0.7 * st.capacity) * np.where(member, 0.5, 1.0)
-    down = down * np.where(overburdened, 2.0, 1.0)
+    n_active, n_ties = ties.propagate(active), ties.weighted_degree()
     u = rng.random(st.size)
-    rung = st.participation.astype(np.int16)
-    step_up = (u < up) & (rung < 6) & st.alive
-    step_down = (u >= 1.0 - down) & (rung > 0) & st.alive & ~step_up
-    rung += step_up.astype(np.int16) - step_down.astype(np.int16)
-    st.participation[:] = rung.astype(np.int8)
+    _climb(st.participation, unsigned(st.style), st.capacity, st.asked, st.threshold, st.initiative, st.alive,
+           overburdened, n_active, n_ties, u, np.asarray(p.participation_up, float), p.asked_multiplier,
+           1.0 + p.peer_multiplier, p.participation_down)
     st.asked[:] = False
+
+
+@kernel
+def _climb(rung: np.ndarray, style: np.ndarray, capacity: np.ndarray, asked: np.ndarray, threshold: np.ndarray,
+           initiative: np.ndarray, alive: np.ndarray, overburdened: np.ndarray, n_active: np.ndarray,
+           n_ties: np.ndarray, u: np.ndarray, up_by_style: np.ndarray, asked_multiplier: float,
+           peer_factor: float, down_rate: float) -> None:
+    """One uniform per resident decides a step up, a step down, or neither (Granovetter thresholds)."""
+    for i in range(rung.size):
+        if not alive[i]:
+            continue
+        peer = n_active[i] / n_ties[i] if n_ties[i] > 0 else 0.0
+        up = up_by_style[style[i]] * (0.3 + 0.7 * capacity[i])
+        up = up * (asked_multiplier if asked[i] else 1.0)
+        up = up * (peer_factor if peer >= threshold[i] else 1.0)
+        down = down_rate * (1.0 - 0.7 * capacity[i]) * (0.5 if initiative[i] >= 0 else 1.0)
+        down = down * (2.0 if overburdened[i] else 1.0)
+        if u[i] < up and rung[i] < 6:
+            rung[i] += 1
+        elif u[i] >= 1.0 - down and rung[i] > 0:
+            rung[i] -= 1

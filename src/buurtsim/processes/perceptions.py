@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from buurtsim.jit import kernel, unsigned
 from buurtsim.network import TieStore
 from buurtsim.params import Params
 from buurtsim.state import ResidentState
@@ -13,31 +14,65 @@ from buurtsim.state import ResidentState
 def block_shares(st: ResidentState, *flags: np.ndarray) -> list[np.ndarray]:
     """For each flag, the share of live residents in each resident's block for which it holds."""
     nb = int(st.block.max()) + 1
-    den = np.bincount(st.block, weights=st.alive.astype(float), minlength=nb)
-    out = []
-    for flag in flags:
-        num = np.bincount(st.block, weights=(flag & st.alive).astype(float), minlength=nb)
-        out.append(np.divide(num, den, out=np.zeros(nb), where=den > 0)[st.block])
+    return list(_block_shares(unsigned(st.block), st.alive, np.stack([np.asarray(f, np.bool_) for f in flags]), nb))
+
+
+@kernel
+def _block_shares(block: np.ndarray, alive: np.ndarray, flags: np.ndarray, n_blocks: int) -> np.ndarray:
+    """Per flag and slot: the share of live residents of its block with the flag (0 if none live)."""
+    den = np.zeros(n_blocks)
+    num = np.zeros((flags.shape[0], n_blocks))
+    for i in range(block.size):
+        if alive[i]:
+            den[block[i]] += 1.0
+            for f in range(flags.shape[0]):
+                if flags[f, i]:
+                    num[f, block[i]] += 1.0
+    out = np.empty((flags.shape[0], block.size))
+    for f in range(flags.shape[0]):
+        for k in range(n_blocks):
+            num[f, k] = num[f, k] / den[k] if den[k] > 0 else 0.0
+        for i in range(block.size):
+            out[f, i] = num[f, block[i]]
     return out
 
 
 def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarray) -> None:
-    """Update perceived safety, institutional trust and attachment."""
-    flows = ties.propagate(np.column_stack([st.safety, st.trust, np.ones(st.size)]))
-    tied = flows[:, 2] > 0
-    denom = np.where(tied, flows[:, 2], 1.0)
-    nb_safety, nb_trust = flows[:, 0] / denom, flows[:, 1] / denom
+    """Update perceived safety, institutional trust and attachment.
+
+    Safety moves towards a block target (less with visible disorder, more with organised
+    residents) and towards tied residents' safety, downward faster than upward; trust moves
+    towards tied residents' trust; attachment follows ties and safety.
+    """
+    nb_safety_sum, nb_trust_sum = ties.propagate_many(st.safety, st.trust)  # first: copies strengths in
+    total = ties.weighted_degree()
     disorder, organised = block_shares(st, st.self_reliance < p.sliding_threshold, st.initiative >= 0)
-    target = np.clip(0.85 - p.disorder_weight * disorder + p.initiative_safety * organised, 0.0, 1.0)
-    diff = np.where(tied, nb_safety - st.safety, 0.0)
-    weight = np.where(diff < 0, p.fear_asymmetry, 1.0)
-    st.safety += p.safety_rate * (target - st.safety) + p.safety_contagion * weight * diff
-    st.trust += p.trust_contagion * np.where(tied, nb_trust - st.trust, 0.0)
     ties_part = 1.0 - np.exp(-strength / p.attachment_ties_scale)
-    att_target = p.attachment_ties_weight * ties_part + (1 - p.attachment_ties_weight) * st.safety
-    st.attachment += p.attachment_rate * (att_target - st.attachment)
-    for arr in (st.safety, st.trust, st.attachment):
-        np.clip(arr, 0.0, 1.0, out=arr)
+    _perceive(total, nb_safety_sum, nb_trust_sum, disorder, organised, ties_part,
+              st.safety, st.trust, st.attachment, p.disorder_weight, p.initiative_safety, p.fear_asymmetry,
+              p.safety_rate, p.safety_contagion, p.trust_contagion, p.attachment_ties_weight, p.attachment_rate)
+
+
+@kernel
+def _perceive(total: np.ndarray, nb_safety_sum: np.ndarray, nb_trust_sum: np.ndarray, disorder: np.ndarray,
+              organised: np.ndarray, ties_part: np.ndarray, safety: np.ndarray, trust: np.ndarray,
+              attachment: np.ndarray, disorder_weight: float, initiative_safety: float, fear_asymmetry: float,
+              safety_rate: float, safety_contagion: float, trust_contagion: float, ties_weight: float,
+              attachment_rate: float) -> None:
+    """Per resident: safety, trust and attachment towards their targets, clipped to [0, 1]."""
+    for i in range(safety.size):
+        tied = total[i] > 0
+        denom = total[i] if tied else 1.0
+        target = min(max(0.85 - disorder_weight * disorder[i] + initiative_safety * organised[i], 0.0), 1.0)
+        diff = nb_safety_sum[i] / denom - safety[i] if tied else 0.0
+        weight = fear_asymmetry if diff < 0 else 1.0
+        sf = safety[i] + (safety_rate * (target - safety[i]) + safety_contagion * weight * diff)
+        tr = trust[i] + trust_contagion * (nb_trust_sum[i] / denom - trust[i] if tied else 0.0)
+        att_target = ties_weight * ties_part[i] + (1 - ties_weight) * sf
+        at = attachment[i] + attachment_rate * (att_target - attachment[i])
+        safety[i] = min(max(sf, 0.0), 1.0)
+        trust[i] = min(max(tr, 0.0), 1.0)
+        attachment[i] = min(max(at, 0.0), 1.0)
 
 
 def block_share(st: ResidentState, flag: np.ndarray) -> np.ndarray:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from buurtsim.jit import kernel
 from buurtsim.network import TieStore
 from buurtsim.params import Params
-from buurtsim.state import ResidentState
+from buurtsim.state import ResidentState, row_sums
 
 
 def deficit_weights(domains: np.ndarray) -> np.ndarray:
     """Share of a gain that goes to each domain: the weaker the domain, the larger its share."""
     deficit = 1.0 - domains
-    total = deficit.sum(axis=1, keepdims=True)
+    total = row_sums(deficit)
     total[total <= 0] = np.inf  # all domains full: a gain has nowhere to go
-    deficit /= total
+    deficit /= total[:, None]
     return deficit
 
 
@@ -22,24 +23,59 @@ def informal_support(st: ResidentState, ties: TieStore, p: Params) -> tuple[np.n
     """Move support from capacity to need along ties; returns (given, received) per slot.
 
     received_i = rate * need_i * sum_j w_ij cap_j and given_j = rate * cap_j * sum_i w_ij need_i,
-    so support given equals support received in total.
+    so support given equals support received in total. Received support raises the weakest domains
+    most; a sustained load above the bearable level wears down the helper's health (over-asking).
     """
-    alive = st.alive
-    need = np.where(alive, np.clip(p.need_level - st.self_reliance, 0.0, None), 0.0)
-    cap = np.where(alive, st.capacity, 0.0)
-    flows = ties.propagate(np.column_stack([cap, need]))
-    received = p.support_rate * need * flows[:, 0]
-    given = p.support_rate * cap * flows[:, 1]
-    gain = deficit_weights(st.domains)
-    gain *= (p.support_effect * received)[:, None]
-    st.domains += gain
-    # Over-asking: a sustained load above the bearable level wears down the helper's health.
-    st.load += p.load_memory * (given - st.load)
-    excess = np.clip(st.load - p.overburden_load, 0.0, None)
-    st.domains[:, 2] -= p.overburden_harm * excess
-    np.clip(st.domains, 0.0, 1.0, out=st.domains)
-    st.update_self_reliance()
-    st.capacity += p.capacity_recovery * (st.self_reliance - st.capacity) - p.support_cost * given
-    np.clip(st.capacity, 0.0, 1.0, out=st.capacity)
-    st.given[:] = given
-    return given, received
+    need, cap = np.empty(st.size), np.empty(st.size)
+    _need_and_capacity(st.alive, st.self_reliance, st.capacity, p.need_level, need, cap)
+    flow_cap, flow_need = ties.propagate_many(cap, need)
+    received, given = np.empty(st.size), st.given
+    _support(st.domains, st.load, st.capacity, st.self_reliance, need, cap, flow_cap, flow_need, p.support_rate,
+             given, received, p.support_effect, p.load_memory, p.overburden_load, p.overburden_harm,
+             p.capacity_recovery, p.support_cost)
+    return given.copy(), received
+
+
+@kernel
+def _need_and_capacity(alive: np.ndarray, self_reliance: np.ndarray, capacity: np.ndarray, need_level: float,
+                       need: np.ndarray, cap: np.ndarray) -> None:
+    """Need (shortfall below need_level) and capacity to give, zero in empty dwellings."""
+    for i in range(alive.size):
+        need[i] = max(need_level - self_reliance[i], 0.0) if alive[i] else 0.0
+        cap[i] = capacity[i] if alive[i] else 0.0
+
+
+@kernel
+def _support(d: np.ndarray, load: np.ndarray, capacity: np.ndarray, self_reliance: np.ndarray,
+             need: np.ndarray, cap: np.ndarray, flow_cap: np.ndarray, flow_need: np.ndarray, rate: float,
+             given: np.ndarray, received: np.ndarray, effect: float, load_memory: float,
+             overburden_load: float, overburden_harm: float, capacity_recovery: float,
+             support_cost: float) -> None:
+    """Per resident: support received and given, gains by deficit weights, load and over-asking,
+    clipping, capacity."""
+    n, k = d.shape
+    deficit = np.empty(k)
+    for i in range(n):
+        received[i] = rate * need[i] * flow_cap[i]
+        given[i] = rate * cap[i] * flow_need[i]
+        total = 0.0
+        for j in range(k):
+            deficit[j] = 1.0 - d[i, j]
+            total = deficit[j] if j == 0 else total + deficit[j]
+        if total <= 0:
+            total = np.inf  # all domains full: a gain has nowhere to go
+        gain = effect * received[i]
+        load[i] += load_memory * (given[i] - load[i])
+        excess = max(load[i] - overburden_load, 0.0)
+        acc = 0.0
+        for j in range(k):
+            x = d[i, j] + (deficit[j] / total) * gain
+            if j == 2:  # health
+                x -= overburden_harm * excess
+            x = min(max(x, 0.0), 1.0)
+            d[i, j] = x
+            acc = x if j == 0 else acc + x
+        sr = acc / k
+        self_reliance[i] = sr
+        c = capacity[i] + (capacity_recovery * (sr - capacity[i]) - support_cost * given[i])
+        capacity[i] = min(max(c, 0.0), 1.0)

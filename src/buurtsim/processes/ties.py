@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from buurtsim.jit import kernel, unsigned
 from buurtsim.network import TieStore
 from buurtsim.params import Params
 from buurtsim.space import Blocks
@@ -16,29 +17,55 @@ FAMILY, FRIEND, NEIGHBOUR, ACQUAINTANCE = 0, 1, 2, 3
 def contact_and_decay(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Ties with contact this week grow, others fade; weak non-family ties break.
 
+    Contact scales with strength: strong ties bring people together, weak ones rarely do. With
+    reinforcement r and decay d, a tie of kind k settles at s* = (c_k r - d) / (c_k (r - d)) when
+    c_k r > d, and fades until it breaks otherwise (acquaintances without follow-up).
     Returns a per-slot flag: had contact with someone of the same block this week (C4).
     """
-    e = ties.live_ids()
-    s = ties.s[e]
-    kind = ties.kind[e]
-    # Contact scales with strength: strong ties bring people together, weak ones rarely do. With
-    # reinforcement r and decay d, a tie of kind k settles at s* = (c_k r - d) / (c_k (r - d)) when
-    # c_k r > d, and fades until it breaks otherwise (acquaintances without follow-up).
-    p_contact = np.asarray(p.contact_prob)[kind] * s
-    met = rng.random(e.size) < p_contact
-    s = np.where(met, s + p.tie_reinforce * (1.0 - s), s * (1.0 - p.tie_decay))
-    family = kind == FAMILY
-    s = np.where(family, np.maximum(s, p.tie_break_strength), s)
-    ties.s[e] = s
-    upgrade = ((kind == NEIGHBOUR) | (kind == ACQUAINTANCE)) & (s > p.friend_strength)
-    ties.kind[e[upgrade]] = FRIEND
-    ties.kill(e[(s < p.tie_break_strength) & ~family])
-    a, b = ties.a[e[met]], ties.b[e[met]]
-    same = (st.block[a] == st.block[b]) & (kind[met] != FAMILY)  # C4 counts neighbours, not housemates
+    m = ties.n
+    u = rng.random(int(np.count_nonzero(ties.alive[:m])))  # one draw per live tie, in edge order
     flag = np.zeros(st.size, bool)
-    flag[a[same]] = True
-    flag[b[same]] = True
+    broken = np.empty(u.size, np.int64)
+    degree = np.zeros(ties.n_slots, np.int64)
+    n_broken = _contact(unsigned(ties.a), unsigned(ties.b), ties.s, unsigned(ties.kind), ties.alive, m, u,
+                        np.asarray(p.contact_prob, float), p.tie_reinforce, 1.0 - p.tie_decay,
+                        p.tie_break_strength, p.friend_strength, st.block, flag, broken, degree)
+    ties.kill(broken[:n_broken])
+    ties.remember_degree(degree)  # the ties that survived this week's decay, counted on the way
     return flag
+
+
+@kernel
+def _contact(a: np.ndarray, b: np.ndarray, s: np.ndarray, kind: np.ndarray, alive: np.ndarray, m: int,
+             u: np.ndarray, contact_prob: np.ndarray, reinforce: float, keep: float, break_at: float,
+             friend_at: float, block: np.ndarray, flag: np.ndarray, broken: np.ndarray, degree: np.ndarray) -> int:
+    """Contact, reinforcement or decay, friendship upgrades and breakage for every live tie;
+    counts the surviving ties per slot into `degree`."""
+    c = 0
+    n_broken = 0
+    for e in range(m):
+        if not alive[e]:
+            continue
+        k = kind[e]
+        x = s[e]
+        met = u[c] < contact_prob[k] * x
+        c += 1
+        x = x + reinforce * (1.0 - x) if met else x * keep
+        if k == FAMILY:
+            x = max(x, break_at)
+        s[e] = x
+        if k in (NEIGHBOUR, ACQUAINTANCE) and x > friend_at:
+            kind[e] = FRIEND
+        if x < break_at and k != FAMILY:
+            broken[n_broken] = e
+            n_broken += 1
+        else:
+            degree[a[e]] += 1
+            degree[b[e]] += 1
+        if met and k != FAMILY and block[a[e]] == block[b[e]]:  # C4 counts neighbours, not housemates
+            flag[a[e]] = True
+            flag[b[e]] = True
+    return n_broken
 
 
 def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generator) -> np.ndarray:

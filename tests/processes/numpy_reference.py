@@ -1,0 +1,161 @@
+"""The weekly processes as plain numpy array expressions, as they were before their arithmetic
+moved into compiled loops (`buurtsim.jit`). Tests run both on copies of the same state with the
+same seed and require identical results, to the last bit: the compiled loops are an
+implementation of these formulas, not a new model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from buurtsim.network import TieStore
+from buurtsim.params import Params
+from buurtsim.processes.life_events import FED_BY, UNIFORM_SD, draw_events
+from buurtsim.processes.ties import ACQUAINTANCE, FAMILY, FRIEND, NEIGHBOUR
+from buurtsim.state import ResidentState
+
+
+def mean_domains(st: ResidentState) -> None:
+    """Self-reliance as numpy's mean over the domain axis."""
+    np.mean(st.domains, axis=1, out=st.self_reliance)
+
+
+def propagate(ties: TieStore, x: np.ndarray) -> np.ndarray:
+    """W @ x with scipy's product for built ties and bincounts for pending ones."""
+    y = ties._mat @ x
+    lo, hi = ties.n_built, ties.n
+    if hi > lo:
+        a, b = ties.a[lo:hi].astype(np.int64), ties.b[lo:hi].astype(np.int64)
+        s = ties.s[lo:hi] * ties.alive[lo:hi]
+        y += np.bincount(a, s * x[b], ties.n_slots) + np.bincount(b, s * x[a], ties.n_slots)
+    return y
+
+
+def refresh(ties: TieStore) -> None:
+    """Copy strengths into the matrix eagerly (the store itself does it in the next flow pass)."""
+    np.take(ties.s, ties._eid, out=ties._mat.data)
+    ties._stale = False
+
+
+def life_events(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Setbacks with the spiral, recovery, noise, clipping."""
+    d = st.domains
+    problems = d < p.problem_threshold
+    hazard = np.zeros(problems.shape)
+    for dst, srcs in enumerate(FED_BY):
+        for src in srcs:
+            hazard[:, dst] += problems[:, src]
+    hazard *= p.shock_prob * p.spiral_coupling
+    hazard += p.shock_prob
+    if not st.alive.all():
+        hazard[~st.alive] = 0.0
+    hit = draw_events(hazard.ravel(), rng)
+    shocks = np.zeros(d.shape, bool)
+    shocks.ravel()[hit] = True
+    d.ravel()[hit] -= rng.exponential(p.shock_size, hit.size)
+    slow = 1.0 - p.problem_recovery_penalty * problems.sum(axis=1)
+    np.clip(slow, 0.05, 1.0, out=slow)
+    slow *= 1.0 - p.dependency_recovery_penalty * st.dependency
+    slow *= p.recovery_rate
+    gap = st.potential - d
+    gap *= np.where(gap > 0, slow[:, None], p.recovery_rate)
+    d += gap
+    if p.domain_noise > 0:
+        noise = rng.random(d.shape, dtype=np.float32)
+        noise -= np.float32(0.5)
+        noise *= np.float32(p.domain_noise * UNIFORM_SD)
+        d += noise
+    np.clip(d, 0.0, 1.0, out=d)
+    mean_domains(st)
+    return shocks
+
+
+def informal_support(st: ResidentState, ties: TieStore, p: Params) -> None:
+    """Support along ties, over-asking, capacity."""
+    need = np.where(st.alive, np.clip(p.need_level - st.self_reliance, 0.0, None), 0.0)
+    cap = np.where(st.alive, st.capacity, 0.0)
+    refresh(ties)
+    received = p.support_rate * need * propagate(ties, cap)
+    given = p.support_rate * cap * propagate(ties, need)
+    deficit = 1.0 - st.domains
+    total = deficit.sum(axis=1, keepdims=True)
+    total[total <= 0] = np.inf
+    deficit /= total
+    deficit *= (p.support_effect * received)[:, None]
+    st.domains += deficit
+    st.load += p.load_memory * (given - st.load)
+    st.domains[:, 2] -= p.overburden_harm * np.clip(st.load - p.overburden_load, 0.0, None)
+    np.clip(st.domains, 0.0, 1.0, out=st.domains)
+    mean_domains(st)
+    st.capacity += p.capacity_recovery * (st.self_reliance - st.capacity) - p.support_cost * given
+    np.clip(st.capacity, 0.0, 1.0, out=st.capacity)
+    st.given[:] = given
+
+
+def climb_ladder(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Generator,
+                 overburdened: np.ndarray) -> None:
+    """Ladder steps from peers, being asked and capacity."""
+    refresh(ties)
+    n_active = propagate(ties, (st.participation >= p.active_level).astype(float))
+    n_ties = propagate(ties, np.ones(st.size))
+    peer = np.divide(n_active, n_ties, out=np.zeros(st.size), where=n_ties > 0)
+    up = np.asarray(p.participation_up)[st.style] * (0.3 + 0.7 * st.capacity)
+    up = up * np.where(st.asked, p.asked_multiplier, 1.0)
+    up = up * np.where(peer >= st.threshold, 1.0 + p.peer_multiplier, 1.0)
+    down = p.participation_down * (1.0 - 0.7 * st.capacity) * np.where(st.initiative >= 0, 0.5, 1.0)
+    down = down * np.where(overburdened, 2.0, 1.0)
+    u = rng.random(st.size)
+    rung = st.participation.astype(np.int16)
+    step_up = (u < up) & (rung < 6) & st.alive
+    step_down = (u >= 1.0 - down) & (rung > 0) & st.alive & ~step_up
+    rung += step_up.astype(np.int16) - step_down.astype(np.int16)
+    st.participation[:] = rung.astype(np.int8)
+    st.asked[:] = False
+
+
+def contact_and_decay(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Contact, reinforcement, decay, upgrades and breakage of ties; the neighbour-contact flag."""
+    e = ties.live_ids()
+    s, kind = ties.s[e], ties.kind[e]
+    met = rng.random(e.size) < np.asarray(p.contact_prob)[kind] * s
+    s = np.where(met, s + p.tie_reinforce * (1.0 - s), s * (1.0 - p.tie_decay))
+    family = kind == FAMILY
+    s = np.where(family, np.maximum(s, p.tie_break_strength), s)
+    ties.s[e] = s
+    ties.kind[e[((kind == NEIGHBOUR) | (kind == ACQUAINTANCE)) & (s > p.friend_strength)]] = FRIEND
+    ties.kill(e[(s < p.tie_break_strength) & ~family])
+    a, b = ties.a[e[met]], ties.b[e[met]]
+    same = (st.block[a] == st.block[b]) & (kind[met] != FAMILY)
+    flag = np.zeros(st.size, bool)
+    flag[a[same]] = True
+    flag[b[same]] = True
+    return flag
+
+
+def perceptions(st: ResidentState, ties: TieStore, p: Params) -> None:
+    """Safety, trust and attachment."""
+    e = ties.live_ids()
+    a, b, w = ties.a[e], ties.b[e], ties.s[e]
+    strength = np.bincount(a, w, st.size) + np.bincount(b, w, st.size)
+    refresh(ties)
+    total = propagate(ties, np.ones(st.size))
+    tied = total > 0
+    denom = np.where(tied, total, 1.0)
+    nb_safety, nb_trust = propagate(ties, st.safety) / denom, propagate(ties, st.trust) / denom
+    nb = int(st.block.max()) + 1
+    den = np.bincount(st.block, weights=st.alive.astype(float), minlength=nb)
+    shares = []
+    for flag in (st.self_reliance < p.sliding_threshold, st.initiative >= 0):
+        num = np.bincount(st.block, weights=(flag & st.alive).astype(float), minlength=nb)
+        shares.append(np.divide(num, den, out=np.zeros(nb), where=den > 0)[st.block])
+    disorder, organised = shares
+    target = np.clip(0.85 - p.disorder_weight * disorder + p.initiative_safety * organised, 0.0, 1.0)
+    diff = np.where(tied, nb_safety - st.safety, 0.0)
+    weight = np.where(diff < 0, p.fear_asymmetry, 1.0)
+    st.safety += p.safety_rate * (target - st.safety) + p.safety_contagion * weight * diff
+    st.trust += p.trust_contagion * np.where(tied, nb_trust - st.trust, 0.0)
+    ties_part = 1.0 - np.exp(-strength / p.attachment_ties_scale)
+    att_target = p.attachment_ties_weight * ties_part + (1 - p.attachment_ties_weight) * st.safety
+    st.attachment += p.attachment_rate * (att_target - st.attachment)
+    for arr in (st.safety, st.trust, st.attachment):
+        np.clip(arr, 0.0, 1.0, out=arr)
