@@ -188,7 +188,7 @@ class NeighbourhoodModel(mesa.Model):
         self.week.neighbour_contact = contact_and_decay(st, ties, p, s["ties"])
         form_ties(st, ties, self.blocks, self.tick, p, s["ties"], ties.degree())
         ties.refresh()
-        perceptions(st, ties, p, ties.strength_sum())
+        perceptions(st, ties, p)
         self._migrate()
         return shocks
 

@@ -204,17 +204,31 @@ class TieStore:
             _add_pending_flow(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi, xs, tuple(ys))
         return ys
 
+    def flows_and_strength(self, *xs: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """`propagate_many(*xs)` and `strength_sum()` together: when strengths are due to be
+        copied into the matrix, the copy also yields the strength sums (no extra pass)."""
+        copying = self._stale
+        ys = self.propagate_many(*xs)
+        if not copying:
+            return ys, self.strength_sum()
+        ends = self._end_sums.copy()
+        lo, hi = self.n_built, self.n
+        if hi > lo:
+            _add_pending_strength(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi, ends)
+        return ys, ends[0] + ends[1]
+
     def _flow_pass(self, xs: tuple[np.ndarray, ...] = (), ys: list[np.ndarray] | tuple[np.ndarray, ...] = ()) -> None:
         """One pass over the matrix: copy strengths in if stale, and y = W @ x for up to two x."""
         mat = self._mat
         if self._stale:
             self._row_sums = np.empty(self.n_slots)
+            self._end_sums = np.empty((2, self.n_slots))
         x0 = xs[0] if xs else self._row_sums
         x1 = xs[1] if len(xs) > 1 else x0
         y0 = ys[0] if ys else self._row_sums
         y1 = ys[1] if len(ys) > 1 else y0
         _flow_pass(unsigned(mat.indptr), unsigned(mat.indices), mat.data, unsigned(self._eid), self.s,
-                   self._stale, self._row_sums, len(xs), x0, x1, y0, y1)
+                   self._stale, self._row_sums, self._end_sums, len(xs), x0, x1, y0, y1)
         self._stale = False
 
     # --- statistics -----------------------------------------------------------------------------
@@ -366,14 +380,21 @@ def _triangles(a: np.ndarray, b: np.ndarray, alive: np.ndarray, m: int, n_slots:
 
 @kernel
 def _flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np.ndarray, s: np.ndarray,
-               refresh: bool, row_sums: np.ndarray, nx: int, x0: np.ndarray, x1: np.ndarray,
-               y0: np.ndarray, y1: np.ndarray) -> None:
-    """For a CSR matrix W over edge ids: if `refresh`, data[k] = s[eid[k]] and row_sums = W @ 1;
-    then y0 = W @ x0 (nx >= 1) and y1 = W @ x1 (nx == 2). Rows are summed in stored order."""
+               refresh: bool, row_sums: np.ndarray, end_sums: np.ndarray, nx: int, x0: np.ndarray,
+               x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> None:
+    """For a CSR matrix W over edge ids: if `refresh`, data[k] = s[eid[k]], row_sums = W @ 1 and
+    end_sums[0 or 1, i] = the strengths of i's ties in which i is the lower or the higher slot;
+    then y0 = W @ x0 (nx >= 1) and y1 = W @ x1 (nx == 2). Rows are summed in stored order.
+
+    The ties are sorted by (lower slot, higher slot) at a rebuild, so a row's entries above and
+    below its own slot come in edge-id order: end_sums add up in the order strength_sum() does.
+    """
     start = indptr[0]
     for i in range(indptr.size - 1):
         stop = indptr[i + 1]
         r = 0.0
+        lower = 0.0
+        higher = 0.0
         acc0 = 0.0
         acc1 = 0.0
         for k in range(start, stop):
@@ -381,6 +402,10 @@ def _flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: n
                 w = s[eid[k]]
                 data[k] = w
                 r += w
+                if indices[k] > i:
+                    lower += w
+                else:
+                    higher += w
             else:
                 w = data[k]
             if nx > 0:
@@ -390,6 +415,8 @@ def _flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: n
                     acc1 += w * x1[j]
         if refresh:
             row_sums[i] = r
+            end_sums[0, i] = lower
+            end_sums[1, i] = higher
         if nx > 0:
             y0[i] = acc0
         if nx > 1:
@@ -541,3 +568,13 @@ def _merge_keys(keys: np.ndarray, ids: np.ndarray, new_keys: np.ndarray, first_i
             out_ids[k] = first_id + j
             j += 1
     return out_keys, out_ids
+
+
+@kernel
+def _add_pending_strength(a: np.ndarray, b: np.ndarray, s: np.ndarray, alive: np.ndarray, lo: int, hi: int,
+                          end_sums: np.ndarray) -> None:
+    """Add the strengths of live ties lo..hi-1 at their lower and higher slots, in edge-id order."""
+    for e in range(lo, hi):
+        if alive[e]:
+            end_sums[0, a[e]] += s[e]
+            end_sums[1, b[e]] += s[e]

@@ -91,12 +91,27 @@ def test_contact_and_decay_matches_numpy(world) -> None:
     np.testing.assert_array_equal(t1.degree(), t1.totals()[0])
 
 
-def test_perceptions_match_numpy(world) -> None:
+@pytest.mark.parametrize("strength_given", [False, True])
+def test_perceptions_match_numpy(world, strength_given: bool) -> None:
     (st1, t1), (st2, t2) = twins(world)
     t1.refresh()
-    perceptions(st1, t1, world.params, t1.strength_sum())
+    perceptions(st1, t1, world.params, t1.strength_sum() if strength_given else None)
     ref.perceptions(st2, t2, world.params)
     assert_same_state(st1, st2)
+
+
+def test_strength_from_the_copy_into_the_matrix_equals_strength_sum(world) -> None:
+    """The pass that copies strengths into the matrix also sums them per slot, in edge order."""
+    ties = copy.deepcopy(world.ties)
+    ties.refresh()
+    x = np.random.default_rng(8).random(ties.n_slots)
+    (y,), strength = ties.flows_and_strength(x)
+    np.testing.assert_array_equal(strength, ties.strength_sum())
+    np.testing.assert_array_equal(y, ties.propagate(x))
+    ties.s[ties.live_ids()[:50]] *= 0.5  # no copy due now: computed from the ties themselves
+    _, again = ties.flows_and_strength(x)
+    np.testing.assert_array_equal(again, ties.strength_sum())
+    assert again.sum() < strength.sum()
 
 
 def test_flows_match_scipy_and_bincounts(world) -> None:

@@ -37,14 +37,17 @@ def _block_shares(block: np.ndarray, alive: np.ndarray, flags: np.ndarray, n_blo
     return out
 
 
-def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarray) -> None:
+def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarray | None = None) -> None:
     """Update perceived safety, institutional trust and attachment.
 
     Safety moves towards a block target (less with visible disorder, more with organised
     residents) and towards tied residents' safety, downward faster than upward; trust moves
     towards tied residents' trust; attachment follows ties and safety.
     """
-    nb_safety_sum, nb_trust_sum = ties.propagate_many(st.safety, st.trust)  # first: copies strengths in
+    if strength is None:  # summed tie strength per resident (as ties.strength_sum())
+        (nb_safety_sum, nb_trust_sum), strength = ties.flows_and_strength(st.safety, st.trust)
+    else:
+        nb_safety_sum, nb_trust_sum = ties.propagate_many(st.safety, st.trust)
     total = ties.weighted_degree()
     disorder, organised = block_shares(st, st.self_reliance < p.sliding_threshold, st.initiative >= 0)
     ties_part = 1.0 - np.exp(-strength / p.attachment_ties_scale)
