@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from buurtsim import NeighbourhoodModel
@@ -57,3 +59,26 @@ def test_presence_costs_the_same_as_the_carousel() -> None:
     carousel, presence = _cost("projectencarrousel"), _cost("langdurige_presentie")
     assert carousel == pytest.approx(963_300, rel=1e-9), "the computation in projectencarrousel.toml's comment"
     assert presence == pytest.approx(carousel, rel=1e-3)
+
+
+def test_an_installed_library_is_found_under_share(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wheel puts scenarios/, scenarios/lessen/ and experiments/ under <prefix>/share/buurtsim
+    (pyproject.toml, data-files); outside a checkout the library and the lessons are found there."""
+    from buurtsim.scenario import library
+    from buurtsim.teaching import scenario_dir
+
+    share = tmp_path / "share" / "buurtsim"
+    (share / "scenarios" / "lessen").mkdir(parents=True)
+    (share / "experiments").mkdir()
+    (share / "scenarios" / "basis.toml").write_text('[scenario]\nname = "basis"\ntitle = "x"\n', encoding="utf-8")
+    (share / "scenarios" / "lessen" / "les.toml").write_text('[scenario]\nname = "les"\ntitle = "x"\n', encoding="utf-8")
+    (share / "experiments" / "vlag.toml").write_text("[experiment]\n", encoding="utf-8")
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    monkeypatch.setattr(library, "REPO_ROOT", elsewhere)
+    monkeypatch.setattr(library, "SHARE", share)
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("BUURTSIM_LESSON_SCENARIOS", raising=False)
+    assert set(library.shipped_scenarios()) == {"basis", "lessen/les"}
+    assert set(library.shipped_experiments()) == {"vlag"}
+    assert scenario_dir() == share / "scenarios" / "lessen"

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 #: The repository root when buurtsim runs from a checkout or an editable install (src layout).
 REPO_ROOT = Path(__file__).resolve().parents[3]
+#: Where a wheel installs the scenarios and experiments (pyproject.toml, data-files).
+SHARE = Path(sys.prefix) / "share" / "buurtsim"
 
 
 def _folder(name: str) -> Path | None:
-    """The repository folder `name` (e.g. 'scenarios'), or the one in the working directory."""
-    for base in (REPO_ROOT, Path.cwd()):
+    """The folder `name` (e.g. 'scenarios') of the checkout, else of the installation, else the
+    one in the working directory."""
+    for base in (REPO_ROOT, SHARE, Path.cwd()):
         folder = base / name
         if folder.is_dir():
             return folder

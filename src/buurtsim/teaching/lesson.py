@@ -21,6 +21,7 @@ from buurtsim.errors import UserError
 from buurtsim.metrics import BY_NAME, METRIC_NAMES
 from buurtsim.params import format_validation_error
 from buurtsim.policies.base import to_weeks
+from buurtsim.scenario.library import scenarios_dir
 
 LESSON_DIR = Path(__file__).parent / "lessons"
 THEMES: tuple[str, ...] = (
@@ -242,10 +243,13 @@ class Lesson(BaseModel):
 
 
 def scenario_dir() -> Path:
-    """The folder with lesson scenarios: $BUURTSIM_LESSON_SCENARIOS, else scenarios/lessen in the repo or cwd."""
+    """The folder with lesson scenarios: $BUURTSIM_LESSON_SCENARIOS, else scenarios/lessen of the
+    checkout or the installation (see scenario.library), else of the working directory."""
     env = os.environ.get("BUURTSIM_LESSON_SCENARIOS")
     candidates = [Path(env)] if env else []
-    candidates += [Path(__file__).resolve().parents[3] / "scenarios" / "lessen", Path.cwd() / "scenarios" / "lessen"]
+    shipped = scenarios_dir()
+    candidates += [shipped / "lessen"] if shipped is not None else []
+    candidates += [Path.cwd() / "scenarios" / "lessen"]
     for c in candidates:
         if c.is_dir():
             return c
