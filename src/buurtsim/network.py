@@ -19,6 +19,7 @@ from buurtsim.network_loops import (
     add_pending_strength,
     add_ties,
     csr_of_ties,
+    find_ties,
     flow_pass,
     incident_ties,
     merge_keys,
@@ -109,18 +110,8 @@ class TieStore:
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Edge id for each key, or -1 where there is none (alive or dead)."""
-        out = np.full(keys.shape, -1, np.int64)
-        if self.n_built:
-            pos = np.searchsorted(self._keys, keys)
-            pos = np.minimum(pos, self.n_built - 1)
-            hit = self._keys[pos] == keys
-            out[hit] = pos[hit]
-        pending = self._pending_keys.size
-        if pending:
-            pos = np.minimum(np.searchsorted(self._pending_keys, keys), pending - 1)
-            hit = (self._pending_keys[pos] == keys) & (out < 0)
-            out[hit] = self._pending_ids[pos[hit]]
-        return out
+        keys = np.ascontiguousarray(keys, np.int64).ravel()
+        return find_ties(keys, self._keys, self.n_built, self._pending_keys, self._pending_ids)
 
     def add(self, a: np.ndarray, b: np.ndarray, strength: float | np.ndarray, kind: int | np.ndarray, tick: int) -> int:
         """Add ties; an existing live tie is reinforced instead, a broken one revived.
@@ -235,6 +226,8 @@ class TieStore:
         if self._stale:
             self._row_sums = np.empty(self.n_slots)
             self._end_sums = np.empty((2, self.n_slots))
+        # The kernel has fixed slots for two vectors; unused ones get any array of the right size
+        # (it reads and writes only the first len(xs)).
         x0 = xs[0] if xs else self._row_sums
         x1 = xs[1] if len(xs) > 1 else x0
         y0 = ys[0] if ys else self._row_sums

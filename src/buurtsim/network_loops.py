@@ -137,6 +137,32 @@ def flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np
 
 
 @kernel
+def find_tie(key: int, built_keys: np.ndarray, n_built: int, pending_keys: np.ndarray,
+             pending_ids: np.ndarray) -> int:
+    """The edge id with this key (alive or not): among built ties (sorted keys, id = position),
+    else among ties added since (sorted keys with their ids); -1 if there is none."""
+    if n_built > 0:
+        pos = np.searchsorted(built_keys, key)
+        if pos < n_built and built_keys[pos] == key:
+            return pos
+    if pending_keys.size > 0:
+        pos = np.searchsorted(pending_keys, key)
+        if pos < pending_keys.size and pending_keys[pos] == key:
+            return pending_ids[pos]
+    return -1
+
+
+@kernel
+def find_ties(keys: np.ndarray, built_keys: np.ndarray, n_built: int, pending_keys: np.ndarray,
+              pending_ids: np.ndarray) -> np.ndarray:
+    """find_tie for each key."""
+    out = np.empty(keys.size, np.int64)
+    for i in range(keys.size):
+        out[i] = find_tie(keys[i], built_keys, n_built, pending_keys, pending_ids)
+    return out
+
+
+@kernel
 def add_ties(a: np.ndarray, b: np.ndarray, strength: np.ndarray, kind: np.ndarray, tick: int,
               built_keys: np.ndarray, n_built: int, pending_keys: np.ndarray, pending_ids: np.ndarray,
               ta: np.ndarray, tb: np.ndarray, ts: np.ndarray, tkind: np.ndarray, talive: np.ndarray,
@@ -160,15 +186,7 @@ def add_ties(a: np.ndarray, b: np.ndarray, strength: np.ndarray, kind: np.ndarra
         if a[i] == b[i] or key == last:
             continue
         last = key
-        e = -1
-        if n_built > 0:
-            pos = np.searchsorted(built_keys, key)
-            if pos < n_built and built_keys[pos] == key:
-                e = pos
-        if e < 0 and pending_keys.size > 0:
-            pos = np.searchsorted(pending_keys, key)
-            if pos < pending_keys.size and pending_keys[pos] == key:
-                e = pending_ids[pos]
+        e = find_tie(key, built_keys, n_built, pending_keys, pending_ids)
         if e >= 0:
             if talive[e]:
                 ts[e] = max(ts[e], strength[i])
