@@ -1,103 +1,171 @@
-"""Reproduce the calibration table of docs/calibration.md.
+"""Measure the calibration targets and write the table that docs/calibration.md quotes.
 
-Runs the shipped `basis` scenario (default parameters, no policy) for --seeds replications and
-reports, for each calibration target of /shared/design/calibration-targets.md, the model's value
-at the start (after burn-in) and after ten years: mean and standard deviation over replications.
-C2 is read under the heavily staffed `combinatie` scenario ("even with support").
+Runs the shipped `basis` scenario (default parameters, no policy) for --seeds replications, the
+same with income-neutral moving (to show that the baseline is settled: no drift from year 1 to
+year 10), and `combinatie` with three presence workers (C2: not self-reliant even with support).
+For each target of `buurtsim.calibration.TARGETS` it reports mean ± sd over replications and
+whether the mean lies in the target's band.
 
-Usage: python experiments/calibration.py [--seeds 10] [--n 2000] [--workers 2] [--out table.md]
+Writes (with --write): docs/calibration-results.md (the table), docs/calibration-results.json
+(the numbers), docs/img/calibration-drift.png (the plot), and replaces the results block in
+docs/calibration.md with the table.
+
+Usage: python experiments/calibration.py [--seeds 10] [--n 2000] [--workers 2] [--write]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from buurtsim import NeighbourhoodModel
+from buurtsim.calibration import DRIFT_KEYS, DRIFT_LIMIT, NEUTRAL_MIGRATION, TARGETS, YEAR, replicate
 
 ROOT = Path(__file__).resolve().parents[1]
-TICKS = 520
-
-# (target id, description, published value, metric or callable, source of the figure)
-TARGETS = [
-    ("C1", "problems in 3+ life domains", "about 1 in 6 adults nationally; worse in deprived areas", "share_multi_problem"),
-    ("C1", "socially vulnerable or sliding ('stacked problems, few resources')", "about 1 in 10 nationally (vulnerable)", "share_sliding"),
-    ("C2", "not self-reliant even with heavy support (combinatie, 3 workers)", "10-15 % in deprived neighbourhoods", "best_sliding"),
-    ("C3", "isolated (summed tie strength < isolation_strength)", "strongly lonely 9-11 %", "share_isolated"),
-    ("C4", "weekly contact with a neighbour", "55-66 %", "share_neighbour_contact"),
-    ("C5", "participating (ladder rung >= active_level)", "~30 % volunteer (4 weeks); lower among low educated", "participation_rate"),
-    ("C6", "giving informal help", "about 36 % of adults", "share_helping"),
-    ("C6", "of helpers, over-asked", "about 9 % of caregivers overloaded", "overburdened_share"),
-    ("C7", "no confidant (no tie >= confidant_strength)", "about a quarter", "share_no_confidant"),
-    ("C7", "close ties in the neighbourhood (mean)", "~5 closest + 5-10 strong in all of life", "close_ties"),
-    ("C9", "citizenship styles dutiful/responsible/pragmatic/outsider", "16/28/24/32 %", "styles"),
-    ("C11", "moved out per year (share of residents)", "~10 % at age 40 (27 % at 25-29, 4 % at 60)", "moving_rate"),
-]
+DOCS = ROOT / "docs"
+BEST = (("presentie", "workers", 3),)
+BLOCK = re.compile(r"(<!-- calibration-results:start -->\n).*?(<!-- calibration-results:end -->)", re.S)
 
 
-def one_run(args: tuple[str, int, int, dict]) -> dict[str, tuple[float, float]]:
-    """Metrics at tick 0 and at the end for one replication of a scenario."""
-    name, seed, n, overrides = args
-    model = NeighbourhoodModel.from_scenario(ROOT / "scenarios" / f"{name}.toml", seed=seed, n_residents=n)
-    for label, field, value in overrides.get("policies", []):
-        pol = model.policy(label)
-        pol.config = pol.config.model_copy(update={field: value})
-    first = model.metrics().iloc[0].to_dict()
-    first["close_ties"] = float(np.mean(model.ties.degree(model.params.confidant_strength)[model.state.alive]))
-    df = model.run(TICKS)
-    last = df.iloc[-1].to_dict()
-    last["close_ties"] = float(np.mean(model.ties.degree(model.params.confidant_strength)[model.state.alive]))
-    moved_per_year = df["moved_out"].iloc[1:].sum() / (TICKS / 52)
-    last["moving_rate"] = first["moving_rate"] = moved_per_year / df["population"].mean()
-    st = model.state
-    styles = np.bincount(st.style[st.alive], minlength=4) / st.alive.sum()
-    first["styles"] = last["styles"] = "/".join(f"{100 * s:.0f}" for s in styles)
-    return {k: (first.get(k), last.get(k)) for k in set(first) | set(last)}
+def job(args: tuple[str, str, int, int]) -> dict[str, Any]:
+    """One replication, reduced to the numbers the table and the plot need."""
+    kind, scenario, seed, n = args
+    overrides = dict(NEUTRAL_MIGRATION) if kind == "neutral" else {}
+    changes = BEST if kind == "best" else ()
+    out = replicate(str(ROOT / "scenarios" / f"{scenario}.toml"), seed, n, overrides, changes)
+    df = out["metrics"]
+    return {
+        "kind": kind,
+        "start": df.iloc[0].to_dict(),
+        "year1": df.loc[YEAR].to_dict(),
+        "end": df.iloc[-1].to_dict(),
+        "series": {k: df[k].iloc[::4].tolist() for k in DRIFT_KEYS},
+        "moving_rate": out["moving_rate"],
+        "tie_retention": out["tie_retention"],
+    }
 
 
-def summarise(values: list) -> str:
-    """mean ± sd, or the first value for text."""
-    if isinstance(values[0], str):
-        return values[0]
-    arr = np.asarray(values, float)
-    return f"{arr.mean():.3f} ± {arr.std(ddof=1):.3f}"
+def value(result: dict[str, Any], key: str, when: str) -> float:
+    """A target's quantity in one replication."""
+    if when == "run":
+        return float(result[key])
+    return float(result["start" if when == "start" else "end"][key])
+
+
+def summarise(results: list[dict[str, Any]], n: int, seeds: int) -> dict[str, Any]:
+    """Means, sds and band checks for every target; drift for the neutral baseline."""
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        by_kind.setdefault(r["kind"], []).append(r)
+    rows = []
+    for t in TARGETS:
+        kind = "best" if t.scenario == "combinatie" else "basis"
+        vals = np.array([value(r, t.key, t.when) for r in by_kind[kind]])
+        end = np.array([value(r, t.key, "end") for r in by_kind[kind]]) if t.when == "start" else None
+        rows.append({
+            "id": t.tid, "key": t.key, "what": t.what, "published": t.published, "source": t.source,
+            "band": [t.lo, t.hi], "when": t.when, "mean": float(vals.mean()), "sd": float(vals.std(ddof=1)),
+            "year10_mean": None if end is None else float(end.mean()),
+            "year10_sd": None if end is None else float(end.std(ddof=1)),
+            "in_band": bool(t.holds(float(vals.mean()))),
+        })
+    drift = []
+    for k in DRIFT_KEYS:
+        y1 = np.mean([r["year1"][k] for r in by_kind["neutral"]])
+        y10 = np.mean([r["end"][k] for r in by_kind["neutral"]])
+        rel = (y10 - y1) / y1 if y1 else 0.0
+        drift.append({"key": k, "year1": float(y1), "year10": float(y10), "relative": float(rel),
+                      "ok": bool(abs(rel) <= DRIFT_LIMIT)})
+    return {"n": n, "seeds": seeds, "targets": rows, "drift": drift}
+
+
+def fmt(mean: float | None, sd: float | None) -> str:
+    """mean ± sd, as the table shows it."""
+    return "–" if mean is None or sd is None else f"{mean:.3f} ± {sd:.3f}"
+
+
+def table(summary: dict[str, Any]) -> str:
+    """The Markdown table quoted by docs/calibration.md."""
+    when = {"start": "tick 0", "run": "years 0-10", "end": "year 10"}
+    lines = [
+        f"`basis`, N = {summary['n']:,}, {summary['seeds']} replications (seeds 0..{summary['seeds'] - 1}); mean ± sd "
+        "over replications. Generated by `python experiments/calibration.py --write`.",
+        "",
+        "| target | quantity | published | band | model (measured at) | in band | model, year 10 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in summary["targets"]:
+        band = f"{r['band'][0]:.2f}–{r['band'][1]:.2f}"
+        lines.append(f"| {r['id']} | {r['what']} | {r['published']} ({r['source']}) | {band} | "
+                     f"{fmt(r['mean'], r['sd'])} ({when[r['when']]}) | {'yes' if r['in_band'] else '**no**'} | "
+                     f"{fmt(r['year10_mean'], r['year10_sd'])} |")
+    lines += [
+        "",
+        f"Drift of the baseline under income-neutral moving (`basis` with {', '.join(NEUTRAL_MIGRATION)} neutral), "
+        f"year 1 to year 10, limit ±{DRIFT_LIMIT:.0%} of the year-1 level:",
+        "",
+        "| quantity | year 1 | year 10 | change | within limit |",
+        "|---|---|---|---|---|",
+    ]
+    for d in summary["drift"]:
+        lines.append(f"| `{d['key']}` | {d['year1']:.3f} | {d['year10']:.3f} | {d['relative']:+.1%} | "
+                     f"{'yes' if d['ok'] else '**no**'} |")
+    return "\n".join(lines) + "\n"
+
+
+def plot(results: list[dict[str, Any]], path: Path) -> None:
+    """Each drift quantity over the ten years under income-neutral moving, relative to year 1."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    neutral = [r for r in results if r["kind"] == "neutral"]
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
+    for k in DRIFT_KEYS:
+        arr = np.mean([r["series"][k] for r in neutral], axis=0)
+        years = np.arange(arr.size) * 4 / YEAR
+        base = arr[YEAR // 4]
+        if base:
+            ax.plot(years, arr / base, label=k, lw=1.2)
+    ax.axhspan(1 - DRIFT_LIMIT, 1 + DRIFT_LIMIT, color="0.9", zorder=0, label=f"±{DRIFT_LIMIT:.0%} of year 1")
+    ax.set_xlabel("year")
+    ax.set_ylabel("level relative to year 1")
+    ax.set_title("basis with income-neutral moving: the baseline is settled")
+    ax.legend(fontsize=7, ncol=2, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
 
 
 def main() -> None:
-    """Run the replications and print the Markdown table."""
+    """Run the replications; print the table; with --write also update the docs."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--out", help="also write the table to this file")
+    ap.add_argument("--write", action="store_true", help="write the results files and update docs/calibration.md")
     args = ap.parse_args()
-    jobs = [("basis", s, args.n, {}) for s in range(args.seeds)]
-    best = {"policies": [("presentie", "workers", 3)]}
-    jobs += [("combinatie", s, args.n, best) for s in range(args.seeds)]
+    jobs = [(kind, scen, s, args.n) for s in range(args.seeds)
+            for kind, scen in (("basis", "basis"), ("neutral", "basis"), ("best", "combinatie"))]
     with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(one_run, jobs))
-    base, comb = results[: args.seeds], results[args.seeds :]
-    lines = [
-        f"Basis scenario, N = {args.n}, {args.seeds} replications (seeds 0..{args.seeds - 1}); mean ± sd.",
-        "",
-        "| target | quantity | published | model, start | model, year 10 |",
-        "|---|---|---|---|---|",
-    ]
-    for tid, what, published, key in TARGETS:
-        if key == "best_sliding":
-            start = summarise([r["share_sliding"][0] for r in comb])
-            end = summarise([r["share_sliding"][1] for r in comb])
-        else:
-            start = summarise([r[key][0] for r in base])
-            end = summarise([r[key][1] for r in base])
-        lines.append(f"| {tid} | {what} | {published} | {start} | {end} |")
-    text = "\n".join(lines)
+        results = list(pool.map(job, jobs))
+    summary = summarise(results, args.n, args.seeds)
+    text = table(summary)
     print(text)
-    if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    if args.write:
+        (DOCS / "calibration-results.md").write_text(text, encoding="utf-8")
+        (DOCS / "calibration-results.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+        plot(results, DOCS / "img" / "calibration-drift.png")
+        doc = DOCS / "calibration.md"
+        old = doc.read_text(encoding="utf-8")
+        if BLOCK.search(old):
+            doc.write_text(BLOCK.sub(lambda m: m.group(1) + text + m.group(2), old), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ levels of one seeded run: the defaults are still being calibrated.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,6 +28,13 @@ from buurtsim.network import TieStore
 from buurtsim.params import Params
 from buurtsim.population import block_layout, draw_residents
 from buurtsim.state import ResidentState
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Warm starts go to a fresh folder per test session (inherited by worker processes), so tests
+    neither read nor fill the user's cache."""
+    os.environ["BUURTSIM_WARM_CACHE"] = tempfile.mkdtemp(prefix="buurtsim-warm-")
+
 
 SMALL_N = 120
 SMALL_SEED = 3
@@ -57,6 +66,8 @@ def build_state(n: int, seed: int = 0, params: Params | None = None, per_block: 
     for name, value in fields.items():
         arr = getattr(st, name)
         arr[...] = np.asarray(value, dtype=arr.dtype)
+    if "income" in fields and "income_start" not in fields:
+        st.income_start[:] = st.income  # residents keep the class they arrived with
     if "domains" in fields and "self_reliance" not in fields:
         st.update_self_reliance()
     return st

@@ -294,3 +294,27 @@ def test_run_returns_all_ticks_so_far(small_model) -> None:
 def test_no_burn_in_is_allowed(make_model) -> None:
     m = make_model(burn_in_weeks=0)
     run_checked(m, 3)
+
+
+def test_reach_is_counted_and_followed_after_leaving(make_model) -> None:
+    from buurtsim.policies.presence import LongTermPresence, PresenceConfig
+
+    pol = LongTermPresence(PresenceConfig(name="p", start=0, workers=2, intake_per_week=5))
+    m = make_model(n=300, move_rate=0.02, policies=[pol])
+    df = m.run(60)
+    assert (df["reached_ever"].diff().dropna() >= 0).all()  # cumulative
+    assert df["reached_ever"].iloc[-1] == m.state.reached[m.state.alive].sum() + m.reach.left
+    assert df["reached_left"].iloc[-1] == m.reach.left > 0
+    assert 0 < df["reached_left_mean_self_reliance"].iloc[-1] <= 1
+    assert df["reached_left_risen"].iloc[-1] <= df["reached_left"].iloc[-1]
+    assert 0 < df["reached_mean_self_reliance"].iloc[-1] <= 1
+
+
+def test_burn_in_newcomers_are_drawn_like_the_starting_population(make_model) -> None:
+    # selective newcomers (all low income) only arrive from tick 0 on
+    m = make_model(n=400, move_rate=0.02, burn_in_weeks=80, newcomer_income_shares=(1.0, 0.0, 0.0))
+    st = m.state
+    assert (st.income_start[st.alive] > 0).any()
+    m.run(40)
+    new = st.alive & (st.arrived > 0)
+    assert new.any() and (st.income_start[new] == 0).all()

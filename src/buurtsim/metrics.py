@@ -39,6 +39,8 @@ class Snapshot:
 
     tally: dict[str, float]
     sr_alive: np.ndarray  # self-reliance of the living (for the Gini coefficient)
+    reached: int = 0  # residents living here who were ever reached by a policy
+    reached_sr: float = 0.0  # their summed self-reliance
 
     def __getitem__(self, name: str) -> float:
         return self.tally[name]
@@ -156,6 +158,18 @@ METRICS: tuple[Metric, ...] = (
     Metric("participation_outsiders", "Aandeel actief onder buitenstaanders", "Share participating among outsiders", "share", lambda m, s: s.ratio("outsiders_active", "outsiders")),
     Metric("helpers_self_reliance", "Zelfredzaamheid van helpers", "Self-reliance of helpers", "0-1", lambda m, s: s.ratio("helpers_sr", "helpers")),
     Metric("share_clients", "Aandeel in een caseload", "Share in a professional's caseload", "share", lambda m, s: s.mean("clients")),
+    Metric("reached_ever", "Bereikt door beleid (ooit, cumulatief)", "Reached by a policy (ever, cumulative)", "persons",
+           lambda m, s: float(s.reached + m.reach.left)),
+    Metric("reached_left", "Bereikt en vertrokken (cumulatief)", "Reached and moved away (cumulative)", "persons",
+           lambda m, s: float(m.reach.left)),
+    Metric("reached_left_risen", "Bereikt, vertrokken en in inkomen gestegen (cumulatief)",
+           "Reached, moved away and risen in income (cumulative)", "persons", lambda m, s: float(m.reach.left_risen)),
+    Metric("reached_left_mean_self_reliance", "Zelfredzaamheid van bereikten bij vertrek", "Self-reliance of reached residents when leaving",
+           "0-1", lambda m, s: m.reach.left_self_reliance_sum / m.reach.left if m.reach.left else 0.0),
+    Metric("reached_mean_self_reliance", "Zelfredzaamheid van bereikte bewoners die er wonen", "Self-reliance of reached residents still living here",
+           "0-1", lambda m, s: s.reached_sr / s.reached if s.reached else 0.0),
+    Metric("share_risen", "Aandeel gestegen in inkomen sinds aankomst", "Share risen in income since arrival", "share",
+           lambda m, s: s.mean("risen")),
 )
 
 METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)
@@ -179,7 +193,11 @@ def snapshot(model: NeighbourhoodModel) -> Snapshot:
            st.attachment, st.given, st.load, st.dependency, st.domains, contact, st.style, st.client_of,
            p.strong_threshold, p.sliding_threshold, p.isolation_strength, p.active_level, p.helping_min,
            p.overburden_load, p.dependency_flag, p.problem_threshold)
-    return Snapshot(tally={k: float(v) for k, v in zip(TALLIES, tally, strict=True)}, sr_alive=st.self_reliance[st.alive])
+    values = {k: float(v) for k, v in zip(TALLIES, tally, strict=True)}
+    values["risen"] = float(np.count_nonzero(st.alive & (st.income > st.income_start)))
+    reached = st.alive & st.reached
+    return Snapshot(tally=values, sr_alive=st.self_reliance[st.alive], reached=int(np.count_nonzero(reached)),
+                    reached_sr=float(st.self_reliance[reached].sum()))
 
 
 @kernel

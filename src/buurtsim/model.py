@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from buurtsim import metrics as metrics_mod
+from buurtsim import warmstart
 from buurtsim.agents import Professional, Resident
 from buurtsim.network import TieStore
 from buurtsim.params import Params, make_params
@@ -22,14 +24,32 @@ from buurtsim.processes.life_events import life_events
 from buurtsim.processes.migration import movers
 from buurtsim.processes.participation import climb_ladder, residents_ask
 from buurtsim.processes.perceptions import perceptions
-from buurtsim.processes.professional_work import professional_work, release_clients
+from buurtsim.processes.position import change_position
+from buurtsim.processes.professional_work import fade_dependency, professional_work, release_clients, solved_for
 from buurtsim.processes.support import informal_support
-from buurtsim.processes.ties import contact_and_decay, family_ties, form_ties, seniority, settle_initial_ties
+from buurtsim.processes.ties import (
+    contact_and_decay,
+    end_ties,
+    family_ties,
+    form_ties,
+    seniority,
+    settle_initial_ties,
+)
 from buurtsim.rng import Streams
 from buurtsim.space import Blocks
 
 if TYPE_CHECKING:
     from buurtsim.scenario.schema import Scenario
+
+
+@dataclass
+class Reach:
+    """Residents reached by a policy who have left (cumulative since tick 0): how many, and their
+    position when leaving, so that a policy that helps people move on is not scored as a failure."""
+
+    left: int = 0
+    left_self_reliance_sum: float = 0.0
+    left_risen: int = 0  # of those, with an income class above the one they arrived with
 
 
 @dataclass
@@ -58,6 +78,7 @@ class NeighbourhoodModel(mesa.Model):
         policies: list[Policy] | None = None,
         record_history: bool = False,
         newcomer_profile: dict[str, Any] | None = None,
+        warm_start: bool = True,
         **overrides: Any,
     ) -> None:
         if n_residents is not None:
@@ -77,24 +98,66 @@ class NeighbourhoodModel(mesa.Model):
             self.newcomer_potential_shift = newcomer_profile.get("potential_shift", self.newcomer_potential_shift)
         self.initiatives = ini_mod.Initiatives()
         self.initiative_boost = 1.0  # policies (resident budgets, ABCD) raise founding this week
+        self.reach = Reach()
+        self.burning_in = True  # newcomers resemble the starting population until tick 0
         self._rows: list[dict[str, float]] = []
         self._clustering = 0.0
         self._graph: tuple[int, nx.Graph] | None = None
         self.history: list[dict[str, np.ndarray]] = []
         self.events: list[tuple[int, int, str, str]] = []
+        self._settle(warm_start)
+        self._collect()
+
+    # --- construction ----------------------------------------------------------------------------
+    def _settle(self, warm_start: bool) -> None:
+        """Build the population and run the burn-in, or restore its exact result (`warmstart.py`)."""
+        use_cache = warm_start and self.params.n_residents <= warmstart.MAX_RESIDENTS
+        key = warmstart.key(self.params, self.seed) if use_cache else ""
+        settled = warmstart.WARM.get(key) if use_cache else None
+        if settled is not None:
+            self._restore(settled)
+            return
         self._build_population()
         self.week = self._new_week()
         for _ in range(self.params.burn_in_weeks):
             self._week(policies_on=False)
         self.state.arrived[self.state.arrived > 0] = 0  # burn-in arrivals count as arrived at the start
+        self.events.clear()  # what happened before tick 0 is not part of the run's story
+        self.burning_in = False
         self._refresh_clustering(force=True)
         if self.week.neighbour_contact.size != self.state.size:  # no burn-in: nothing observed yet
             self.week = self._new_week()
         else:
             self.week = WeekLog(neighbour_contact=self.week.neighbour_contact, overburdened=self.week.overburdened)
-        self._collect()
+        if use_cache:
+            warmstart.WARM.put(key, self._settled())
 
-    # --- construction ----------------------------------------------------------------------------
+    def _settled(self) -> warmstart.Settled:
+        """The state at tick 0 as a warm start (arrays are copied by pickling in `WarmStarts.put`)."""
+        counter = mesa.Agent._ids[self]  # Mesa 3.3 numbers agents from a per-model counter
+        next_uid = next(counter)
+        mesa.Agent._ids[self] = itertools.count(next_uid)
+        return warmstart.Settled(state=self.state, ties=self.ties, initiatives=self.initiatives,
+                                 streams=self.streams.states(), next_household=self._next_household,
+                                 next_uid=next_uid, neighbour_contact=self.week.neighbour_contact,
+                                 overburdened=self.week.overburdened, clustering=self._clustering)
+
+    def _restore(self, settled: warmstart.Settled) -> None:
+        """Take over a settled state: residents get back their unique ids, streams their positions."""
+        self.state, self.ties, self.initiatives = settled.state, settled.ties, settled.initiatives
+        self.streams.restore(settled.streams)
+        self._next_household = settled.next_household
+        self.blocks = Blocks(self.state.block)
+        self.residents_by_slot = [None] * self.state.size
+        for slot in np.flatnonzero(self.state.alive).tolist():
+            agent = Resident(self, slot)
+            agent.unique_id = int(self.state.uid[slot])
+            self.residents_by_slot[slot] = agent
+        mesa.Agent._ids[self] = itertools.count(settled.next_uid)
+        self.week = WeekLog(neighbour_contact=settled.neighbour_contact, overburdened=settled.overburdened)
+        self._clustering = settled.clustering
+        self.burning_in = False
+
     def _build_population(self) -> None:
         p = self.params
         rng = self.streams["population"]
@@ -175,6 +238,8 @@ class NeighbourhoodModel(mesa.Model):
         pros = self.active_professionals()
         targets = {pro.unique_id: (pro.target(self) if pro.target else None) for pro in pros}
         hours = professional_work(pros, st, ties, self.blocks, self.tick, p, s["professional_work"], targets)
+        fade_dependency(st, solved_for(pros, st.size), p)
+        change_position(st, p, s["position"])
         self.week.professional_hours = hours
         self.cost_eur += hours * p.hourly_cost_eur
         for pro in pros:
@@ -185,6 +250,7 @@ class NeighbourhoodModel(mesa.Model):
         climb_ladder(st, ties, p, s["participation"], self.week.overburdened)
         ini_mod.found(st, ties, self.initiatives, self.tick, p, s["initiatives"], self.initiative_boost)
         ini_mod.sustain(st, ties, self.initiatives, self.tick, p, s["initiatives"])
+        end_ties(ties, p, s["tie_endings"])
         self.week.neighbour_contact = contact_and_decay(st, ties, p, s["ties"])
         form_ties(st, ties, self.blocks, self.tick, p, s["ties"], ties.degree())
         ties.refresh()
@@ -208,6 +274,10 @@ class NeighbourhoodModel(mesa.Model):
             return
         if self.record_history:
             self.events.extend((self.obs_tick, int(u), reason, "") for u in st.uid[slots])
+        reached = slots[st.reached[slots]]
+        self.reach.left += int(reached.size)
+        self.reach.left_self_reliance_sum += float(st.self_reliance[reached].sum())
+        self.reach.left_risen += int(np.count_nonzero(st.income[reached] > st.income_start[reached]))
         self.ties.remove_slots(slots)
         st.initiative[slots] = -1
         st.client_of[slots] = -1
@@ -221,17 +291,27 @@ class NeighbourhoodModel(mesa.Model):
 
     def move_in(self, slots: np.ndarray, rng: np.random.Generator,
                 income_shares: tuple[float, float, float] | None = None) -> None:
-        """Newcomers take the given (empty) dwellings; they arrive without ties."""
+        """Newcomers take the given (empty) dwellings; they arrive without ties to others.
+
+        Dwellings vacated by one household go to one new household (its members tied as family).
+        During the burn-in newcomers are drawn like the starting population, so that tick 0 is a
+        settled neighbourhood with the composition the parameters describe.
+        """
         p, st = self.params, self.state
-        shares = income_shares or self.newcomer_income_shares
-        new = draw_residents(slots.size, p, rng, shares, self.newcomer_potential_shift)
+        if self.burning_in:
+            shares, shift = tuple(p.income_shares), 0.0
+        else:
+            shares, shift = income_shares or self.newcomer_income_shares, self.newcomer_potential_shift
+        new = draw_residents(slots.size, p, rng, shares, shift)
         new.block, new.x, new.y = st.block[slots], st.x[slots], st.y[slots]
-        new.household = np.arange(slots.size) + self._next_household
-        self._next_household += slots.size
+        _, group = np.unique(st.household[slots], return_inverse=True)  # by the household that left
+        new.household = group.astype(np.int64) + self._next_household
+        self._next_household += int(group.max()) + 1 if slots.size else 0
         new.attachment[:] = 0.3
         new.safety[:] = st.safety[st.alive].mean() if st.alive.any() else 0.6
         new.arrived[:] = self.obs_tick
         st.assign(slots, new)
+        family_ties(st, self.ties, slots, self.tick)
         for slot in slots.tolist():
             agent = self._new_resident(slot)
             if self.record_history:

@@ -72,6 +72,8 @@ def draw_residents(
         asked=np.zeros(n, bool),
         client_of=np.full(n, -1, np.int64),
         arrived=np.zeros(n, np.int64),
+        income_start=income.copy(),
+        reached=np.zeros(n, bool),
     )
     return st
 

@@ -31,6 +31,15 @@ class Streams:
             self._streams[name] = gen
         return gen
 
+    def states(self) -> dict[str, dict]:
+        """The bit-generator state of every stream used so far (for exact warm starts)."""
+        return {name: gen.bit_generator.state for name, gen in self._streams.items()}
+
+    def restore(self, states: dict[str, dict]) -> None:
+        """Set streams to saved states; streams not named stay as a fresh model would have them."""
+        for name, state in states.items():
+            self[name].bit_generator.state = state
+
 
 def categorical(rng: np.random.Generator, p: np.ndarray | tuple[float, ...], size: int) -> np.ndarray:
     """`size` draws of category indices with probabilities p: the numbers `rng.choice(len(p),

@@ -59,6 +59,8 @@ class ResidentState:
     asked: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     client_of: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     arrived: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    income_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.int8))  # class on arrival
+    reached: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # ever reached by a policy
 
     @property
     def size(self) -> int:

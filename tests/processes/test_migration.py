@@ -8,6 +8,7 @@ import pytest
 
 from buurtsim.params import make_params
 from buurtsim.processes.migration import movers
+from buurtsim.processes.ties import FAMILY
 
 N = 20_000
 
@@ -71,7 +72,7 @@ def test_without_inflow_the_population_shrinks_by_those_who_left(make_model) -> 
     assert len(m.residents) == m.network.number_of_nodes() == pop[-1]
 
 
-def test_newcomers_get_fresh_ids_no_ties_and_old_ids_are_gone(make_model) -> None:
+def test_newcomers_get_fresh_ids_only_household_ties_and_old_ids_are_gone(make_model) -> None:
     m = make_model(move_rate=0.05, inflow=True)
     seen = set(m.state.uid[m.state.alive].tolist())
     n_new = 0
@@ -84,12 +85,14 @@ def test_newcomers_get_fresh_ids_no_ties_and_old_ids_are_gone(make_model) -> Non
         assert not (arrived & seen)  # an id is never reused
         seen |= arrived
         n_new += len(arrived)
-        deg = m.ties.degree()
         for uid in arrived:
             slot = int(np.flatnonzero(m.state.uid == uid)[0])
-            assert deg[slot] == 0  # newcomers arrive without ties (migration ends the week)
+            # newcomers arrive with ties to their own household only (migration ends the week)
+            e = m.ties.incident(np.array([slot]))
+            assert (m.ties.kind[e] == FAMILY).all()
+            others = np.where(m.ties.a[e] == slot, m.ties.b[e], m.ties.a[e])
+            assert (m.state.household[others] == m.state.household[slot]).all()
             assert m.state.arrived[slot] == m.tick
-            assert m.network.degree(uid) == 0
         g = m.network
         for uid in left:
             assert uid not in g
@@ -113,3 +116,37 @@ def test_newcomer_profile_shifts_who_arrives(make_model) -> None:
     new = poor.state.alive & (poor.state.arrived > 0)
     assert new.sum() > 10
     assert (poor.state.income[new] == 0).all()
+
+
+def test_households_move_together_decided_by_their_head(make_state) -> None:
+    st = make_state(3000, attachment=0.5, safety=0.5)
+    st.household[:] = np.arange(3000) // 3  # households of three
+    out = movers(st, make_params(move_rate=0.05), np.random.default_rng(4))
+    assert out.size > 0 and out.size % 3 == 0
+    _, counts = np.unique(st.household[out], return_counts=True)
+    assert (counts == 3).all()
+    # one decision per household: the share of households moving is the head's hazard
+    p = make_params(move_rate=0.05, income_mobility=(1.0, 1.0, 1.0))
+    share = movers(st, p, np.random.default_rng(5)).size / 3 / 1000
+    assert share == pytest.approx(0.05, abs=4 * np.sqrt(0.05 / 1000))
+
+
+def test_risers_move_out_more_often(make_state) -> None:
+    p = make_params(move_rate=0.01, riser_move_multiplier=3.0)
+    stay = move_share(make_state, 0, income=1, attachment=0.5, safety=0.5)
+    st = make_state(N, income=1, attachment=0.5, safety=0.5)
+    st.income_start[:] = 0  # all rose a class since they arrived
+    risen = movers(st, p, np.random.default_rng(0)).size / N
+    assert risen == pytest.approx(3.0 * stay, rel=0.2)
+
+
+def test_a_vacated_household_is_relet_to_one_new_household_tied_as_family(make_model) -> None:
+    m = make_model(n=200, move_rate=0.05)
+    m.run(8)
+    new = np.flatnonzero(m.state.alive & (m.state.arrived > 0))
+    assert new.size > 0
+    for h in np.unique(m.state.household[new]):
+        members = np.flatnonzero(m.state.alive & (m.state.household == h))
+        if members.size > 1:
+            deg = m.ties.degree()[members]
+            assert (deg >= 1).all()  # each member tied to the household

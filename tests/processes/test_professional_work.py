@@ -243,3 +243,45 @@ def test_hours_and_cost_are_booked_each_week(make_model) -> None:
 def test_unknown_approach_is_rejected(make_model) -> None:
     with pytest.raises(ValueError, match="approach"):
         hire(make_model(), "rescuing")
+
+
+# --- dependency fades whenever nobody solves problems for the resident (odd.md §3.5) ------------
+
+def test_dependency_fades_for_everyone_nobody_solves_for(make_model) -> None:
+    m = make_model()
+    solver, enabler = hire(m, "solving"), hire(m, "enabling")
+    alive = np.flatnonzero(m.state.alive)
+    solved, enabled, alone = alive[:5], alive[5:10], alive[10:20]
+    assign(m, solver, solved, 10)
+    assign(m, enabler, enabled, 10)
+    m.state.dependency[alive[:20]] = 0.5
+    from buurtsim.processes.professional_work import fade_dependency, solved_for
+
+    mask = solved_for([solver, enabler], m.state.size)
+    assert mask[solved].all() and not mask[enabled].any() and not mask[alone].any()
+    fade_dependency(m.state, mask, m.params)
+    faded = 0.5 * (1 - m.params.dependency_decay)
+    np.testing.assert_allclose(m.state.dependency[enabled], faded)
+    np.testing.assert_allclose(m.state.dependency[alone], faded)  # no caseload needed to fade
+    np.testing.assert_array_equal(m.state.dependency[solved], 0.5)
+
+
+def test_dependency_left_by_a_project_fades_after_it_stops(make_model) -> None:
+    m = make_model(n=200)
+    pro = hire(m, "solving", caseload=20, intake_per_week=5)
+    m.run(30)
+    dep_end = float(m.state.dependency[m.state.alive].mean())
+    assert dep_end > 0
+    m.dismiss(pro)
+    m.run(104)
+    # two years at dependency_decay a week: at most (1 - decay)^104 of it is left (newcomers have none)
+    assert float(m.state.dependency[m.state.alive].mean()) <= dep_end * (1 - m.params.dependency_decay) ** 104 + 1e-12
+
+
+def test_recruited_residents_count_as_reached(make_model) -> None:
+    m = make_model()
+    pro = hire(m, "enabling", intake_per_week=4)
+    assert not m.state.reached.any()
+    professional_work([pro], m.state, m.ties, m.blocks, m.tick, m.params, np.random.default_rng(1), {})
+    assert m.state.reached[pro.clients].all()
+    assert m.state.reached.sum() == pro.clients.size

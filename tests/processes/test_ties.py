@@ -198,3 +198,19 @@ def test_distance_draw_range_and_exponent() -> None:
     near = np.median(distance_draw(10_000, 3.0, 20.0, rng))
     far = np.median(distance_draw(10_000, 0.5, 20.0, rng))
     assert near < far
+
+
+def test_ties_end_at_the_declared_rate_and_family_ties_never(make_ties) -> None:
+    from buurtsim.params import make_params
+    from buurtsim.processes.ties import FAMILY, end_ties
+
+    n = 4000
+    edges = np.stack([np.arange(0, n, 2), np.arange(1, n, 2)], axis=1)
+    kinds = np.where(np.arange(edges.shape[0]) % 2 == 0, FAMILY, 1)
+    ties = make_ties(n, edges, strength=0.8, kind=kinds)
+    ended = end_ties(ties, make_params(tie_end_rate=0.05), np.random.default_rng(2))
+    alive = ties.alive[: ties.n]
+    assert (alive[kinds == FAMILY]).all()
+    assert ended == int((~alive).sum())
+    assert ended / (kinds != FAMILY).sum() == pytest.approx(0.05, abs=4 * np.sqrt(0.05 / 1000))
+    assert end_ties(ties, make_params(tie_end_rate=0.0), np.random.default_rng(3)) == 0

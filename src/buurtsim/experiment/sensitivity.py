@@ -82,8 +82,10 @@ def analyse(table: SensitivityTable, method: str, x: np.ndarray, y: np.ndarray, 
 
 
 def plan(exp: Experiment, table: SensitivityTable, x: np.ndarray) -> list[RunSpec]:
-    """One run per sample point and replication."""
-    ref = exp.scenario(table.scenario) if table.scenario else exp.scenarios[0]
+    """One run per sample point and replication (and the same for the `minus` scenario, paired)."""
+    refs = [exp.scenario(table.scenario) if table.scenario else exp.scenarios[0]]
+    if table.minus:
+        refs.append(exp.scenario(table.minus))
     seeds = replication_seeds(exp.table.master_seed, table.replications)
     names = list(table.ranges)
     runs = []
@@ -91,12 +93,18 @@ def plan(exp: Experiment, table: SensitivityTable, x: np.ndarray) -> list[RunSpe
         point = {n: cast_param(n, float(v)) for n, v in zip(names, row, strict=True)}
         overrides = {**exp.table.params, **point}
         for r, seed in enumerate(seeds):
-            runs.append(RunSpec(
-                run_id=f"{ref.name}__s{i:05d}__r{r:04d}", scenario=ref.name, scenario_obj=ref.scenario, replication=r, seed=seed,
-                ticks=exp.ticks_for(ref), point=i, overrides=tuple(sorted(overrides.items())),
-                n_residents=exp.table.n_residents, outputs=(table.output,),
-            ))
+            for ref in refs:
+                runs.append(RunSpec(
+                    run_id=f"{ref.name}__s{i:05d}__r{r:04d}", scenario=ref.name, scenario_obj=ref.scenario, replication=r,
+                    seed=seed, ticks=exp.ticks_for(ref), point=i, overrides=tuple(sorted(overrides.items())),
+                    n_residents=exp.table.n_residents, outputs=(table.output,),
+                ))
     return runs
+
+
+def output_label(table: SensitivityTable, scenario: str) -> str:
+    """What is analysed: the metric, or the paired difference of two scenarios in it."""
+    return f"{table.output} ({scenario} - {table.minus})" if table.minus else table.output
 
 
 def _value(result: RunResult, metric: str, moment: tuple[str, int]) -> float:
@@ -175,34 +183,39 @@ def run_sensitivity(
     notify = listener or (lambda event, data: None)
     notify("start", {"total": len(runs), "todo": len(runs), "done": 0})
     y_runs = np.full((x.shape[0], table.replications), np.nan)
+    y_minus = np.zeros_like(y_runs) if table.minus is None else np.full_like(y_runs, np.nan)
     errors: list[str] = []
     started = now()
     for k, result in enumerate(execute(backend, runs, workers=workers, scheduler=scheduler), start=1):
-        i, r = (int(part[1:]) for part in result.run_id.split("__")[-2:])
+        name, point, rep = result.run_id.rsplit("__", 2)
+        i, r = int(point[1:]), int(rep[1:])
         if result.status == "done":
-            y_runs[i, r] = _value(result, table.output, moment)
+            target = y_minus if table.minus is not None and name == table.minus else y_runs
+            target[i, r] = _value(result, table.output, moment)
         else:
             errors.append(f"{result.run_id}: {(result.error or '').strip().splitlines()[-1:]}")
         notify("run", {"result": result, "done": k, "total": len(runs)})
     if errors:
         raise SensitivityFailed(f"{len(errors)} of {len(runs)} runs failed, so no indices were computed; first: {errors[0]}")
-    if np.isnan(y_runs).any():
+    if np.isnan(y_runs).any() or np.isnan(y_minus).any():
         raise UserError(f"sensitivity.at = {table.at!r}: this moment does not exist in every run (e.g. no end of funding); choose 'end' or a week number")
-    y = y_runs.mean(axis=1)
+    y = (y_runs - y_minus).mean(axis=1)
     indices = analyse(table, method, x, y, exp.table.master_seed)
+    label = output_label(table, runs[0].scenario)
     samples_df = pd.DataFrame(x, columns=list(table.ranges))
     samples_df["output"] = y
     files = {"csv": out / "sensitivity.csv", "json": meta_path, "png": out / "sensitivity.png", "samples": out / "sensitivity_samples.parquet"}
     with atomic_path(files["csv"]) as tmp:
         indices.rename_axis("parameter").to_csv(tmp)
     with atomic_path(files["png"]) as tmp:
-        tmp.write_bytes(figure(indices, method, table.output))
+        tmp.write_bytes(figure(indices, method, label))
     with atomic_path(files["samples"]) as tmp:
         samples_df.to_parquet(tmp, index=False)
     write_json(meta_path, {
         "experiment": exp.name, "file": str(exp.path), "identity": exp.identity(), "method": method, "samples": n,
-        "runs": len(runs), "output": table.output, "at": table.at, "scenario": runs[0].scenario, "replications": table.replications,
+        "runs": len(runs), "output": table.output, "minus": table.minus, "at": table.at, "scenario": runs[0].scenario,
+        "replications": table.replications,
         "master_seed": exp.table.master_seed, "problem": problem(table), "started": started, "finished": now(), "versions": versions(),
         "indices": json.loads(indices.rename_axis("parameter").reset_index().to_json(orient="records")),
     })
-    return SensitivityResult(method=method, output=table.output, indices=indices, samples=samples_df, files=files)
+    return SensitivityResult(method=method, output=label, indices=indices, samples=samples_df, files=files)

@@ -199,6 +199,7 @@ class SensitivityTable(BaseModel):
 
     method: Literal["morris", "sobol"] = Field("morris", description="morris (screening, cheap) or sobol (variance-based, costly).")
     scenario: str | None = Field(None, description="Scenario to analyse (default: the first).")
+    minus: str | None = Field(None, description="Optional scenario whose output is subtracted, with the same seeds at each sample point: analyses a difference such as presence minus carousel.")
     output: str = Field("mean_self_reliance", description="Metric whose value is analysed.")
     at: int | str = Field("end", description="Moment of the output: a week number, a duration, 'end' or 'end_of_funding'.")
     samples: int = Field(10, ge=2, le=100_000, description="Morris: trajectories; Sobol: base sample size (a power of 2 is best).")
@@ -412,7 +413,8 @@ def load_experiment(path: str | Path) -> Experiment:
             loc = ("experiment", "scenarios", i)
             problems.append(Problem(file, ".".join(map(str, loc)), f"scenario name '{name}' occurs twice", lines.line_of(loc), expected="each scenario once"))
     for loc, value in ((("experiment", "baseline"), spec.experiment.baseline),
-                       (("sensitivity", "scenario"), spec.sensitivity.scenario if spec.sensitivity else None)):
+                       (("sensitivity", "scenario"), spec.sensitivity.scenario if spec.sensitivity else None),
+                       (("sensitivity", "minus"), spec.sensitivity.minus if spec.sensitivity else None)):
         if value is not None and value not in names:
             hint = difflib.get_close_matches(value, names, n=3, cutoff=0.5)
             problems.append(Problem(file, ".".join(loc), "not one of the experiment's scenarios", lines.line_of(loc), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))

@@ -25,6 +25,7 @@ def meeting(model: NeighbourhoodModel, rng: np.random.Generator, participants: i
     w = (1.0 + st.participation[cand]) * (0.2 + st.capacity[cand])
     k = min(participants, cand.size)
     came = rng.choice(cand, size=k, replace=False, p=w / w.sum())
+    st.reached[came] = True
     a = came[rng.integers(0, k, ties)]
     b = came[rng.integers(0, k, ties)]
     model.ties.add(a, b, strength, 3, model.tick)
@@ -41,6 +42,7 @@ def ask(model: NeighbourhoodModel, rng: np.random.Generator, n: int, weights: np
     k = min(n, cand.size)
     chosen = rng.choice(cand, size=k, replace=False, p=w[cand] / w[cand].sum())
     st.asked[chosen] = True
+    st.reached[chosen] = True
     return chosen
 
 

@@ -7,7 +7,10 @@ quality; the Lombaspel in Lombardijen).
 - resident budget (bewonersbudget, e.g. the Lombaspel): many residents decide and produce.
 
 Democratic quality decides who is asked (the many, or the vanguard only); production power decides
-whether the money becomes residents' own initiatives or liveability work done for them.
+whether the money becomes residents' own initiatives or activities that agencies organise for them.
+Neither kind moves perceived safety directly: safety follows from ties, initiatives and disorder
+through the perceptions process (odd.md §3.9). Physical upkeep (cleaning, lighting, greenery) is
+not modelled: no source gives its effect on perceived safety.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from buurtsim.policies.activities import ask, support_initiatives
+from buurtsim.policies.activities import ask, meeting, support_initiatives
 from buurtsim.policies.base import Policy, PolicyConfig, register
 
 if TYPE_CHECKING:
@@ -40,7 +43,9 @@ class ResidentBudgetConfig(PolicyConfig):
     eur_per_resident_year: float = Field(20.0, ge=0, le=10_000, description="Budget per resident per year (the Lombaspel: EUR 100,000 for a wijk).")
     asks_per_1000_week: float = Field(6.0, ge=0, le=1000, description="Residents asked per 1000 residents per week at the reference budget (EUR 20 per resident per year).")
     initiative_boost: float = Field(2.0, ge=1, le=20, description="Multiplier on founding initiatives at the reference budget, when residents produce.")
-    liveability_effect: float = Field(0.002, ge=0, le=0.1, description="Weekly gain in perceived safety at the reference budget, when external parties produce.")
+    events_per_1000_week: float = Field(0.1, ge=0, le=100, description="Activities agencies organise per 1000 residents per week at the reference budget, when external parties produce.")
+    event_size: int = Field(30, ge=2, le=5000, description="Residents who come to one organised activity.")
+    event_ties: int = Field(8, ge=0, le=5000, description="New or renewed acquaintances per organised activity.")
 
 
 @register
@@ -53,7 +58,7 @@ class ResidentBudget(Policy):
     summary_en = "Resident budgets in four kinds: who decides (vanguard or many) and who produces (residents or agencies)."
 
     def step(self, model: NeighbourhoodModel) -> None:
-        """Spend this week's share; ask residents; back initiatives or improve liveability."""
+        """Spend this week's share; ask residents; back initiatives or hold organised activities."""
         c: ResidentBudgetConfig = self.config  # type: ignore[assignment]
         st, rng = model.state, self.rng(model)
         n_alive = int(np.count_nonzero(st.alive))
@@ -71,4 +76,5 @@ class ResidentBudget(Policy):
             model.initiative_boost *= 1.0 + (c.initiative_boost - 1.0) * intensity
             support_initiatives(model)
         else:
-            st.safety[st.alive] = np.clip(st.safety[st.alive] + c.liveability_effect * intensity, 0.0, 1.0)
+            for _ in range(rng.poisson(c.events_per_1000_week * intensity * n_alive / 1000.0)):
+                meeting(model, rng, c.event_size, c.event_ties)

@@ -1,5 +1,6 @@
 """Neighbour mediation (buurtbemiddeling): conflicts between neighbours are talked out, which
-restores some safety and a neighbour tie (brief §5; Hipp 2016 on disorder and safety)."""
+restores a neighbour tie (brief §5). Safety is not set by the policy: it follows through the
+restored tie (contagion of safety, attachment; odd.md §3.9)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ class MediationConfig(PolicyConfig):
 
     type: Literal["mediation"] = "mediation"
     cases_per_1000_week: float = Field(0.5, ge=0, le=100, description="Mediated conflicts per 1000 residents per week.")
-    safety_gain: float = Field(0.15, ge=0, le=1, description="Gain in perceived safety for both parties.")
     eur_per_case: float = Field(900.0, ge=0, description="Cost of one case (trained volunteers plus coordination).")
 
 
@@ -29,8 +29,8 @@ class Mediation(Policy):
 
     kind = "mediation"
     Config = MediationConfig
-    summary_nl = "Buurtbemiddeling: burenruzies uitpraten; herstelt wat veiligheid en een burenband."
-    summary_en = "Neighbour mediation: conflicts talked out; restores some safety and a neighbour tie."
+    summary_nl = "Buurtbemiddeling: burenruzies uitpraten; herstelt een burenband, veiligheid volgt via die band."
+    summary_en = "Neighbour mediation: conflicts talked out; restores a neighbour tie, safety follows through it."
 
     def step(self, model: NeighbourhoodModel) -> None:
         """Take on this week's cases among those who feel least safe."""
@@ -50,7 +50,6 @@ class Mediation(Policy):
         ok = (b >= 0) & (b != a)
         ok[ok] = st.alive[b[ok]]
         a, b = a[ok], b[ok]
-        for side in (a, b):
-            st.safety[side] = np.clip(st.safety[side] + c.safety_gain, 0.0, 1.0)
+        st.reached[a] = st.reached[b] = True
         model.ties.add(a, b, model.params.tie_initial_strength, 2, model.tick)
         model.spend(c.eur_per_case * a.size, self)

@@ -61,6 +61,7 @@ def recruit(pro: Professional, st: ResidentState, near_network: np.ndarray, targ
     k = min(free, cand.size)
     chosen = rng.choice(cand, size=k, replace=False, p=w / w.sum())
     st.client_of[chosen] = pro.unique_id
+    st.reached[chosen] = True
     pro.clients = np.concatenate([pro.clients, chosen])
     pro.client_uid = np.concatenate([pro.client_uid, st.uid[chosen]])
     pro.since = np.concatenate([pro.since, np.full(k, tick, np.int64)])
@@ -89,7 +90,6 @@ def work(pro: Professional, st: ResidentState, ties: TieStore, blocks: Blocks, t
         lift = p.enabling_potential_share * gain * skills
         st.potential[c] = np.clip(st.potential[c] + lift[:, None] * deficit_weights(st.potential[c]), 0.0, 1.0)
         st.capacity[c] = np.clip(st.capacity[c] + p.enabling_capacity_gain * gain, 0.0, 1.0)
-        st.dependency[c] *= 1.0 - p.dependency_decay
         if pro.through_network:
             mobilise(pro, ties, rel, p)
         connect(pro, st, ties, blocks, tick, p, rng)
@@ -120,6 +120,22 @@ def connect(pro: Professional, st: ResidentState, ties: TieStore, blocks: Blocks
     ok = partners >= 0
     ok[ok] = st.alive[partners[ok]]
     ties.add(who[ok], partners[ok], p.tie_initial_strength, 2, tick)
+
+
+def solved_for(pros: Sequence[Professional], n_slots: int) -> np.ndarray:
+    """Per slot: a professional solved problems for this resident this week (a solving caseload)."""
+    solved = np.zeros(n_slots, bool)
+    for pro in pros:
+        if pro.approach == "solving":
+            solved[pro.clients] = True
+    return solved
+
+
+def fade_dependency(st: ResidentState, solved: np.ndarray, p: Params) -> None:
+    """Dependency fades at `dependency_decay` a week for everyone nobody solved problems for this
+    week, whether or not they are in an enabling caseload (odd.md §3.5)."""
+    fading = ~solved & (st.dependency > 0)
+    st.dependency[fading] *= 1.0 - p.dependency_decay
 
 
 def professional_work(pros: Sequence[Professional], st: ResidentState, ties: TieStore, blocks: Blocks,

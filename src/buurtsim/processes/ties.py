@@ -68,6 +68,19 @@ def _contact(a: np.ndarray, b: np.ndarray, s: np.ndarray, kind: np.ndarray, aliv
     return n_broken
 
 
+def end_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> int:
+    """Non-family ties end at `tie_end_rate` a week for reasons other than moving: life-course
+    changes, conflicts, changing contexts (Mollenhorst, Volker & Flap 2014; C12). Returns how many."""
+    if p.tie_end_rate <= 0:
+        return 0
+    m = ties.n
+    eligible = np.flatnonzero(ties.alive[:m] & (ties.kind[:m] != FAMILY))
+    k = int(rng.binomial(eligible.size, p.tie_end_rate)) if eligible.size else 0
+    if k:
+        ties.kill(rng.choice(eligible, size=k, replace=False))
+    return k
+
+
 def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generator) -> np.ndarray:
     """Distances in blocks, with pair probability ~ d^-exponent in two dimensions (C8).
 
