@@ -13,6 +13,7 @@ import pandas as pd
 
 from buurtsim import metrics as metrics_mod
 from buurtsim.agents import Professional, Resident
+from buurtsim.mesa_interop import MesaInterop, MetricsDataCollector
 from buurtsim.network import TieStore
 from buurtsim.params import Params, make_params
 from buurtsim.policies.base import WEEKS_PER_YEAR, Policy
@@ -42,11 +43,13 @@ class WeekLog:
     overburdened: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
 
-class NeighbourhoodModel(mesa.Model):
+class NeighbourhoodModel(MesaInterop, mesa.Model):
     """A neighbourhood of residents with ties, professionals and policies; one step is one week.
 
     `NeighbourhoodModel(n_residents=500, seed=1, shock_prob=0.01)`: keyword overrides are
     parameter names of `buurtsim.Params`; unknown names are rejected with close matches.
+    `horizon` (weeks) sets when `running` turns False; `datacollector` is a `mesa.DataCollector`
+    (see `buurtsim.mesa_interop`), so Mesa's `batch_run` and `SolaraViz` work on the model.
     """
 
     def __init__(
@@ -58,8 +61,10 @@ class NeighbourhoodModel(mesa.Model):
         policies: list[Policy] | None = None,
         record_history: bool = False,
         newcomer_profile: dict[str, Any] | None = None,
-        **overrides: Any,
+        horizon: int | None = None,
+        **kwargs: Any,
     ) -> None:
+        overrides = kwargs  # Params overrides; named **kwargs, as Mesa's SolaraViz expects
         if n_residents is not None:
             overrides["n_residents"] = n_residents
         self.params: Params = make_params(params, **overrides)
@@ -81,6 +86,8 @@ class NeighbourhoodModel(mesa.Model):
         self._clustering = 0.0
         self._graph: tuple[int, nx.Graph] | None = None
         self.history: list[dict[str, np.ndarray]] = []
+        self.horizon = horizon
+        self.datacollector = MetricsDataCollector(metrics_mod.METRIC_NAMES)
         self.events: list[tuple[int, int, str, str]] = []
         self._build_population()
         self.week = self._new_week()
@@ -131,7 +138,7 @@ class NeighbourhoodModel(mesa.Model):
 
     @classmethod
     def from_scenario(cls, scenario: Scenario | str | Path, seed: int | None = None, **kwargs: Any) -> NeighbourhoodModel:
-        """Build a model from a scenario (or a path to a scenario file)."""
+        """Build a model from a scenario, a path to a scenario file or a shipped name ('basis', see `buurtsim list`)."""
         from buurtsim.scenario.build import model_from_scenario
 
         return model_from_scenario(cls, scenario, seed=seed, **kwargs)
@@ -286,6 +293,11 @@ class NeighbourhoodModel(mesa.Model):
         row = metrics_mod.collect(self)
         row["tick"] = self.tick
         self._rows.append(row)
+        self.datacollector.collect(self)
+
+    def latest_metrics(self) -> dict[str, float]:
+        """The outcomes of the current tick (the last row of `metrics()`), as a dict."""
+        return self._rows[-1]
 
     def metrics(self) -> pd.DataFrame:
         """Outcomes per tick (index `tick`), columns as in the brief §6 plus calibration extras."""

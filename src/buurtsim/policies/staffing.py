@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field
 
-from buurtsim.agents import Professional
 from buurtsim.policies.base import Policy, PolicyConfig
 
 if TYPE_CHECKING:
+    from buurtsim.agents import Professional
     from buurtsim.model import NeighbourhoodModel
 
 
