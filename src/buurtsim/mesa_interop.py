@@ -41,6 +41,9 @@ class MetricsDataCollector(mesa.DataCollector):
     after k weeks (index 0 is the neighbourhood before the first week), like `model.metrics()`.
     """
 
+    model_reporters: dict[str, Any]
+    model_vars: dict[str, list[Any]]
+
     def __init__(
         self,
         columns: Sequence[str],

@@ -72,7 +72,7 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         super().__init__(rng=self.streams["mesa"].integers(2**63))
         self.seed = self.streams.seed
         self.tick = 0
-        self.cost_eur = 0.0
+        self.cost_eur: float = 0.0
         self.policies: list[Policy] = list(policies or [])
         self.record_history = record_history
         self.newcomer_income_shares = tuple(self.params.newcomer_income_shares)
@@ -80,7 +80,7 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         if newcomer_profile:
             self.newcomer_income_shares = tuple(newcomer_profile.get("income_shares", self.newcomer_income_shares))
             self.newcomer_potential_shift = newcomer_profile.get("potential_shift", self.newcomer_potential_shift)
-        self.initiatives = ini_mod.Initiatives()
+        self.initiatives: ini_mod.Initiatives = ini_mod.Initiatives()
         self.initiative_boost = 1.0  # policies (resident budgets, ABCD) raise founding this week
         self._rows: list[dict[str, float]] = []
         self._clustering = 0.0
@@ -90,7 +90,7 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         self.datacollector = MetricsDataCollector(metrics_mod.METRIC_NAMES)
         self.events: list[tuple[int, int, str, str]] = []
         self._build_population()
-        self.week = self._new_week()
+        self.week: WeekLog = self._new_week()
         for _ in range(self.params.burn_in_weeks):
             self._week(policies_on=False)
         self.state.arrived[self.state.arrived > 0] = 0  # burn-in arrivals count as arrived at the start
@@ -185,9 +185,9 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         self.week.professional_hours = hours
         self.cost_eur += hours * p.hourly_cost_eur
         for pro in pros:
-            pol = self.policy(pro.policy)
-            if pol is not None:
-                pol.spent_eur += pro.hours_per_week * p.hourly_cost_eur
+            owner = self.policy(pro.policy)
+            if owner is not None:
+                owner.spent_eur += pro.hours_per_week * p.hourly_cost_eur
         residents_ask(st, ties, p, s["participation"])
         climb_ladder(st, ties, p, s["participation"], self.week.overburdened)
         ini_mod.found(st, ties, self.initiatives, self.tick, p, s["initiatives"], self.initiative_boost)
@@ -227,7 +227,7 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         st.uid[slots] = -1
 
     def move_in(self, slots: np.ndarray, rng: np.random.Generator,
-                income_shares: tuple[float, float, float] | None = None) -> None:
+                income_shares: tuple[float, ...] | None = None) -> None:
         """Newcomers take the given (empty) dwellings; they arrive without ties."""
         p, st = self.params, self.state
         shares = income_shares or self.newcomer_income_shares
@@ -242,7 +242,7 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         for slot in slots.tolist():
             agent = self._new_resident(slot)
             if self.record_history:
-                self.events.append((self.obs_tick, agent.unique_id, "moved_in", ""))
+                self.events.append((self.obs_tick, int(agent.unique_id), "moved_in", ""))
 
     # --- professionals and policies ----------------------------------------------------------------
     def hire(self, **kwargs: Any) -> Professional:

@@ -173,7 +173,7 @@ def residents_figure(path: Path) -> str | None:
     fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
     groups = list(dict.fromkeys(res["scenario"].astype(str)))[:MAX_LINES]
     colours = _colours(groups)
-    bins = np.linspace(0, 1, 41)
+    bins = np.linspace(0, 1, 41).tolist()
     for g in groups:
         ax.hist(res.loc[res["scenario"] == g, "self_reliance"], bins=bins, density=True, histtype="step", lw=1.6, color=colours[g], label=g)
     from buurtsim.params import Params

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
@@ -31,7 +31,7 @@ class StaffedConfig(PolicyConfig):
 class StaffedPolicy(Policy):
     """A policy whose work is done by professionals it hires and dismisses."""
 
-    Config = StaffedConfig
+    Config: ClassVar[type[PolicyConfig]] = StaffedConfig
     staff_kind = "professional"
 
     def target_fn(self):

@@ -79,6 +79,5 @@ def peek_title(path: Path, table: str) -> tuple[str, str]:
         return path.stem, f"(kan niet gelezen worden: {type(exc).__name__})"
     head = data.get(table) if isinstance(data, dict) else None
     head = head if isinstance(head, dict) else {}
-    name = head.get("name") if isinstance(head.get("name"), str) else path.stem
-    title = head.get("title") if isinstance(head.get("title"), str) else ""
-    return name, title
+    name, title = head.get("name"), head.get("title")
+    return (name if isinstance(name, str) else path.stem), (title if isinstance(title, str) else "")
