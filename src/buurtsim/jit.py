@@ -24,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def kernel(fn: F) -> F:
     """Compile `fn` in nopython mode, cached on disk, without fast-math."""
-    return numba.njit(cache=True, nogil=True, fastmath=False)(fn)  # type: ignore[no-any-return]
+    return numba.njit(cache=True, nogil=True, fastmath=False)(fn)  # type: ignore[return-value]  # a Dispatcher calls like fn
 
 
 _UNSIGNED = {np.dtype(t): np.dtype(t.replace("i", "u")) for t in ("i1", "i2", "i4", "i8")}

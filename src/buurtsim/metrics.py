@@ -62,65 +62,17 @@ class Snapshot:
 
 
 def gini(x: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 equal, 1 maximally unequal)."""
+    """Gini coefficient of non-negative values (0 equal, 1 maximally unequal).
+
+    (n + 1 - 2 * sum of the running sums / total) / n over the ascending values; the running sums
+    are summed in order (cumsum), so results are the same to the last bit as the earlier loop.
+    """
     x = np.asarray(x, float)
     if x.size == 0 or x.sum() <= 0:
         return 0.0
-    return float(_gini_sorted(_bucket_sort(x)))
-
-
-@kernel
-def _gini_sorted(s: np.ndarray) -> float:
-    """(n + 1 - 2 * sum of the running sums / total) / n for ascending s."""
-    run = 0.0
-    acc = 0.0
-    for v in s:
-        run += v
-        acc += run
-    n = s.size
-    return (n + 1 - 2 * (acc / run)) / n
-
-
-@kernel
-def _bucket_sort(x: np.ndarray) -> np.ndarray:
-    """x sorted ascending, in linear time for spread-out values (gini runs every tick).
-
-    Values go to one of len(x) buckets by their position between min and max (a monotone map, so
-    buckets are in order), then each bucket is insertion-sorted: the same array np.sort returns.
-    Falls back to np.sort when values bunch up in a few buckets.
-    """
-    n = x.size
-    out = np.empty(n)
-    if n == 0:
-        return out
-    lo, hi = x.min(), x.max()
-    if not hi > lo:
-        out[:] = x
-        return out
-    scale = n / (hi - lo)
-    bucket = np.empty(n, np.int64)
-    start = np.zeros(n + 1, np.int64)
-    for i in range(n):
-        b = min(int((x[i] - lo) * scale), n - 1)
-        bucket[i] = b
-        start[b + 1] += 1
-    if start.max() > 64:  # values bunched together: insertion sort would be slow
-        return np.sort(x)
-    for b in range(n):
-        start[b + 1] += start[b]
-    fill = start[:-1].copy()
-    for i in range(n):
-        out[fill[bucket[i]]] = x[i]
-        fill[bucket[i]] += 1
-    for b in range(n):
-        for i in range(start[b] + 1, start[b + 1]):
-            v = out[i]
-            j = i - 1
-            while j >= start[b] and out[j] > v:
-                out[j + 1] = out[j]
-                j -= 1
-            out[j + 1] = v
-    return out
+    run = np.cumsum(np.sort(x))
+    n = run.size
+    return float((n + 1 - 2 * (np.cumsum(run)[-1] / run[-1])) / n)
 
 
 def _collective_efficacy(m: NeighbourhoodModel, s: Snapshot) -> float:

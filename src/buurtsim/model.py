@@ -15,6 +15,7 @@ import pandas as pd
 from buurtsim import metrics as metrics_mod
 from buurtsim import warmstart
 from buurtsim.agents import Professional, Resident
+from buurtsim.mesa_interop import MesaInterop, MetricsDataCollector
 from buurtsim.network import TieStore
 from buurtsim.params import Params, make_params
 from buurtsim.policies.base import WEEKS_PER_YEAR, Policy
@@ -62,11 +63,13 @@ class WeekLog:
     overburdened: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
 
-class NeighbourhoodModel(mesa.Model):
+class NeighbourhoodModel(MesaInterop, mesa.Model):
     """A neighbourhood of residents with ties, professionals and policies; one step is one week.
 
     `NeighbourhoodModel(n_residents=500, seed=1, shock_prob=0.01)`: keyword overrides are
     parameter names of `buurtsim.Params`; unknown names are rejected with close matches.
+    `horizon` (weeks) sets when `running` turns False; `datacollector` is a `mesa.DataCollector`
+    (see `buurtsim.mesa_interop`), so Mesa's `batch_run` and `SolaraViz` work on the model.
     """
 
     def __init__(
@@ -79,8 +82,10 @@ class NeighbourhoodModel(mesa.Model):
         record_history: bool = False,
         newcomer_profile: dict[str, Any] | None = None,
         warm_start: bool = True,
-        **overrides: Any,
+        horizon: int | None = None,
+        **kwargs: Any,
     ) -> None:
+        overrides = kwargs  # Params overrides; named **kwargs, as Mesa's SolaraViz expects
         if n_residents is not None:
             overrides["n_residents"] = n_residents
         self.params: Params = make_params(params, **overrides)
@@ -88,7 +93,7 @@ class NeighbourhoodModel(mesa.Model):
         super().__init__(rng=self.streams["mesa"].integers(2**63))
         self.seed = self.streams.seed
         self.tick = 0
-        self.cost_eur = 0.0
+        self.cost_eur: float = 0.0
         self.policies: list[Policy] = list(policies or [])
         self.record_history = record_history
         self.newcomer_income_shares = tuple(self.params.newcomer_income_shares)
@@ -96,7 +101,7 @@ class NeighbourhoodModel(mesa.Model):
         if newcomer_profile:
             self.newcomer_income_shares = tuple(newcomer_profile.get("income_shares", self.newcomer_income_shares))
             self.newcomer_potential_shift = newcomer_profile.get("potential_shift", self.newcomer_potential_shift)
-        self.initiatives = ini_mod.Initiatives()
+        self.initiatives: ini_mod.Initiatives = ini_mod.Initiatives()
         self.initiative_boost = 1.0  # policies (resident budgets, ABCD) raise founding this week
         self.reach = Reach()
         self.burning_in = True  # newcomers resemble the starting population until tick 0
@@ -104,6 +109,8 @@ class NeighbourhoodModel(mesa.Model):
         self._clustering = 0.0
         self._graph: tuple[int, nx.Graph] | None = None
         self.history: list[dict[str, np.ndarray]] = []
+        self.horizon = horizon
+        self.datacollector = MetricsDataCollector(metrics_mod.METRIC_NAMES)
         self.events: list[tuple[int, int, str, str]] = []
         self._settle(warm_start)
         self._collect()
@@ -118,7 +125,7 @@ class NeighbourhoodModel(mesa.Model):
             self._restore(settled)
             return
         self._build_population()
-        self.week = self._new_week()
+        self.week: WeekLog = self._new_week()
         for _ in range(self.params.burn_in_weeks):
             self._week(policies_on=False)
         self.state.arrived[self.state.arrived > 0] = 0  # burn-in arrivals count as arrived at the start
@@ -194,7 +201,7 @@ class NeighbourhoodModel(mesa.Model):
 
     @classmethod
     def from_scenario(cls, scenario: Scenario | str | Path, seed: int | None = None, **kwargs: Any) -> NeighbourhoodModel:
-        """Build a model from a scenario (or a path to a scenario file)."""
+        """Build a model from a scenario, a path to a scenario file or a shipped name ('basis', see `buurtsim list`)."""
         from buurtsim.scenario.build import model_from_scenario
 
         return model_from_scenario(cls, scenario, seed=seed, **kwargs)
@@ -243,9 +250,9 @@ class NeighbourhoodModel(mesa.Model):
         self.week.professional_hours = hours
         self.cost_eur += hours * p.hourly_cost_eur
         for pro in pros:
-            pol = self.policy(pro.policy)
-            if pol is not None:
-                pol.spent_eur += pro.hours_per_week * p.hourly_cost_eur
+            owner = self.policy(pro.policy)
+            if owner is not None:
+                owner.spent_eur += pro.hours_per_week * p.hourly_cost_eur
         residents_ask(st, ties, p, s["participation"])
         climb_ladder(st, ties, p, s["participation"], self.week.overburdened)
         ini_mod.found(st, ties, self.initiatives, self.tick, p, s["initiatives"], self.initiative_boost)
@@ -290,7 +297,7 @@ class NeighbourhoodModel(mesa.Model):
         st.uid[slots] = -1
 
     def move_in(self, slots: np.ndarray, rng: np.random.Generator,
-                income_shares: tuple[float, float, float] | None = None) -> None:
+                income_shares: tuple[float, ...] | None = None) -> None:
         """Newcomers take the given (empty) dwellings; they arrive without ties to others.
 
         Dwellings vacated by one household go to one new household (its members tied as family).
@@ -315,7 +322,7 @@ class NeighbourhoodModel(mesa.Model):
         for slot in slots.tolist():
             agent = self._new_resident(slot)
             if self.record_history:
-                self.events.append((self.obs_tick, agent.unique_id, "moved_in", ""))
+                self.events.append((self.obs_tick, int(agent.unique_id), "moved_in", ""))
 
     # --- professionals and policies ----------------------------------------------------------------
     def hire(self, **kwargs: Any) -> Professional:
@@ -366,6 +373,11 @@ class NeighbourhoodModel(mesa.Model):
         row = metrics_mod.collect(self)
         row["tick"] = self.tick
         self._rows.append(row)
+        self.datacollector.collect(self)
+
+    def latest_metrics(self) -> dict[str, float]:
+        """The outcomes of the current tick (the last row of `metrics()`), as a dict."""
+        return self._rows[-1]
 
     def metrics(self) -> pd.DataFrame:
         """Outcomes per tick (index `tick`), columns as in the brief §6 plus calibration extras."""

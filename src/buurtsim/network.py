@@ -33,7 +33,7 @@ SHIFT = np.int64(32)
 
 def _per_tie(value: float | int | np.ndarray, n: int, dtype: type) -> np.ndarray:
     """A scalar or array argument as a contiguous array of n values."""
-    arr = np.asarray(value, dtype)
+    arr: np.ndarray = np.asarray(value, dtype)
     return np.full(n, arr, dtype) if arr.ndim == 0 else np.ascontiguousarray(np.broadcast_to(arr, (n,)))
 
 
@@ -293,7 +293,7 @@ class TieStore:
         """A networkx graph keyed by resident unique id, with `strength` and `kind` on edges."""
         from buurtsim.params import TIE_KINDS
 
-        g = nx.Graph()
+        g: nx.Graph = nx.Graph()
         g.add_nodes_from(int(u) for u in uid[alive_slots])
         e = self.live_ids()
         ua, ub = uid[self.a[e]], uid[self.b[e]]

@@ -144,7 +144,7 @@ def find_tie(key: int, built_keys: np.ndarray, n_built: int, pending_keys: np.nd
     if n_built > 0:
         pos = np.searchsorted(built_keys, key)
         if pos < n_built and built_keys[pos] == key:
-            return pos
+            return int(pos)
     if pending_keys.size > 0:
         pos = np.searchsorted(pending_keys, key)
         if pos < pending_keys.size and pending_keys[pos] == key:

@@ -10,6 +10,7 @@ import difflib
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.config import JsonDict
 
 from buurtsim.errors import UserError
 
@@ -29,7 +30,7 @@ def P(default: Any, lo: float | None, hi: float | None, unit: str, source: str, 
 
     For tuple parameters the range applies to each element and is enforced by the element type.
     """
-    extra = {"unit": unit, "source": source, "min": lo, "max": hi}
+    extra: JsonDict = {"unit": unit, "source": source, "min": lo, "max": hi}
     if isinstance(default, tuple):
         return Field(default, description=doc, json_schema_extra=extra)
     return Field(default, ge=lo, le=hi, description=doc, json_schema_extra=extra)
@@ -211,7 +212,7 @@ def format_validation_error(exc: ValidationError) -> str:
 def describe(name: str) -> dict[str, Any]:
     """Default, range, unit, source and meaning of one parameter (for docs and the dashboard)."""
     field = Params.model_fields[name]
-    extra = field.json_schema_extra or {}
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
     lo, hi = extra.get("min"), extra.get("max")
     return {
         "name": name,

@@ -28,7 +28,7 @@ def draw_residents(
     n: int,
     params: Params,
     rng: np.random.Generator,
-    income_shares: tuple[float, float, float],
+    income_shares: tuple[float, ...],
     potential_shift: float = 0.0,
 ) -> ResidentState:
     """Draw `n` residents (without location or uid) from income shares and the potential model."""

@@ -61,13 +61,16 @@ def test_presence_costs_the_same_as_the_carousel() -> None:
     assert presence == pytest.approx(carousel, rel=1e-3)
 
 
-def test_an_installed_library_is_found_under_share(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A wheel puts scenarios/, scenarios/lessen/ and experiments/ under <prefix>/share/buurtsim
-    (pyproject.toml, data-files); outside a checkout the library and the lessons are found there."""
+def test_an_installed_library_is_found_inside_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wheel carries scenarios/, scenarios/lessen/, experiments/ and docs/ in buurtsim/_data
+    (setup.py); outside a checkout the library, the lessons and the documents are found there.
+    tests/test_wheel.py checks the same with a real wheel."""
     from buurtsim.scenario import library
     from buurtsim.teaching import scenario_dir
 
-    share = tmp_path / "share" / "buurtsim"
+    share = tmp_path / "buurtsim" / "_data"
+    (share / "docs" / "teaching").mkdir(parents=True)
+    (share / "docs" / "teaching" / "gids.md").write_text("# Gids\n", encoding="utf-8")
     (share / "scenarios" / "lessen").mkdir(parents=True)
     (share / "experiments").mkdir()
     (share / "scenarios" / "basis.toml").write_text('[scenario]\nname = "basis"\ntitle = "x"\n', encoding="utf-8")
@@ -76,9 +79,14 @@ def test_an_installed_library_is_found_under_share(tmp_path: Path, monkeypatch: 
     elsewhere = tmp_path / "elders"
     elsewhere.mkdir()
     monkeypatch.setattr(library, "REPO_ROOT", elsewhere)
-    monkeypatch.setattr(library, "SHARE", share)
+    monkeypatch.setattr(library, "PACKAGE_DATA", share)
     monkeypatch.chdir(elsewhere)
     monkeypatch.delenv("BUURTSIM_LESSON_SCENARIOS", raising=False)
     assert set(library.shipped_scenarios()) == {"basis", "lessen/les"}
     assert set(library.shipped_experiments()) == {"vlag"}
     assert scenario_dir() == share / "scenarios" / "lessen"
+    assert library.shipped_doc("teaching/gids.md") == share / "docs" / "teaching" / "gids.md"
+    assert library.shipped_doc("teaching/ontbreekt.md") is None
+    assert library.shipped_scenario_path("basis") == share / "scenarios" / "basis.toml"
+    assert library.shipped_scenario_path("lessen/les") == share / "scenarios" / "lessen" / "les.toml"
+    assert library.shipped_scenario_path("anders") == Path("anders")

@@ -1,6 +1,8 @@
 """The `buurtsim` command: a typer app whose subcommands are thin wrappers over the library.
 
-Each group of subcommands lives in its own module and registers itself on `app`.
+Each group of subcommands lives in its own module and registers itself on `app`. The modules
+import the model, pandas, numba and Mesa inside the commands that need them, so `--help`, `list`,
+`schema` and `validate` start at once (benchmarks/bench_cli.py; tests/cli/test_cli_imports.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from buurtsim._version import __version__
 from buurtsim.cli import batch_cmds, dashboard_cmds, model_cmds, scenario_cmds, teaching_cmds
 from buurtsim.cli.errors import UserError
 
@@ -26,6 +29,20 @@ for _module in (model_cmds, scenario_cmds, batch_cmds, dashboard_cmds, teaching_
     _module.register(app)
 
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"buurtsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", "-V", help="Show the version of buurtsim and stop.",
+                                 callback=_show_version, is_eager=True),
+) -> None:
+    """buurtsim: simulate neighbourhood social dynamics and neighbourhood policy (wijkaanpak)."""
 
 
 def report_user_error(exc: UserError) -> None:

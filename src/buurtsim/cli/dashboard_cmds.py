@@ -4,15 +4,23 @@ It binds to 127.0.0.1 by default, turns off Solara's telemetry and version check
 Solara's asset fallback at an unreachable local address, so the page never makes (or causes the
 server to make) a request that leaves the machine; all JavaScript, CSS and fonts come from the
 `solara-assets` package.
+
+The Solara server runs in its own process group; Ctrl+C, SIGTERM and SIGHUP to `buurtsim
+dashboard` stop that whole group, so no server is left serving. `--port 0` picks a free port and
+prints it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 
 import typer
 
@@ -43,30 +51,68 @@ def solara_command(host: str, port: int, production: bool = True) -> list[str]:
     return cmd
 
 
+def free_port(host: str) -> int:
+    """A TCP port that is free on `host` right now (for `--port 0`)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as s:
+        s.bind(address)
+        return int(s.getsockname()[1])
+
+
+class _Stopped(Exception):
+    """SIGTERM or SIGHUP arrived while the dashboard was serving."""
+
+
+def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped(signum)
+
+
+def stop_server(proc: subprocess.Popen[bytes], timeout: float = 10) -> int:
+    """Stop the server and everything it started (its process group on POSIX); its exit code."""
+    def send(sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if os.name == "posix":
+                os.killpg(proc.pid, sig)
+            elif sig == signal.SIGTERM:
+                proc.terminate()
+            else:
+                proc.kill()
+
+    send(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        send(getattr(signal, "SIGKILL", signal.SIGTERM))
+        return proc.wait()
+
+
 def dashboard_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)."),
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port to listen on (0: a free port)."),
     dev: bool = typer.Option(False, "--dev", help="Development mode: reload when source files change."),
 ) -> None:
     """Serve the dashboard; open the printed address in a browser. Stop with Ctrl+C."""
+    if port == 0:
+        port = free_port(host)
     cmd = solara_command(host, port, production=not dev)
     if dev:
         cmd.append("--auto-restart")
     typer.echo(f"buurtsim dashboard: http://{host}:{port}/  (Ctrl+C stops)")
+    stop_signals = [sig for sig in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if sig is not None]
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in stop_signals}
     try:
-        proc = subprocess.Popen(cmd, env=solara_env())
-    except FileNotFoundError:
-        raise UserError("the 'solara' command was not found; install buurtsim with its dependencies (make install)") from None
-    try:
-        code = proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
         try:
-            code = proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            proc = subprocess.Popen(cmd, env=solara_env(), start_new_session=os.name == "posix")
+        except FileNotFoundError:
+            raise UserError("the 'solara' command was not found; install buurtsim with its dependencies (make install)") from None
+        try:
             code = proc.wait()
-        raise typer.Exit(0) from None
+        except (KeyboardInterrupt, _Stopped):
+            stop_server(proc)
+            raise typer.Exit(0) from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if code:
         raise typer.Exit(code)
 

@@ -6,11 +6,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from buurtsim.params import describe, param_names
-
 
 def params_cmd() -> None:
     """Print every model parameter with its default, range, unit and source."""
+    from buurtsim.params import describe, param_names
+
     table = Table(title="buurtsim parameters")
     for col in ("name", "default", "range", "unit", "source"):
         table.add_column(col)

@@ -15,8 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from buurtsim.errors import UserError
-from buurtsim.scenario import ScenarioError, load_scenario, scenario_json_schema, shipped_experiments, shipped_scenarios
-from buurtsim.scenario.library import REPO_ROOT, peek_title
+from buurtsim.scenario.library import REPO_ROOT, peek_title, shipped_experiments, shipped_scenarios
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -36,6 +35,8 @@ def validate_cmd(
     files: Annotated[list[Path], typer.Argument(help="Scenario files (.toml) to check.", show_default=False)],
 ) -> None:
     """Check scenario files; print OK or every problem with its line. Exit status 2 if any file is bad."""
+    from buurtsim.scenario import ScenarioError, load_scenario
+
     bad = 0
     for file in files:
         try:
@@ -62,6 +63,8 @@ def schema_cmd(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the schema to this file instead of the screen.")] = None,
 ) -> None:
     """Print the JSON Schema of scenario files, so editors can check files while you type."""
+    from buurtsim.scenario import scenario_json_schema
+
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)

@@ -6,39 +6,26 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from buurtsim.errors import UserError
-from buurtsim.teaching import (
-    add_observations,
-    collect,
-    get_lesson,
-    list_lessons,
-    missing_predictions,
-    new_record,
-    observe,
-    plot_class,
-    rehearsal_summary,
-    rehearse,
-    run_lesson,
-    set_prediction,
-    suggested_filename,
-    summarize,
-    when,
-    write,
-    write_table,
-)
-from buurtsim.teaching.lesson import Lesson
+from buurtsim.scenario.library import shipped_doc
+
+if TYPE_CHECKING:  # the teaching package loads the model; commands import it when they run
+    from buurtsim.teaching.lesson import Lesson
 
 console = Console()
 
 
 def lessons_cmd() -> None:
     """List the lessons: id, title, duration, themes and scenarios."""
+    from buurtsim.teaching import list_lessons
+
     table = Table(title="buurtsim: lessen")
     for col in ("id", "titel", "duur", "thema's", "scenario's", "vragen"):
         table.add_column(col)
@@ -48,7 +35,13 @@ def lessons_cmd() -> None:
             ", ".join(s.file for s in les.scenarios), str(len(les.questions)),
         )
     console.print(table)
-    console.print("Meer over een les: [bold]buurtsim les ID[/]; docentenhandleiding: docs/teaching/docentenhandleiding.md")
+    console.print(f"Meer over een les: [bold]buurtsim les ID[/]; docentenhandleiding: {_doc('docentenhandleiding.md')}")
+
+
+def _doc(name: str) -> str:
+    """Where a lesson text or guide under docs/teaching/ is on this machine (the installed copy)."""
+    path = shipped_doc(f"teaching/{name}")
+    return escape(str(path)) if path is not None else f"docs/teaching/{name} (niet gevonden / not found)"
 
 
 def _question_lines(lesson: Lesson) -> list[str]:
@@ -69,13 +62,15 @@ def lesson_cmd(
     rehearse_runs: Annotated[int, typer.Option("--proef", "--rehearse", min=0, max=50, help="Dress rehearsal: run the lesson with this many seeds (1, 2, ...) and show how the outcomes vary.")] = 0,
 ) -> None:
     """Show a lesson: learning goals, scenarios, prediction questions, discussion questions."""
+    from buurtsim.teaching import get_lesson
+
     les = get_lesson(lesson_id)
     if rehearse_runs:
         _rehearse(les, rehearse_runs)
         return
     console.print(f"[bold]{les.id}: {les.title}[/] ({les.duration_min} min; thema's: {', '.join(les.themes)})")
     console.print(les.summary)
-    console.print(f"Lestekst: docs/teaching/{les.doc}")
+    console.print(f"Lestekst: {_doc(les.doc)}")
     _bullets("Leerdoelen", les.learning_goals)
     console.print("\n[bold]Scenario's[/] (scenarios/lessen/)")
     for s in les.scenarios:
@@ -94,6 +89,8 @@ def _bullets(title: str, items: list[str]) -> None:
 
 
 def _rehearse(les: Lesson, runs: int) -> None:
+    from buurtsim.teaching import rehearsal_summary, rehearse, when
+
     console.print(f"Proefdraaien van {les.id}: {runs} run(s) van {len(les.scenarios)} scenario's, {les.run_weeks} weken ...")
     table = rehearse(les, list(range(1, runs + 1)), progress=lambda i, n: console.print(f"  run {i}/{n} klaar"))
     summary = rehearsal_summary(les, table)
@@ -124,6 +121,18 @@ def predict_cmd(
     out: Annotated[Path | None, typer.Option("--uit", "--out", "-o", help="Prediction file to write (default: LESSON_NAME.json here).")] = None,
 ) -> None:
     """Predict first, then run the lesson's scenarios, compare and save a prediction file."""
+    from buurtsim.teaching import (
+        add_observations,
+        get_lesson,
+        missing_predictions,
+        new_record,
+        observe,
+        run_lesson,
+        set_prediction,
+        suggested_filename,
+        write,
+    )
+
     les = get_lesson(lesson_id)
     rec = new_record(les, name, group)
     given = _parse_answers(answers or [])
@@ -177,6 +186,8 @@ def collect_cmd(
     skip_invalid: Annotated[bool, typer.Option("--sla-ongeldige-over", "--skip-invalid", help="Skip invalid files (listed) instead of stopping.")] = False,
 ) -> None:
     """Collect a class's prediction files: predictions against the outcomes, per question."""
+    from buurtsim.teaching import collect, plot_class, summarize, write_table
+
     warnings: list[str] = []
     table = collect(folder, skip_invalid=skip_invalid, warnings=warnings)
     for w in warnings:

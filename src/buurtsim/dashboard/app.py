@@ -22,11 +22,10 @@ INFO_FILE = "model-info.md"
 
 
 def info_paths() -> list[Path]:
-    """Where the model explanation is looked for: the repository's docs/, then a packaged copy."""
-    import buurtsim
+    """Where the model explanation is looked for: docs/ inside the installed package, then the checkout's."""
+    from buurtsim.scenario.library import PACKAGE_DATA, REPO_ROOT
 
-    pkg = Path(buurtsim.__file__).resolve().parent
-    return [pkg.parents[1] / "docs" / INFO_FILE, pkg / "docs" / INFO_FILE, pkg / "teaching" / INFO_FILE]
+    return [PACKAGE_DATA / "docs" / INFO_FILE, REPO_ROOT / "docs" / INFO_FILE]
 
 
 def info_markdown() -> str | None:

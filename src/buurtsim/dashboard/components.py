@@ -336,9 +336,9 @@ def StoryView(run: Run, version: int, uid: int, lang: str) -> None:
                 gone = next((tk for tk, k, _ in events if k == "moved_out"), model.tick)
                 summary = t("story_gone", lang, tick=gone)
         if len(story):
-            deg = story["degree"].to_numpy()
-            gained = int(np.clip(np.diff(deg), 0, None).sum())
-            lost = int(np.clip(-np.diff(deg), 0, None).sum())
+            degrees = story["degree"].to_numpy()
+            gained = int(np.clip(np.diff(degrees), 0, None).sum())
+            lost = int(np.clip(-np.diff(degrees), 0, None).sum())
             lines.append(t("story_ties_change", lang, gained=gained, lost=lost))
             client = story["client_of"].to_numpy() >= 0
             spells = int(np.count_nonzero(client[1:] & ~client[:-1]) + (1 if client.size and client[0] else 0))
@@ -399,7 +399,7 @@ def ExploreTab(session: Session) -> None:
 @solara.component
 def ComparePanel(run: Run, version: int, title: str, lang: str, testid: str) -> None:
     """One side of the A/B view: title, network and categories."""
-    selected = solara.use_reactive(None)
+    selected: solara.Reactive[int | None] = solara.use_reactive(None)
     with solara.Card(title, style={"width": "100%"}), solara.Div(classes=[f"bs-panel-{testid}"]):
         NetworkPanel(run, version, selected, lang, testid=f"network-{testid}", size_inches=4.5,
                      width="min(100%, 420px)")
@@ -419,6 +419,14 @@ def CompareTab(session: Session) -> None:
     def label_of(src: Source) -> str:
         return source_label(src, lang)
 
+    def set_residents(value: int | None) -> None:
+        cs.n_residents.set(max(10, min(int(value or 10), 20000)))
+        cs.reset()
+
+    def set_seed(value: int | None) -> None:
+        cs.seed.set(max(0, int(value or 0)))
+        cs.reset()
+
     solara.Text(t("compare_intro", lang))
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         with solara.Column(style={"min-width": "280px"}):
@@ -428,8 +436,8 @@ def CompareTab(session: Session) -> None:
             solara.Select(t("scenario_b", lang), values=labels, value=label_of(cs.b.value) if label_of(cs.b.value) in labels else None,
                           on_value=lambda lbl: cs.setup(b=choices[labels.index(lbl)]) if lbl in labels else None)
         solara.InputInt(t("residents", lang), value=cs.n_residents.value,
-                        on_value=lambda v: (cs.n_residents.set(max(10, min(int(v or 10), 20000))), cs.reset()))
-        solara.InputInt(t("seed", lang), value=cs.seed.value, on_value=lambda v: (cs.seed.set(max(0, int(v or 0))), cs.reset()))
+                        on_value=set_residents)
+        solara.InputInt(t("seed", lang), value=cs.seed.value, on_value=set_seed)
     RunControls(cmp.tick, cmp.horizon, cs.playing, cs.speed, cs.step, cs.reset, lambda: cs.comparison.value.done, lang,
                 testid="compare")
     with solara.Columns([1, 1]):

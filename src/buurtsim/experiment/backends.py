@@ -72,7 +72,7 @@ def run_process(runs: list[RunSpec], work: Work = execute_run, workers: int | No
                     pending[pool.submit(work, spec)] = spec
                 if not pending:
                     break
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _running = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     spec = pending.pop(fut)
                     try:
@@ -121,7 +121,7 @@ def run_dask(
             # keep a bounded window of runs in flight, so a sweep of any size holds little memory here
             window = max(8, 4 * sum(client.nthreads().values()))
             todo = iter(runs)
-            specs: dict[str, RunSpec] = {}
+            specs: dict[object, RunSpec] = {}  # by dask key
             pending = as_completed()
 
             def submit_next() -> None:
@@ -131,7 +131,7 @@ def run_dask(
                     specs[fut.key] = spec
                     pending.add(fut)
 
-            for _ in range(window):
+            for _slot in range(window):
                 submit_next()
             for fut in pending:
                 spec = specs.pop(fut.key)

@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from buurtsim.errors import UserError
+from buurtsim.experiment.intervals import CONFIDENCE, t_half_width
 from buurtsim.experiment.spec import TWO_YEARS, parse_moment, resolve_moment
 from buurtsim.experiment.store import load_manifest, timeseries_path
 
@@ -36,7 +36,6 @@ HEADLINE = "mean_self_reliance"
 #: The outcomes shown on screen and in reports unless others are asked for.
 HEADLINE_METRICS = ("mean_self_reliance", "share_sliding", "participation_rate", "trust_in_institutions", "dependency_share", "cost_eur")
 EFFECT_SIZE = "paired Cohen's d_z = mean of paired differences / sd of paired differences"
-CONFIDENCE = 0.95
 ROW_COLUMNS = ("scenario", "metric", "moment", "tick", "n", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "effect_size")
 
 
@@ -49,7 +48,7 @@ def mean_ci(values: np.ndarray | list[float], level: float = CONFIDENCE) -> tupl
     m = float(x.mean())
     if x.size < 2:
         return (m, math.nan, math.nan)
-    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    half = float(t_half_width(x.std(ddof=1), x.size, level))
     return (m, m - half, m + half)
 
 

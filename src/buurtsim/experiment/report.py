@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
-from scipy import stats
 
 from buurtsim.errors import UserError
 from buurtsim.experiment.compare import (
@@ -25,6 +24,7 @@ from buurtsim.experiment.compare import (
     display_summary,
     funding_ends,
 )
+from buurtsim.experiment.intervals import t_half_width
 from buurtsim.experiment.store import RESIDENTS, load_manifest, timeseries_path
 from buurtsim.metrics import BY_NAME, label
 
@@ -60,8 +60,7 @@ def bands(df: pd.DataFrame, metric: str) -> pd.DataFrame:
     """Mean and 95 % t-interval over replications per group and tick."""
     g = df.assign(_g=_group(df)).groupby(["_g", "tick"], sort=False)[metric]
     agg = g.agg(["mean", "std", "count"]).reset_index()
-    tq = np.where(agg["count"] > 1, stats.t.ppf(0.975, np.maximum(agg["count"] - 1, 1)), np.nan)
-    half = tq * agg["std"] / np.sqrt(agg["count"])
+    half = t_half_width(agg["std"].to_numpy(), agg["count"].to_numpy())
     agg["low"], agg["high"] = agg["mean"] - half, agg["mean"] + half
     return agg
 
@@ -174,7 +173,7 @@ def residents_figure(path: Path) -> str | None:
     fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
     groups = list(dict.fromkeys(res["scenario"].astype(str)))[:MAX_LINES]
     colours = _colours(groups)
-    bins = np.linspace(0, 1, 41)
+    bins = np.linspace(0, 1, 41).tolist()
     for g in groups:
         ax.hist(res.loc[res["scenario"] == g, "self_reliance"], bins=bins, density=True, histtype="step", lw=1.6, color=colours[g], label=g)
     from buurtsim.params import Params

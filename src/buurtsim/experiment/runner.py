@@ -121,9 +121,9 @@ def residents_frame(model: Any) -> pd.DataFrame:
     cats = st.categories(p.strong_threshold, p.sliding_threshold)[alive]
     data: dict[str, Any] = {
         "uid": st.uid[alive].astype(np.int64),
-        "income": pd.Categorical.from_codes(st.income[alive].astype(int), categories=list(INCOME_CLASSES)),
-        "style": pd.Categorical.from_codes(st.style[alive].astype(int), categories=list(STYLES)),
-        "category": pd.Categorical.from_codes(cats.astype(int), categories=list(CATEGORIES)),
+        "income": pd.Categorical.from_codes(st.income[alive].astype(int), categories=pd.Index(INCOME_CLASSES)),
+        "style": pd.Categorical.from_codes(st.style[alive].astype(int), categories=pd.Index(STYLES)),
+        "category": pd.Categorical.from_codes(cats.astype(int), categories=pd.Index(CATEGORIES)),
         "self_reliance": st.self_reliance[alive].astype(float),
     }
     for i, dom in enumerate(DOMAINS):

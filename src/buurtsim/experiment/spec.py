@@ -14,6 +14,7 @@ import itertools
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -111,7 +112,7 @@ class ExperimentTable(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict, description="Parameter overrides applied to every scenario.")
     outputs: list[str] | None = Field(None, description="Metric names to store (default: all).")
     ticks_of_interest: list[int | str] = Field(
-        default_factory=lambda: ["end_of_funding", "end_of_funding+2y", "end"],
+        default_factory=lambda: list[int | str](["end_of_funding", "end_of_funding+2y", "end"]),
         description="Moments compare reports: week numbers, durations, 'end', 'end_of_funding', 'end_of_funding+2y'.",
     )
     baseline: str | None = Field(None, description="Scenario the others are compared with (default: the first).")
@@ -316,7 +317,7 @@ class Experiment:
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _problem_from_error(err: dict[str, Any], file: str, lines: KeyLines) -> Problem:
+def _problem_from_error(err: Mapping[str, Any], file: str, lines: KeyLines) -> Problem:
     loc = tuple(err["loc"])
     msg = err["msg"].removeprefix("Value error, ")
     value = err.get("input")
@@ -412,12 +413,12 @@ def load_experiment(path: str | Path) -> Experiment:
         if names.index(name) != i:
             loc = ("experiment", "scenarios", i)
             problems.append(Problem(file, ".".join(map(str, loc)), f"scenario name '{name}' occurs twice", lines.line_of(loc), expected="each scenario once"))
-    for loc, value in ((("experiment", "baseline"), spec.experiment.baseline),
-                       (("sensitivity", "scenario"), spec.sensitivity.scenario if spec.sensitivity else None),
-                       (("sensitivity", "minus"), spec.sensitivity.minus if spec.sensitivity else None)):
+    for where, value in ((("experiment", "baseline"), spec.experiment.baseline),
+                         (("sensitivity", "scenario"), spec.sensitivity.scenario if spec.sensitivity else None),
+                         (("sensitivity", "minus"), spec.sensitivity.minus if spec.sensitivity else None)):
         if value is not None and value not in names:
             hint = difflib.get_close_matches(value, names, n=3, cutoff=0.5)
-            problems.append(Problem(file, ".".join(loc), "not one of the experiment's scenarios", lines.line_of(loc), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))
+            problems.append(Problem(file, ".".join(where), "not one of the experiment's scenarios", lines.line_of(where), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))
     if problems:
         raise ExperimentError(problems)
     return Experiment(

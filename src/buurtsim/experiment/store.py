@@ -209,8 +209,8 @@ class ResultStore:
             "runs": entries,
         }
         self.save_manifest()
-        done = {e["run_id"] for e in entries if e["status"] == "done"}
-        return [spec for spec in runs if spec.run_id not in done]
+        finished = {e["run_id"] for e in entries if e["status"] == "done"}
+        return [spec for spec in runs if spec.run_id not in finished]
 
     def _experiment_info(self, exp: Experiment, identity: str) -> dict[str, Any]:
         t = exp.table

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
 
-from buurtsim.agents import Professional
 from buurtsim.policies.base import Policy, PolicyConfig
 
 if TYPE_CHECKING:
+    from buurtsim.agents import Professional
     from buurtsim.model import NeighbourhoodModel
 
 
@@ -31,7 +31,7 @@ class StaffedConfig(PolicyConfig):
 class StaffedPolicy(Policy):
     """A policy whose work is done by professionals it hires and dismisses."""
 
-    Config = StaffedConfig
+    Config: ClassVar[type[PolicyConfig]] = StaffedConfig
     staff_kind = "professional"
 
     def target_fn(self):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from buurtsim.params import make_params, param_names
 from buurtsim.policies.base import make_policy
+from buurtsim.scenario.library import shipped_scenario_path
 from buurtsim.scenario.loader import load_scenario
 from buurtsim.scenario.schema import Scenario
 
@@ -17,10 +18,10 @@ M = TypeVar("M", bound="NeighbourhoodModel")
 
 
 def as_scenario(scenario_or_path: Scenario | str | Path) -> Scenario:
-    """A Scenario as given, or loaded (and validated) from a file path."""
+    """A Scenario as given, or loaded (and validated) from a file path or a shipped name ('basis')."""
     if isinstance(scenario_or_path, Scenario):
         return scenario_or_path
-    return load_scenario(scenario_or_path)
+    return load_scenario(shipped_scenario_path(scenario_or_path))
 
 
 def model_from_scenario(
@@ -53,5 +54,5 @@ def model_from_scenario(
         **model_kwargs,
     )
     model.scenario = scenario  # type: ignore[attr-defined]
-    model.horizon = int(ticks) if ticks is not None else scenario.horizon  # type: ignore[attr-defined]
+    model.horizon = int(ticks) if ticks is not None else scenario.horizon
     return model

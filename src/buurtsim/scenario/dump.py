@@ -76,7 +76,7 @@ def _policy_lines(config: PolicyConfig) -> list[str]:
     for key, value in data.items():
         field = defaults.get(key)
         default = None if field is None or field.is_required() else field.get_default(call_default_factory=True)
-        if hasattr(default, "model_dump"):
+        if default is not None and hasattr(default, "model_dump"):
             default = default.model_dump(mode="python")
         if key in ("start", "end") and default is not None:
             default = _duration(int(default))

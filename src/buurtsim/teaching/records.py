@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -30,8 +30,8 @@ from buurtsim.errors import UserError
 from buurtsim.teaching.lesson import Lesson, LessonError, get_lesson
 from buurtsim.teaching.observe import Observation
 
-FORMAT = "buurtsim-voorspellingen"
-VERSION = 1
+FORMAT: Final = "buurtsim-voorspellingen"
+VERSION: Final = 1
 
 
 class RecordError(UserError, ValueError):
