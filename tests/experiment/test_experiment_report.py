@@ -26,10 +26,20 @@ def test_report_is_self_contained_and_complete(tmp_path: Path) -> None:
     assert all(len(i) > 1000 for i in images)
     assert not re.search(r'(src|href)="(https?:)?//', text)
     assert "<script" not in text
-    for heading in ("Vergelijking / Comparison", "Tijdreeksen / Time series", "Verdelingen aan het eind", "Herkomst / Provenance"):
+    for heading in ("Het antwoord", "Maatschappelijk rendement (MKBA)", "Bijlage: tabellen en grafieken", "Tijdreeksen", "Verdelingen aan het eind", "Herkomst"):
         assert heading in text
-    assert "d_z" in text and "durability" in text
+    # the answer comes first, then the social return, then the appendix
+    assert text.index("id='answer'") < text.index("id='mkba'") < text.index("id='appendix'")
+    assert "id='difference-chart'" in text
+    assert "afglijdende bewoners" in text and "bewonersjaren" in text and "Netto contante waarde" in text
+    assert "Werkgroep Discontovoet (2020)" in text
+    # readable labels and no 'inf' effect sizes or code names in the tables
+    assert "Gemiddelde zelfredzaamheid (punten 0-100)" in text
+    assert "<td>mean_self_reliance</td>" not in text and "<td>inf</td>" not in text
+    assert "duurzaamheid" in text
     assert load_experiment(path).sha256 in text
+    english = build_report(out, tmp_path / "en.html", lang="en").read_text(encoding="utf-8")
+    assert "The answer" in english and "Het antwoord" not in english and "Net present value" in english
 
 
 def test_report_without_results_is_a_user_error(tmp_path: Path) -> None:
