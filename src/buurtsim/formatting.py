@@ -62,8 +62,8 @@ def count(value: Any, lang: str = "nl", *, sign: bool = False) -> str:
 
 
 def euros(value: Any, lang: str = "nl", *, sign: bool = False) -> str:
-    """Euros, rounded to whole euros: '€ 963.300'."""
-    return "-" if missing(value) else f"€ {count(value, lang, sign=sign)}"
+    """Euros, rounded to whole euros: '€ 963.300' (a no-break space keeps the sign with the number)."""
+    return "-" if missing(value) else f"€\u00a0{count(value, lang, sign=sign)}"
 
 
 def percent(share: Any, lang: str = "nl", digits: int = 1) -> str:
@@ -79,12 +79,14 @@ def points(value: Any) -> float:
 
 
 def interval(low: Any, high: Any, lang: str = "nl", digits: int | None = None, unit: str = "") -> str:
-    """'[5; 28]' (nl, where the comma is the decimal sign) or '[5, 28]' (en); '' when undefined."""
+    """'[5; 28]' (nl, where the comma is the decimal sign) or '[5, 28]' (en); '' when undefined.
+    Euros (unit 'EUR') are whole numbers; the euro sign stands before the estimate, not in the interval."""
     if missing(low) or missing(high):
         return ""
     sep = "; " if lang == "nl" else ", "
-    fmt_one = (lambda x: euros(x, lang)) if unit == "EUR" else (lambda x: number(x, lang, digits))
-    return f"[{fmt_one(low)}{sep}{fmt_one(high)}]"
+    if unit == "EUR":
+        digits = 0
+    return f"[{number(low, lang, digits)}{sep}{number(high, lang, digits)}]"
 
 
 def metric_value(metric: str, value: Any, lang: str = "nl", *, sign: bool = False) -> str:

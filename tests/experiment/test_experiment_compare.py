@@ -115,7 +115,7 @@ def test_table_merges_moments_on_one_week_and_hides_undefined_effect_sizes() -> 
     assert sr[6] == "verschil"
     cost = next(c for c in rows if c[1].startswith("Kosten"))
     assert cost[7] == "-"  # every replication costs 50,000 more: no spread, d_z undefined, not 'inf'
-    assert "€ 50.000" in cost[5]
+    assert cost[5] == "€\u00a0+50.000"  # no "[50.000; 50.000]" for a difference without spread
 
 
 def test_cost_per_point_only_with_a_distinguishable_gain() -> None:
@@ -125,9 +125,9 @@ def test_cost_per_point_only_with_a_distinguishable_gain() -> None:
     # 50,000 EUR for a gain of 0.05 (the end is week 204) x 100 residents = 10,000 EUR per unit; 100 EUR per point
     assert s["cost_per_unit_low"] <= s["cost_per_unit_eur"] <= s["cost_per_unit_high"]
     _, cells = display_summary(comp, "en")
-    assert cells[0][7].startswith("€ 100 [")
+    assert cells[0][7].startswith("€\u00a0100 [")
     flat = fixture()
     flat.loc[flat["scenario"] == "programma", "mean_self_reliance"] = flat.loc[flat["scenario"] == "basis", "mean_self_reliance"].to_numpy() + [0.0, 0.01, -0.01] * 4
     comp = compare_frame(flat, baseline="basis", moments=["end"], metrics=["mean_self_reliance"], funding_end={"programma": 100})
     _, cells = display_summary(comp, "en")
-    assert cells[0][7] == "none: gain not distinguishable"
+    assert cells[0][7] == "none: no distinguishable gain"

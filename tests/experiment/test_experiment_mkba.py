@@ -62,7 +62,7 @@ def test_npv_ratio_and_cost_per_year_match_a_hand_computation(tmp_path: Path) ->
     again = mkba_all(frame(), baseline="basis", table=prices)[0]
     assert (again.npv.low, again.npv.high) == (m.npv.low, m.npv.high)  # seeded: same draws
     text = " ".join(mkba_sentences(m, prices, "en"))
-    assert "Net present value € +5,600" in text and "Benefit/cost ratio 1.56" in text
+    assert "Net present value €\u00a0+5,600" in text and "Benefit/cost ratio 1.56" in text
 
 
 def test_discounting_follows_the_rate(tmp_path: Path) -> None:

@@ -16,12 +16,15 @@ An effect whose 95 % interval covers zero is "not distinguishable" ("niet te ond
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from buurtsim.errors import UserError
 from buurtsim.experiment.paired import Estimate, group_key, pairs, per_replication, t_estimate
 from buurtsim.experiment.spec import TWO_YEARS
 from buurtsim.formatting import count, euros, interval, number, pick
@@ -113,6 +116,38 @@ def answers(df: pd.DataFrame, *, baseline: str, funding_end: dict[str, int | Non
     return [answer_for(df, g, base, funding_end=funding_end.get(scen), last_tick=last) for g, base, scen, last in pairs(df, baseline, last_tick)]
 
 
+def results_frame(out: str | Path, manifest: dict[str, Any], columns: Iterable[str]) -> pd.DataFrame:
+    """The stored time series of a results directory: keys plus those of `columns` that are stored."""
+    import pyarrow.parquet as pq
+
+    from buurtsim.experiment.store import timeseries_path
+
+    path = timeseries_path(out, manifest)
+    stored = set(pq.read_schema(path).names)
+    keys = [c for c in ("scenario", "point", "replication", "tick") if c in stored]
+    return pd.read_parquet(path, columns=keys + [c for c in dict.fromkeys(columns) if c in stored and c not in keys])
+
+
+def summarise(out: str | Path, *, baseline: str | None = None, lang: str = "nl", prices: str | Path | None = None) -> list[tuple[str, list[str], list[str]]]:
+    """For screen output: per scenario its answer sentences and its social-return sentences."""
+    from buurtsim.experiment.compare import funding_ends
+    from buurtsim.experiment.mkba import load_prices, mkba_all, mkba_sentences
+    from buurtsim.experiment.store import load_manifest
+
+    table = load_prices(prices)
+    manifest = load_manifest(out)
+    exp = manifest["experiment"]
+    base = baseline or exp["baseline"]
+    if base not in {s["name"] for s in manifest.get("scenarios", [])}:
+        names = ", ".join(s["name"] for s in manifest.get("scenarios", []))
+        raise UserError(f"--baseline: '{base}' is not a scenario in these results; expected one of: {names}")
+    last = {s["name"]: int(s["ticks"]) for s in manifest.get("scenarios", [])}
+    df = results_frame(out, manifest, [*ANSWER_COLUMNS, *REACH_COLUMNS, *(p.metric for p in table.prices)])
+    found = answers(df, baseline=base, funding_end=funding_ends(manifest), last_tick=last)
+    social = {m.scenario: mkba_sentences(m, table, lang) for m in mkba_all(df, baseline=base, table=table, last_tick=last)}
+    return [(a.scenario, sentences(a, lang), social.get(a.scenario, [])) for a in found]
+
+
 # --- sentences ------------------------------------------------------------------------------------
 def _ci(e: Estimate, lang: str, digits: int | None = 0) -> str:
     text = interval(e.low, e.high, lang, digits)
@@ -137,7 +172,8 @@ def _fewer_more(e: Estimate, lang: str, what_nl: str, what_en: str, digits: int 
 
 
 def _weeks_text(tick: int, lang: str) -> str:
-    years = number(tick / WEEKS_PER_YEAR, lang)
+    y = tick / WEEKS_PER_YEAR
+    years = number(y, lang, 0 if y == int(y) else 1)
     return pick(lang, f"na {years} jaar, week {tick}", f"after {years} years, week {tick}")
 
 
@@ -231,6 +267,8 @@ def answer_rows(ans: ScenarioAnswer, lang: str = "nl") -> list[dict[str, Any]]:
     rows = []
     for key, e in ans.estimates.items():
         nl, en, unit = labels.get(key, (key, key, ""))
+        if " / " in unit:
+            unit = pick(lang, *unit.split(" / ", 1))
         level = key.startswith("reached")
         rows.append({"scenario": ans.scenario, "key": key, "label": pick(lang, nl, en), "unit": unit, "mean": e.mean, "low": e.low, "high": e.high,
                      "n": e.n, "verdict": "" if level else (pick(lang, "verschil", "difference") if e.distinguishable

@@ -314,7 +314,7 @@ def _shown_ci(metric: str, value: float, lo: float, hi: float, lang: str, *, sig
     if missing(value):
         return "-"
     text = _shown(metric, value, lang, sign=sign)
-    if missing(lo):
+    if missing(lo) or lo == hi:  # no interval, or no spread to show
         return text
     scale = display_scale(metric)
     digits = 1 if scale == 100 else (0 if abs(hi - lo) >= 100 else None)
@@ -336,6 +336,8 @@ def display_rows(comp: Comparison, lang: str = "nl") -> tuple[list[str], list[li
         name = (label(m, lang) if m in BY_NAME else m) + f" ({metric_unit(m, lang)})"
         if missing(r["diff"]):
             verdict = ""
+        elif r["diff"] == 0 and r["diff_ci_low"] == r["diff_ci_high"]:
+            verdict = pick(lang, "geen verschil", "no difference")
         elif not missing(r["diff_ci_low"]) and (r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0):
             verdict = pick(lang, "verschil", "difference")
         else:
@@ -365,7 +367,7 @@ def display_summary(comp: Comparison, lang: str = "nl") -> tuple[list[str], list
         if not math.isnan(s.get("cost_per_unit_low", math.nan)):
             per = f"{euros(s['cost_per_unit_eur'] / 100, lang)} {interval(s['cost_per_unit_low'] / 100, s['cost_per_unit_high'] / 100, lang, unit='EUR')}"
         else:
-            per = pick(lang, "geen: winst niet te onderscheiden", "none: gain not distinguishable")
+            per = pick(lang, "geen: geen te onderscheiden winst", "none: no distinguishable gain")
         cells.append([s["scenario"], "-" if s["funding_end"] is None else str(s["funding_end"]), number(points(s["gain_at_funding_end"]), lang, 2, sign=True),
                       number(points(s["gain_two_years_later"]), lang, 2, sign=True), number(s["durability"], lang, 2), euros(s["extra_cost_eur"], lang), gain, per])
     return headers, cells

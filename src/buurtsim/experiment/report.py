@@ -269,13 +269,6 @@ th{background:#f3f3f3}tbody tr:nth-child(even){background:#fafafa}figure{margin:
 """
 
 
-def _experiment_frame(out: Path, manifest: dict[str, Any], columns: list[str]) -> pd.DataFrame:
-    path = timeseries_path(out, manifest)
-    stored = set(pq.read_schema(path).names)
-    keys = [c for c in ("scenario", "point", "replication", "tick") if c in stored]
-    return pd.read_parquet(path, columns=keys + [c for c in dict.fromkeys(columns) if c in stored])
-
-
 def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str) -> tuple[str, list[Any]]:
     """The answer: plain sentences per scenario against the baseline, then the difference chart."""
     from buurtsim.experiment.answer import answers, sentences
@@ -330,7 +323,7 @@ def build_report(out: str | Path, target: str | Path | None = None, *, lang: str
     language: the answer first, then the social return, then the tables and figures as an appendix."""
     import matplotlib
 
-    from buurtsim.experiment.answer import ANSWER_COLUMNS, REACH_COLUMNS
+    from buurtsim.experiment.answer import ANSWER_COLUMNS, REACH_COLUMNS, results_frame
     from buurtsim.experiment.mkba import load_prices
 
     matplotlib.use("Agg", force=True)
@@ -342,7 +335,7 @@ def build_report(out: str | Path, target: str | Path | None = None, *, lang: str
     wanted = [m for m in FIGURE_METRICS if m in stored]
     extra = [c for c, _ in CATEGORY_METRICS if c in stored and c not in wanted]
     value_cols = [*wanted, *extra, *ANSWER_COLUMNS, *REACH_COLUMNS, *(p.metric for p in price_table.prices)]
-    df = _experiment_frame(out, manifest, value_cols)
+    df = results_frame(out, manifest, value_cols)
     exp = manifest["experiment"]
     fund = funding_ends(manifest)
     timelines = _timelines(manifest)
