@@ -122,3 +122,24 @@ def display_scale(metric: str) -> float:
     if metric in POINT_METRICS or (metric in BY_NAME and BY_NAME[metric].unit == "share"):
         return 100.0
     return 1.0
+
+
+def table_csv(frame: Any, lang: str = "nl", *, index: bool = True) -> bytes:
+    """A metrics table as CSV for spreadsheets: Dutch uses ';' between fields and a decimal comma,
+    English ',' and a decimal point. Self-reliance columns are converted to 0-100 points and renamed
+    '<name>_0_100' so the scale is in the header."""
+    out = frame.copy()
+    for name in POINT_METRICS & set(out.columns):
+        out[name] = 100.0 * out[name]
+        out = out.rename(columns={name: f"{name}_0_100"})
+    if lang == "nl":
+        return str(out.to_csv(index=index, sep=";", decimal=",")).encode("utf-8")
+    return str(out.to_csv(index=index)).encode("utf-8")
+
+
+def axis_numbers(ax: Any, lang: str = "nl", which: str = "y") -> None:
+    """Tick labels of a matplotlib axis with the language's separators (0,5 and 1.000 in Dutch)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, lang)))

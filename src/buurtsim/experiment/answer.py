@@ -159,6 +159,10 @@ def _fewer_more(e: Estimate, lang: str, what_nl: str, what_en: str, digits: int 
     if e.mean == 0 and not (e.has_interval and e.high - e.low > 0):
         return pick(lang, f"geen verschil in {what_nl}", f"no difference in {what_en}").replace("  ", " ").strip()
     size = number(abs(e.mean), lang, digits)
+    if size.strip("0,.") == "":  # rounds to zero: 'hardly any difference', with the interval as it is
+        body = pick(lang, f"nauwelijks verschil in {what_nl}", f"hardly any difference in {what_en}").replace("  ", " ").rstrip()
+        text = body + _ci(e, lang, digits)
+        return text + ("" if e.distinguishable else pick(lang, " (niet te onderscheiden)", " (not distinguishable)"))
     if e.mean < 0:
         body = pick(lang, f"{size} {what_nl} minder", f"{size} fewer {what_en}")
     else:
