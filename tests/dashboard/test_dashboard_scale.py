@@ -29,7 +29,7 @@ def test_difference_in_points_with_dutch_tick_labels() -> None:
     fig = drawing.difference_figure(a, b, "mean_self_reliance", ([], []), 20, ("A", "B"), "nl")
     fig.canvas.draw()
     bottom = fig.axes[1]
-    diff = [ln for ln in bottom.get_lines() if len(ln.get_ydata()) == 20][0].get_ydata()
+    diff = next(ln for ln in bottom.get_lines() if len(ln.get_ydata()) == 20).get_ydata()
     assert np.allclose(diff, 0.5)  # 0.005 on 0-1 is half a point
     labels = [t.get_text() for t in bottom.get_yticklabels() if t.get_text()]
     assert any("," in s for s in labels) and not any("." in s for s in labels)
