@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from babel.numbers import format_decimal
-
 LANGS = ("nl", "en")
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 #: Metrics on a 0-1 scale that people read as 0-100 points (self-reliance and its relatives).
@@ -43,6 +41,8 @@ def number(value: Any, lang: str = "nl", digits: int | None = None, *, sign: boo
     if missing(value):
         return "-"
     v = float(value)
+    from babel.numbers import format_decimal  # imported on first use: the CLI starts without it
+
     optional = digits is None
     if digits is None:
         a = abs(v)

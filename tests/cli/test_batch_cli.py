@@ -133,3 +133,12 @@ def test_prices_prints_checks_and_writes_a_table(tmp_path: Path, run_cli: CliRun
     _assert_user_error(run_cli("prices", "--write", str(own)), "--write", "exists")
     own.write_text(own.read_text(encoding="utf-8").replace('better = "lower"', 'better = "minder"', 1), encoding="utf-8")
     _assert_user_error(run_cli("prices", str(own)), str(own), "'better'", "expected 'lower' or 'higher'")
+
+
+def test_experiment_speaks_one_language(tmp_path: Path, run_cli: CliRun) -> None:
+    exp = write_experiment(tmp_path)
+    code, out, err = run_cli("experiment", str(exp), "--out", str(tmp_path / "r"), "--backend", "serial", "--lang", "en")
+    assert code == 0, err
+    assert "results:" in out and "Next: buurtsim compare" in out
+    assert "resultaten" not in out and "Verder" not in out and " / " not in out
+    _assert_user_error(run_cli("experiment", str(exp), "--lang", "fr"), "--lang", "nl or en")

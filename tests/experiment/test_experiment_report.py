@@ -48,3 +48,15 @@ def test_report_without_results_is_a_user_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(UserError, match="manifest"):
         build_report(tmp_path / "empty")
+
+
+def test_results_with_few_stored_outcomes_still_report(tmp_path: Path) -> None:
+    # results stored before the answer existed, or with `outputs` limited: no cost, no sliding share;
+    # the report says what it can and states plainly what it cannot compute
+    path = write_experiment(tmp_path, extra='outputs = ["mean_self_reliance", "participation_rate"]\n')
+    out = tmp_path / "out"
+    run_experiment(load_experiment(path), out, backend="serial")
+    text = build_report(out).read_text(encoding="utf-8")
+    assert "id='answer'" in text and "gemiddelde zelfredzaamheid" in text
+    assert "Niet te berekenen" in text  # the social return needs cost_eur and population
+    assert "afglijdende bewoners" not in text.split("id='mkba'")[0]

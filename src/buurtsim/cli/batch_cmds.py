@@ -31,6 +31,7 @@ from rich.text import Text
 
 from buurtsim.cli.tables import print_table
 from buurtsim.errors import UserError
+from buurtsim.formatting import pick
 
 console = Console()
 err_console = Console(stderr=True)
@@ -60,10 +61,10 @@ class RateColumn(ProgressColumn):
         return Text("-- runs/min" if not speed else f"{speed * 60:.1f} runs/min", style="cyan")
 
 
-def _progress() -> Progress:
+def _progress(lang: str = "nl") -> Progress:
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-        TextColumn("verstreken / elapsed"), TimeElapsedColumn(), TextColumn("nog / ETA"), TimeRemainingColumn(),
+        TextColumn(pick(lang, "verstreken", "elapsed")), TimeElapsedColumn(), TextColumn(pick(lang, "nog", "ETA")), TimeRemainingColumn(),
         console=console, transient=False,
     )
 
@@ -71,8 +72,9 @@ def _progress() -> Progress:
 class ProgressListener:
     """Feeds run events into a rich progress bar and remembers failures."""
 
-    def __init__(self, progress: Progress, label: str) -> None:
+    def __init__(self, progress: Progress, label: str, lang: str = "nl") -> None:
         self.progress = progress
+        self.lang = lang
         self.label = label
         self.task: Any = None
         self.failed: list[tuple[str, str]] = []
@@ -81,14 +83,14 @@ class ProgressListener:
         """Handle 'start' and 'run' events from the runner."""
         if event == "start":
             if info.get("done"):
-                self.progress.console.print(f"Hervatten / resuming: {info['done']} van {info['total']} runs al klaar / already done.")
+                self.progress.console.print(pick(self.lang, f"Hervatten: {info['done']} van {info['total']} runs al klaar.", f"Resuming: {info['done']} of {info['total']} runs already done."))
             self.task = self.progress.add_task(self.label, total=info["total"], completed=info.get("done", 0))
         elif event == "run":
             result = info["result"]
             if result.status != "done":
                 last = (result.error or "").strip().splitlines()[-1:] or ["?"]
                 self.failed.append((result.run_id, last[0]))
-                self.progress.console.print(f"[red]Run mislukt / run failed:[/] {result.run_id}: {last[0]}")
+                self.progress.console.print(Text.assemble((pick(self.lang, "Run mislukt: ", "Run failed: "), "red"), f"{result.run_id}: {last[0]}"))
             self.progress.update(self.task, advance=1)
 
 
@@ -133,7 +135,8 @@ def _at_values(values: list[str] | None) -> list[str] | None:
     return [part.strip() for v in values for part in v.split(",") if part.strip()]
 
 
-def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, scheduler: str | None, resume: bool, force: bool) -> dict[str, Any]:
+def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, scheduler: str | None, resume: bool, force: bool,
+               lang: str = "nl") -> dict[str, Any]:
     """Run with a progress bar; Ctrl-C keeps what finished and says how to resume."""
     from buurtsim.experiment import run_experiment
     from buurtsim.experiment.batch import StorageError
@@ -142,35 +145,36 @@ def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, schedu
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
-    with _progress() as progress:
-        listener = ProgressListener(progress, exp.name)
+    with _progress(lang) as progress:
+        listener = ProgressListener(progress, exp.name, lang)
         try:
             manifest = run_experiment(exp, out, backend=backend, workers=workers, scheduler=scheduler, resume=resume, force=force, listener=listener)
         except StorageError as exc:
             progress.stop()
-            err_console.print(Text(f"Gestopt / stopped: {exc}", style="red"))
+            err_console.print(Text(pick(lang, f"Gestopt: {exc}", f"Stopped: {exc}"), style="red"))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             progress.stop()
-            err_console.print(f"Afgebroken / interrupted. Afgeronde runs staan in / finished runs are kept in {out}; "
-                              f"ga verder met / continue with: buurtsim experiment {exp.path} --out {out} --resume")
+            err_console.print(Text(pick(lang, f"Afgebroken. Afgeronde runs staan in {out}; ga verder met: buurtsim experiment {exp.path} --out {out} --resume",
+                                      f"Interrupted. Finished runs are kept in {out}; continue with: buurtsim experiment {exp.path} --out {out} --resume")))
             raise typer.Exit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
     return manifest
 
 
-def _report_counts(manifest: dict[str, Any], out: Path) -> int:
+def _report_counts(manifest: dict[str, Any], out: Path, lang: str = "nl") -> int:
     counts: dict[str, int] = {}
     for r in manifest["runs"]:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    console.print(f"Status: [bold]{manifest['status']}[/] ({', '.join(f'{k}: {v}' for k, v in counts.items())}); resultaten / results: {out}")
+    console.print(f"Status: [bold]{manifest['status']}[/] ({', '.join(f'{k}: {v}' for k, v in counts.items())}); {pick(lang, 'resultaten', 'results')}: {out}")
     failed = [r for r in manifest["runs"] if r["status"] == "failed"]
     for r in failed[:10]:
         last = (r.get("error") or "").strip().splitlines()[-1:] or ["?"]
-        err_console.print(f"[red]mislukt / failed[/] {r['run_id']}: {last[0]}")
+        err_console.print(Text.assemble((pick(lang, "mislukt ", "failed "), "red"), f"{r['run_id']}: {last[0]}"))
     if failed:
-        err_console.print(f"{len(failed)} run(s) mislukt; details in {out / 'manifest.json'}; opnieuw proberen / retry: --resume")
+        err_console.print(pick(lang, f"{len(failed)} run(s) mislukt; details in {out / 'manifest.json'}; opnieuw proberen: --resume",
+                             f"{len(failed)} run(s) failed; details in {out / 'manifest.json'}; retry: --resume"))
         return 1
     return 0
 
@@ -188,7 +192,7 @@ def run_cmd(
     """Eén run van een scenario: uitkomsten naar Parquet en een samenvatting op het scherm. / One run of a scenario."""
     import pandas as pd
 
-    from buurtsim.formatting import check_lang, metric_unit, metric_value, number, pick
+    from buurtsim.formatting import check_lang, metric_unit, metric_value, number
 
     check_lang(lang)
     from buurtsim.experiment import run_experiment, single_run_experiment
@@ -205,7 +209,7 @@ def run_cmd(
             same = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["experiment"]["identity"] == exp.identity()
         except (OSError, ValueError, KeyError):
             same = False
-    with console.status(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} weken / weeks, seed {run_seed} ..."):
+    with console.status(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} {pick(lang, 'weken', 'weeks')}, seed {run_seed} ..."):
         manifest = run_experiment(exp, out, backend="serial", force=force or same)
     if manifest["status"] != "complete":
         sys.exit(_report_counts(manifest, out))
@@ -228,17 +232,20 @@ def experiment_cmd(
     scheduler: SchedulerOpt = None,
     resume: Annotated[bool, typer.Option("--resume", help="Draai alleen de runs die nog ontbreken. / Run only the missing runs.")] = False,
     force: ForceOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Draai alle runs van een experiment (scenario's x replicaties) met voortgangsbalk. / Run a batch experiment."""
     from buurtsim.experiment.backends import check_backend
+    from buurtsim.formatting import check_lang
 
+    check_lang(lang)
     n_workers = whole_number("--workers", workers, 1)
     check_backend(backend, n_workers, scheduler)
     exp = _load(experiment)
     out = out or Path("out") / exp.name
-    manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=scheduler, resume=resume, force=force)
-    code = _report_counts(manifest, out)
-    console.print(f"Verder / next: buurtsim compare {out}   |   buurtsim report {out}")
+    manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=scheduler, resume=resume, force=force, lang=lang)
+    code = _report_counts(manifest, out, lang)
+    console.print(Text(f"{pick(lang, 'Verder', 'Next')}: buurtsim compare {out}   |   buurtsim report {out}"))
     if code:
         sys.exit(code)
 
@@ -247,7 +254,6 @@ def experiment_cmd(
 def print_answer(results_dir: Path, *, baseline: str | None, lang: str, prices: Path | None) -> None:
     """The answer (and the social return) per scenario in plain sentences, before any table."""
     from buurtsim.experiment.answer import summarise
-    from buurtsim.formatting import pick
 
     console.print(Text(pick(lang, "Het antwoord", "The answer"), style="bold"))
     for scenario, answer, social in summarise(results_dir, baseline=baseline, lang=lang, prices=prices):
@@ -281,7 +287,7 @@ def compare_cmd(
         to_markdown,
     )
     from buurtsim.experiment.store import load_manifest
-    from buurtsim.formatting import check_lang, pick
+    from buurtsim.formatting import check_lang
 
     check_lang(lang)
     if fmt not in ("table", "md", "csv", "json"):
@@ -335,7 +341,7 @@ def report_cmd(
 ) -> None:
     """Schrijf één zelfstandig HTML-rapport: eerst het antwoord, dan het maatschappelijk rendement, dan de bijlage. / Write one self-contained HTML report."""
     from buurtsim.experiment import build_report
-    from buurtsim.formatting import check_lang, pick
+    from buurtsim.formatting import check_lang
 
     check_lang(lang)
     with console.status(pick(lang, "Rapport maken ...", "Building the report ...")):
@@ -358,11 +364,14 @@ def sensitivity_cmd(
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     force: ForceOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Globale gevoeligheidsanalyse (SALib) over de parameterbereiken in het experimentbestand. / Global sensitivity analysis."""
     from buurtsim.experiment.backends import check_backend
     from buurtsim.experiment.sensitivity import SensitivityFailed, run_sensitivity
+    from buurtsim.formatting import check_lang, number
 
+    check_lang(lang)
     n_workers = whole_number("--workers", workers, 1)
     n_samples = whole_number("--samples", samples, 2)
     check_backend(backend, n_workers, scheduler)
@@ -370,26 +379,26 @@ def sensitivity_cmd(
         raise UserError(f"--method: expected morris or sobol; given: {method!r}")
     exp = _load(experiment)
     out = out or Path("out") / f"{exp.name}-gevoeligheid"
-    with _progress() as progress:
-        listener = ProgressListener(progress, f"{exp.name} (gevoeligheid)")
+    with _progress(lang) as progress:
+        listener = ProgressListener(progress, f"{exp.name} ({pick(lang, 'gevoeligheid', 'sensitivity')})", lang)
         try:
             res = run_sensitivity(exp, out, method=method, samples=n_samples, backend=backend, workers=n_workers, scheduler=scheduler, force=force, listener=listener)
         except SensitivityFailed as exc:
             progress.stop()
-            err_console.print(f"[red]Mislukt / failed:[/] {exc}")
+            err_console.print(Text.assemble((pick(lang, "Mislukt: ", "Failed: "), "red"), str(exc)))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             progress.stop()
-            err_console.print("Afgebroken / interrupted (een gevoeligheidsanalyse wordt niet hervat / not resumable).")
+            err_console.print(pick(lang, "Afgebroken (een gevoeligheidsanalyse wordt niet hervat).", "Interrupted (a sensitivity analysis is not resumable)."))
             raise typer.Exit(130) from None
-    table = Table(title=f"Gevoeligheid / sensitivity ({res.method}) van / of {res.output}")
+    table = Table(title=pick(lang, f"Gevoeligheid ({res.method}) van {res.output}", f"Sensitivity ({res.method}) of {res.output}"))
     table.add_column("parameter")
     for col in res.indices.columns:
         table.add_column(col, justify="right")
     for name, row in res.indices.iterrows():
-        table.add_row(str(name), *(f"{v:.4g}" for v in row))
+        table.add_row(str(name), *(number(v, lang) for v in row))
     console.print(table)
-    console.print(f"Bestanden / files: {', '.join(str(p) for p in res.files.values())}")
+    console.print(Text(f"{pick(lang, 'Bestanden', 'Files')}: {', '.join(str(p) for p in res.files.values())}"))
 
 
 # --- demo -----------------------------------------------------------------------------------------
@@ -405,7 +414,7 @@ def demo_cmd(
     from buurtsim.experiment.backends import check_backend
     from buurtsim.experiment.mkba import load_prices
     from buurtsim.experiment.store import MANIFEST
-    from buurtsim.formatting import check_lang, pick
+    from buurtsim.formatting import check_lang
     from buurtsim.scenario import shipped_experiments
 
     check_lang(lang)
@@ -424,9 +433,10 @@ def demo_cmd(
             other = True
     elif out.is_dir() and any(out.iterdir()):
         raise UserError(f"{out}: directory is not empty and holds no buurtsim results; choose another --out")
-    console.print(f"[bold]{exp.table.title or exp.name}[/]: {len(exp.scenarios)} scenario's x {exp.table.replications} replicaties -> {out}")
-    manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=None, resume=True, force=other)
-    code = _report_counts(manifest, out)
+    console.print(Text.assemble((exp.table.title or exp.name, "bold"), f": {len(exp.scenarios)} {pick(lang, 'scenario’s', 'scenarios')} x "
+                                f"{exp.table.replications} {pick(lang, 'replicaties', 'replications')} -> {out}"))
+    manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=None, resume=True, force=other, lang=lang)
+    code = _report_counts(manifest, out, lang)
     with console.status(pick(lang, "Rapport maken ...", "Building the report ...")):
         path = build_report(out, lang=lang, prices=prices)
     print_answer(out, baseline=None, lang=lang, prices=prices)
@@ -443,7 +453,7 @@ def prices_cmd(
 ) -> None:
     """Toon en controleer een prijstabel voor het maatschappelijk rendement (MKBA). / Print and check a price table for the social return."""
     from buurtsim.experiment.mkba import default_prices_path, load_prices, price_rows
-    from buurtsim.formatting import check_lang, number, pick
+    from buurtsim.formatting import check_lang, number
 
     check_lang(lang)
     if write is not None:
