@@ -237,6 +237,11 @@ def mkba_all(df: pd.DataFrame, *, baseline: str, table: PriceTable, last_tick: d
 
 
 # --- text -----------------------------------------------------------------------------------------
+def eur_with_ci(e: Estimate, lang: str, *, sign: bool = False) -> str:
+    """'€ 5.600 [1.200; 9.800]' (no interval for a fixed amount)."""
+    return euros(e.mean, lang, sign=sign) + _eur_ci(e, lang)
+
+
 def _eur_ci(e: Estimate, lang: str) -> str:
     text = interval(e.low, e.high, lang, unit="EUR")
     return f" {text}" if text and e.high - e.low >= 1 else ""  # no '[€ 5; € 5]' for a fixed amount
@@ -254,8 +259,12 @@ def mkba_sentences(m: Mkba, table: PriceTable, lang: str = "nl") -> list[str]:
                     f"Net present value {euros(m.npv.mean, lang, sign=True)}{_eur_ci(m.npv, lang)}{verdict}."))
     if m.pv_cost.distinguishable and m.pv_cost.low > 0 and math.isfinite(m.ratio.mean):
         ci = interval(m.ratio.low, m.ratio.high, lang, 2)
-        out.append(pick(lang, f"Baten/kosten-verhouding {number(m.ratio.mean, lang, 2)}{' ' + ci if ci else ''}: elke euro levert {number(m.ratio.mean, lang, 2)} euro aan gewaardeerde baten op.",
-                        f"Benefit/cost ratio {number(m.ratio.mean, lang, 2)}{' ' + ci if ci else ''}: each euro returns {number(m.ratio.mean, lang, 2)} euros in valued benefits."))
+        r = number(m.ratio.mean, lang, 2)
+        if m.ratio.mean >= 0:
+            meaning = pick(lang, f"elke euro levert {r} euro aan gewaardeerde baten op", f"each euro returns {r} euros in valued benefits")
+        else:
+            meaning = pick(lang, "de gewaardeerde effecten zijn per saldo nadelig", "the valued effects are harmful on balance")
+        out.append(pick(lang, f"Baten/kosten-verhouding {r}{' ' + ci if ci else ''}: {meaning}.", f"Benefit/cost ratio {r}{' ' + ci if ci else ''}: {meaning}."))
     else:
         out.append(pick(lang, "Geen baten/kosten-verhouding: de extra kosten zijn niet duidelijk groter dan nul.",
                         "No benefit/cost ratio: the extra cost is not clearly above zero."))
@@ -278,6 +287,9 @@ def price_rows(table: PriceTable, lang: str = "nl") -> tuple[list[str], list[lis
     """Headers and cells of the price table for screen, report and workbook."""
     headers = [pick(lang, "post", "item"), pick(lang, "waarde", "value"), pick(lang, "eenheid", "unit"), pick(lang, "uitkomst", "outcome"),
                pick(lang, "beter", "better"), pick(lang, "bron", "source")]
+    from buurtsim.metrics import label
+
     better = {"lower": pick(lang, "minder", "lower"), "higher": pick(lang, "meer", "higher")}
-    cells = [[p.label(lang), euros(p.value_eur, lang), p.unit, p.metric, better[p.better], p.source] for p in table.prices]
+    cells = [[p.label(lang), euros(p.value_eur, lang), pick(lang, *p.unit.split(" / ", 1)) if " / " in p.unit else p.unit,
+              f"{label(p.metric, lang)} ({p.metric})", better[p.better], p.source] for p in table.prices]
     return headers, cells

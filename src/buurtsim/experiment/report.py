@@ -292,8 +292,7 @@ def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str) -> tup
 
 def mkba_section(df: pd.DataFrame, manifest: dict[str, Any], prices: Any, lang: str) -> tuple[str, list[Any]]:
     """The social cost-benefit section: sentences, present values per item, the price table and its sources."""
-    from buurtsim.experiment.mkba import mkba_all, mkba_sentences, price_rows
-    from buurtsim.formatting import euros, interval
+    from buurtsim.experiment.mkba import eur_with_ci, mkba_all, mkba_sentences, price_rows
 
     exp = manifest["experiment"]
     last = {s["name"]: int(s["ticks"]) for s in manifest.get("scenarios", [])}
@@ -308,7 +307,7 @@ def mkba_section(df: pd.DataFrame, manifest: dict[str, Any], prices: Any, lang: 
     rows = []
     for m in found:
         for name, e in m.benefits.items():
-            rows.append([m.scenario, labels[name], f"{euros(e.mean, lang, sign=True)} {interval(e.low, e.high, lang, unit='EUR')}".strip()])
+            rows.append([m.scenario, labels[name], eur_with_ci(e, lang, sign=True)])
     parts.append(_table([pick(lang, "scenario", "scenario"), pick(lang, "baat", "benefit"), pick(lang, "contante waarde [95%-interval]", "present value [95% CI]")], rows))
     parts.append(f"<h3>{pick(lang, 'Prijstabel', 'Price table')}</h3>")
     parts.append(_table(*price_rows(prices, lang)))
