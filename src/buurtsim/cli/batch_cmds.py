@@ -26,7 +26,6 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
 from buurtsim.cli.tables import print_table
@@ -259,9 +258,9 @@ def print_answer(results_dir: Path, *, baseline: str | None, lang: str, prices: 
     for scenario, answer, social in summarise(results_dir, baseline=baseline, lang=lang, prices=prices):
         console.print(Text(scenario, style="bold cyan"))
         for line in answer:
-            console.print(Padding(Text(line), (0, 0, 0, 2)))
+            console.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
         if social:
-            console.print(Padding(Text(pick(lang, "Maatschappelijk rendement: ", "Social return: ") + " ".join(social)), (0, 0, 0, 2)))
+            console.print(Padding(Text(pick(lang, "Maatschappelijk rendement: ", "Social return: ") + " ".join(social)), (0, 0, 0, 2), expand=False))
     console.print()
 
 
@@ -391,13 +390,9 @@ def sensitivity_cmd(
             progress.stop()
             err_console.print(pick(lang, "Afgebroken (een gevoeligheidsanalyse wordt niet hervat).", "Interrupted (a sensitivity analysis is not resumable)."))
             raise typer.Exit(130) from None
-    table = Table(title=pick(lang, f"Gevoeligheid ({res.method}) van {res.output}", f"Sensitivity ({res.method}) of {res.output}"))
-    table.add_column("parameter")
-    for col in res.indices.columns:
-        table.add_column(col, justify="right")
-    for name, row in res.indices.iterrows():
-        table.add_row(str(name), *(number(v, lang) for v in row))
-    console.print(table)
+    cells = [[str(name), *(number(v, lang) for v in row)] for name, row in res.indices.iterrows()]
+    print_table(console, pick(lang, f"Gevoeligheid ({res.method}) van {res.output}", f"Sensitivity ({res.method}) of {res.output}"),
+                ["parameter", *map(str, res.indices.columns)], cells, keys=1)
     console.print(Text(f"{pick(lang, 'Bestanden', 'Files')}: {', '.join(str(p) for p in res.files.values())}"))
 
 

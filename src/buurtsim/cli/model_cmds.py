@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from buurtsim.cli.tables import print_table
 from buurtsim.params import describe, param_names
 
 
 def params_cmd() -> None:
     """Print every model parameter with its default, range, unit and source."""
-    table = Table(title="buurtsim parameters")
-    for col in ("name", "default", "range", "unit", "source"):
-        table.add_column(col)
+    cells = []
     for name in param_names():
         d = describe(name)
-        table.add_row(name, str(d["default"]), f"[{d['min']}, {d['max']}]", d["unit"], d["source"])
-    Console().print(table)
+        cells.append([name, str(d["default"]), f"[{d['min']}, {d['max']}]", d["unit"], d["source"]])
+    print_table(Console(), "buurtsim parameters", ["name", "default", "range", "unit", "source"], cells, keys=1)
 
 
 def register(app: typer.Typer) -> None:

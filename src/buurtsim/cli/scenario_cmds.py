@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
-from rich.table import Table
 
+from buurtsim.cli.tables import grid, natural_width, stacked
 from buurtsim.errors import UserError
 from buurtsim.scenario import ScenarioError, load_scenario, scenario_json_schema, shipped_experiments, shipped_scenarios
 from buurtsim.scenario.library import REPO_ROOT, peek_title
@@ -81,17 +81,19 @@ def schema_cmd(
     console.print(f"Schema geschreven naar / written to {escape(str(out))}")
 
 
-def _files_table(title: str, files: dict[str, Path], table_name: str, empty: str) -> Table | str:
-    """A table of (name, title, file) for files whose `[table_name]` holds name and title."""
+def _files_table(title: str, files: dict[str, Path], table_name: str, empty: str) -> RenderableType:
+    """A table of (name, title, file) for files whose `[table_name]` holds name and title; one block
+    per file when the table is wider than the terminal (names and paths are never cut)."""
     if not files:
         return empty
-    table = Table(title=title, title_justify="left")
-    for col in ("naam / name", "titel / title", "bestand / file"):
-        table.add_column(col)
+    headers = ["naam / name", "titel / title", "bestand / file"]
+    cells = []
     for key, path in files.items():
         name, file_title = peek_title(path, table_name)
-        table.add_row(escape(key if table_name == "scenario" else name), escape(file_title), escape(_shown(path)))
-    return table
+        cells.append([key if table_name == "scenario" else name, file_title, _shown(path)])
+    if natural_width(headers, cells) <= console.width:
+        return grid(title, headers, cells)
+    return stacked(title, headers, cells, keys=1)
 
 
 def list_cmd() -> None:

@@ -17,15 +17,17 @@ def natural_width(headers: list[str], cells: list[list[str]]) -> int:
     return sum(widths) + PADDING * len(widths) + 1
 
 
-def _left(header: str, index: int) -> bool:
-    return index < 3 or header in ("scenario", "metric")
+def _numeric(cells: list[list[str]], index: int) -> bool:
+    """True when every cell of a column reads as a number (digits, sign, euro sign or '-')."""
+    values = [r[index].strip() for r in cells if index < len(r) and r[index].strip() not in ("", "-")]
+    return bool(values) and all(v.lstrip("+-€\u00a0 ")[:1].isdigit() for v in values)
 
 
 def grid(title: str, headers: list[str], cells: list[list[str]]) -> Table:
     """A rich table whose cells are shown literally; overflow folds instead of cutting."""
     table = Table(title=title)
     for i, h in enumerate(headers):
-        table.add_column(Text(h), justify="left" if _left(h, i) else "right", overflow="fold")
+        table.add_column(Text(h), justify="right" if _numeric(cells, i) else "left", overflow="fold")
     for row in cells:
         table.add_row(*(Text(c) for c in row))
     return table
@@ -39,7 +41,7 @@ def stacked(title: str, headers: list[str], cells: list[list[str]], keys: int = 
         parts.append(Text(" - ".join(c for c in row[:keys] if c), style="bold"))
         for h, c in zip(headers[keys:], row[keys:], strict=False):
             if c and c != "-":
-                parts.append(Padding(Text(f"{h}: {c}"), (0, 0, 0, 2)))
+                parts.append(Padding(Text(f"{h}: {c}"), (0, 0, 0, 2), expand=False))
     return Group(*parts)
 
 
