@@ -142,3 +142,10 @@ def test_experiment_speaks_one_language(tmp_path: Path, run_cli: CliRun) -> None
     assert "results:" in out and "Next: buurtsim compare" in out
     assert "resultaten" not in out and "Verder" not in out and " / " not in out
     _assert_user_error(run_cli("experiment", str(exp), "--lang", "fr"), "--lang", "nl or en")
+
+
+def test_list_and_params_cut_nothing_at_80_columns(run_cli: CliRun) -> None:
+    for command in ("list", "params"):
+        code, out, _ = run_cli(command, columns=80)
+        assert code == 0 and "…" not in out, command
+    assert "scenarios/achter_de_voordeur.toml" in run_cli("list", columns=80)[1]
