@@ -48,7 +48,7 @@ def test_an_interval_over_zero_says_not_distinguishable() -> None:
     (ans,) = answers(frame((0.0, 1.0, 2.0)), baseline="basis", funding_end={})
     s = ans.estimates["sliding"]  # -0, -1, -2: mean -1, interval [-3.48, 1.48] covers zero
     assert s.low < 0 < s.high and not s.distinguishable
-    assert "1 fewer residents sliding [-1, 3] (not distinguishable from no difference)" in " ".join(sentences(ans, "en"))
+    assert "1 fewer resident sliding [-1, 3] (not distinguishable from no difference)" in " ".join(sentences(ans, "en"))
     assert "niet te onderscheiden" in " ".join(sentences(ans, "nl"))
 
 

@@ -163,6 +163,8 @@ def _fewer_more(e: Estimate, lang: str, what_nl: str, what_en: str, digits: int 
         body = pick(lang, f"nauwelijks verschil in {what_nl}", f"hardly any difference in {what_en}").replace("  ", " ").rstrip()
         text = body + _ci(e, lang, digits)
         return text + ("" if e.distinguishable else pick(lang, " (niet te onderscheiden)", " (not distinguishable)"))
+    if size == "1":  # one resident, not one residents
+        what_nl, what_en = what_nl.replace("bewoners", "bewoner"), what_en.replace("residents", "resident")
     if e.mean < 0:
         body = pick(lang, f"{size} {what_nl} minder", f"{size} fewer {what_en}")
     else:
