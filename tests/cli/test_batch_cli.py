@@ -149,3 +149,7 @@ def test_list_and_params_cut_nothing_at_80_columns(run_cli: CliRun) -> None:
         code, out, _ = run_cli(command, columns=80)
         assert code == 0 and "…" not in out, command
     assert "scenarios/achter_de_voordeur.toml" in run_cli("list", columns=80)[1]
+    code, out, _ = run_cli("params", "--lang", "nl", columns=80)
+    assert code == 0 and "[10; 2.000.000]" in out and "standaard: 500" in out
+    code, out, _ = run_cli("list", "--lang", "en")
+    assert code == 0 and "Experiments" in out and "Experimenten" not in out

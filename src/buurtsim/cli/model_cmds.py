@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 
@@ -9,13 +11,24 @@ from buurtsim.cli.tables import print_table
 from buurtsim.params import describe, param_names
 
 
-def params_cmd() -> None:
+def params_cmd(
+    lang: Annotated[str, typer.Option("--lang", metavar="nl|en", help="Taal van de uitvoer: nl of en. / Output language: nl or en.")] = "nl",
+) -> None:
     """Print every model parameter with its default, range, unit and source."""
+    from buurtsim.formatting import check_lang, number, pick
+
+    check_lang(lang)
+
+    def shown(value: object) -> str:
+        return number(value, lang) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+    sep = "; " if lang == "nl" else ", "
     cells = []
     for name in param_names():
         d = describe(name)
-        cells.append([name, str(d["default"]), f"[{d['min']}, {d['max']}]", d["unit"], d["source"]])
-    print_table(Console(), "buurtsim parameters", ["name", "default", "range", "unit", "source"], cells, keys=1)
+        cells.append([name, shown(d["default"]), f"[{shown(d['min'])}{sep}{shown(d['max'])}]", d["unit"], d["source"]])
+    headers = [pick(lang, "naam", "name"), pick(lang, "standaard", "default"), pick(lang, "bereik", "range"), pick(lang, "eenheid", "unit"), pick(lang, "bron", "source")]
+    print_table(Console(), pick(lang, "buurtsim-parameters", "buurtsim parameters"), headers, cells, keys=1)
 
 
 def register(app: typer.Typer) -> None:
