@@ -78,35 +78,38 @@ def answer_for(df: pd.DataFrame, group: str, base: str, *, funding_end: int | No
         last = min(last, last_tick)
     ans = ScenarioAnswer(group, base, last, funding_end, 0)
     est = ans.estimates
+
+    def put(key: str, value: Estimate | None) -> None:
+        if value is not None:  # None: the week lies outside these results
+            est[key] = value
+
     if "population" in cols:
         ans.population = float(per_replication(df, group, "population").loc[:last].iloc[-1].mean())
     if {"share_sliding", "population"} <= cols:
         d = _paired(residents(df, group, "share_sliding"), residents(df, base, "share_sliding")).loc[:last]
         ans.n_pairs = int(d.shape[1])
-        est["sliding"] = _at(d, last)  # type: ignore[assignment]
+        put("sliding", _at(d, last))
         share = _paired(per_replication(df, group, "share_sliding"), per_replication(df, base, "share_sliding"))
-        est["sliding_per_1000"] = _at(share * 1000, last)  # type: ignore[assignment]
+        put("sliding_per_1000", _at(share * 1000, last))
         # resident-years out of sliding: fewer sliding residents per week, summed, in years
         est["years_out_of_sliding"] = t_estimate((-d.sum(axis=0) / WEEKS_PER_YEAR).to_numpy())
         if funding_end is not None and funding_end <= last:
-            est["sliding_at_funding_end"] = _at(d, funding_end)  # type: ignore[assignment]
+            put("sliding_at_funding_end", _at(d, funding_end))
             if funding_end + TWO_YEARS <= last:
-                est["sliding_two_years_later"] = _at(d, funding_end + TWO_YEARS)  # type: ignore[assignment]
+                put("sliding_two_years_later", _at(d, funding_end + TWO_YEARS))
     if "mean_self_reliance" in cols:
         d = _paired(per_replication(df, group, "mean_self_reliance"), per_replication(df, base, "mean_self_reliance"))
-        est["self_reliance_points"] = _at(d * 100, last)  # type: ignore[assignment]
+        put("self_reliance_points", _at(d * 100, last))
     for key, share in (("participating", "participation_rate"), ("dependent", "dependency_share")):
         if {share, "population"} <= cols:
-            est[key] = _at(_paired(residents(df, group, share), residents(df, base, share)), last)  # type: ignore[assignment]
+            put(key, _at(_paired(residents(df, group, share), residents(df, base, share)), last))
     if "cost_eur" in cols:
-        est["extra_cost"] = _at(_paired(per_replication(df, group, "cost_eur"), per_replication(df, base, "cost_eur")), last)  # type: ignore[assignment]
+        put("extra_cost", _at(_paired(per_replication(df, group, "cost_eur"), per_replication(df, base, "cost_eur")), last))
     for col in REACH_COLUMNS:  # levels in the scenario itself, shown only when the runs stored them
         if col in cols:
             values = per_replication(df, group, col).loc[:last]
             factor = 100.0 if col.endswith("self_reliance") else 1.0
             est[col] = t_estimate(values.iloc[-1].to_numpy() * factor)
-    for key in [k for k, v in est.items() if v is None]:
-        del est[key]
     return ans
 
 

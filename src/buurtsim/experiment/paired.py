@@ -7,6 +7,7 @@ differences (`Estimate`), so an interval and its verdict can never disagree.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,7 +76,7 @@ def per_replication(df: pd.DataFrame, group: str, column: str) -> pd.DataFrame:
     return sel.pivot_table(index="tick", columns="replication", values=column, aggfunc="first").sort_index()
 
 
-def paired_bootstrap(columns: dict[str, np.ndarray], statistic: object, *, samples: int, seed: int) -> np.ndarray:
+def paired_bootstrap(columns: dict[str, np.ndarray], statistic: Callable[[dict[str, np.ndarray]], float], *, samples: int, seed: int) -> np.ndarray:
     """`statistic(resampled columns)` over `samples` resamples of the replications (the same
     indices for every column, so pairs stay together); a seeded numpy Generator draws them."""
     rng = np.random.default_rng(seed)
@@ -83,7 +84,7 @@ def paired_bootstrap(columns: dict[str, np.ndarray], statistic: object, *, sampl
     out = np.empty(samples)
     for b in range(samples):
         idx = rng.integers(0, n, n)
-        out[b] = statistic({k: v[idx] for k, v in columns.items()})  # type: ignore[operator]
+        out[b] = statistic({k: v[idx] for k, v in columns.items()})
     return out
 
 
