@@ -105,3 +105,19 @@ def test_invalid_toml_is_a_user_error(tmp_path: Path) -> None:
     path.write_text("[mkba\n", encoding="utf-8")
     with pytest.raises(UserError, match="not valid TOML"):
         load_prices(path)
+
+
+def test_items_without_stored_outcome_are_named_not_silently_dropped(tmp_path: Path) -> None:
+    text = TABLE + '''
+[[prices]]
+name = "volunteer_year"
+metric = "share_helping"
+better = "higher"
+value_eur = 1500
+unit = "per resident-year"
+source = "aanname / assumption"
+'''
+    prices = load_prices(table(tmp_path, text=text))
+    (m,) = mkba_all(frame(), baseline="basis", table=prices)  # frame() holds no share_helping
+    assert m.skipped == ["volunteer_year"] and m.pv_benefit.mean == pytest.approx(15_600)
+    assert "Not counted (outcome not stored in these results): volunteer_year." in mkba_sentences(m, prices, "en")

@@ -162,6 +162,7 @@ class Mkba:
     years_gained: Estimate
     cost_per_year: Estimate | None
     benefits: dict[str, Estimate] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # price items whose outcome these results do not hold
 
 
 def discount_factors(ticks: np.ndarray, rate: float) -> np.ndarray:
@@ -200,7 +201,7 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> float:
 
 def mkba_for(df: pd.DataFrame, g: str, base: str, table: PriceTable, last: int) -> Mkba:
     """Present values, NPV, benefit/cost ratio and cost per resident-year with bootstrap intervals."""
-    cols, _skipped = _per_replication_values(df, g, base, table, last)
+    cols, skipped = _per_replication_values(df, g, base, table, last)
     items = [k for k in cols if k.startswith("item:")]
     cols["pv_benefit"] = np.sum([cols[k] for k in items], axis=0) if items else np.zeros_like(cols["pv_cost"])
     cols["npv"] = cols["pv_benefit"] - cols["pv_cost"]
@@ -225,7 +226,7 @@ def mkba_for(df: pd.DataFrame, g: str, base: str, table: PriceTable, last: int) 
     years = t_estimate(cols["years"])
     cost_per_year = est["cost_per_year"] if years.distinguishable and years.low > 0 else None
     return Mkba(g, base, n, est["pv_cost"], est["pv_benefit"], est["npv"], est["ratio"], years, cost_per_year,
-                {k.removeprefix("item:"): est[k] for k in items})
+                {k.removeprefix("item:"): est[k] for k in items}, skipped)
 
 
 def mkba_all(df: pd.DataFrame, *, baseline: str, table: PriceTable, last_tick: dict[str, int] | None = None) -> list[Mkba]:
@@ -280,6 +281,10 @@ def mkba_sentences(m: Mkba, table: PriceTable, lang: str = "nl") -> list[str]:
                               f"{' ' + interval(y.low, y.high, lang, 0) if y.has_interval else ''}) is niet te onderscheiden van nul (of negatief), dus delen zou niets betekenen.",
                         f"No cost per resident-year gained: the gain in resident-years out of 'sliding' ({number(y.mean, lang, 0, sign=True)}"
                         f"{' ' + interval(y.low, y.high, lang, 0) if y.has_interval else ''}) is not distinguishable from zero (or negative), so dividing by it would mean nothing."))
+    if m.skipped:
+        names = ", ".join(m.skipped)
+        out.append(pick(lang, f"Niet meegeteld (uitkomst niet opgeslagen in deze resultaten): {names}.",
+                        f"Not counted (outcome not stored in these results): {names}."))
     return out
 
 
