@@ -12,7 +12,12 @@ Per scenario against the baseline, for the headline metric (mean self-reliance):
 - cost per unit of self-reliance: extra cost over the baseline at the end (cost_eur) divided by
   the self-reliance gain at the end times the population at the end, i.e. euros per one full
   point (0 -> 1) of self-reliance gained by one resident; equivalently euros per resident per
-  0.01 gained, times 100. Not defined when there is no gain.
+  0.01 gained, times 100. Not defined when there is no gain. Its 95 % interval comes from a paired
+  bootstrap over replications (seed BOOTSTRAP_SEED), computed only when the gain's t-interval lies
+  above zero; tables show it per point (0-100) and only then.
+
+Tables for people (`display_rows`, `display_summary`, `to_markdown`) are in one language, with the
+metrics' labels, self-reliance in points and shares in %; moments on the same week are one row.
 """
 
 from __future__ import annotations
@@ -256,32 +261,6 @@ def compare_results(
 
 
 # --- rendering --------------------------------------------------------------------------------------
-def fmt(value: Any, digits: int = 4) -> str:
-    """A number for tables: significant digits, thousands for large values, '-' for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if isinstance(value, float) and math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    v = float(value)
-    if abs(v) >= 10_000:
-        return f"{v:,.0f}"
-    return f"{v:.{digits}g}"
-
-
-def interval(lo: float, hi: float) -> str:
-    """[lo, hi] or '-'."""
-    return "-" if math.isnan(lo) else f"[{fmt(lo)}, {fmt(hi)}]"
-
-
-def with_ci(value: float, lo: float, hi: float) -> str:
-    """'value [lo, hi]', or just the value when there is no interval, or '-'."""
-    if math.isnan(value):
-        return "-"
-    return fmt(value) if math.isnan(lo) else f"{fmt(value)} {interval(lo, hi)}"
-
-
 def _moment_rows(comp: Comparison) -> list[dict[str, Any]]:
     """The rows with moments that fall on the same week merged ('end_of_funding, 312'): no repeats."""
     merged: dict[tuple[str, str, int], dict[str, Any]] = {}
