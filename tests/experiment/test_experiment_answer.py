@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from buurtsim.experiment.answer import answers, sentences
 from buurtsim.experiment.paired import t_estimate
@@ -65,3 +67,16 @@ def test_reach_is_shown_only_when_stored() -> None:
 def test_t_estimate_needs_two_values_for_an_interval() -> None:
     e = t_estimate([1.0])
     assert e.mean == 1.0 and not e.has_interval and not e.distinguishable
+
+
+@given(st.lists(st.floats(-50, 50, allow_nan=False), min_size=2, max_size=12))
+@settings(max_examples=60, deadline=None)
+def test_the_words_follow_the_interval(diffs: list[float]) -> None:
+    from buurtsim.experiment.answer import _fewer_more
+
+    e = t_estimate(diffs)
+    text = _fewer_more(e, "en", "residents sliding", "residents sliding")
+    says_unclear = "not distinguishable" in text
+    if "no difference in" not in text:
+        assert says_unclear == (not e.distinguishable)
+    assert e.distinguishable == (e.low > 0 or e.high < 0)
