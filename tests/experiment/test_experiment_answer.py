@@ -80,3 +80,12 @@ def test_the_words_follow_the_interval(diffs: list[float]) -> None:
     if "no difference in" not in text:
         assert says_unclear == (not e.distinguishable)
     assert e.distinguishable == (e.low > 0 or e.high < 0)
+
+
+def test_the_baseline_change_is_stated() -> None:
+    from buurtsim.experiment.answer import baseline_change
+
+    df = frame((2.0, 3.0, 4.0))
+    df.loc[(df["scenario"] == "basis") & (df["tick"] == 51), "share_sliding"] = 0.120  # 100 -> 120 residents
+    assert baseline_change(df, "basis", "nl") == ("In de basislijn (basis) zelf, van week 0 tot week 51: de gemiddelde zelfredzaamheid gaat "
+                                                  "van 50,0 naar 50,0 punten; het aantal afglijdende bewoners van 100 naar 120.")

@@ -32,6 +32,7 @@ def test_report_is_self_contained_and_complete(tmp_path: Path) -> None:
     assert text.index("id='answer'") < text.index("id='mkba'") < text.index("id='appendix'")
     assert "id='difference-chart'" in text
     assert "afglijdende bewoners" in text and "bewonersjaren" in text and "Netto contante waarde" in text
+    assert "In de basislijn (basis) zelf, van week 0 tot week 36" in text
     assert "Werkgroep Discontovoet (2020)" in text
     # readable labels and no 'inf' effect sizes or code names in the tables
     assert "Gemiddelde zelfredzaamheid (punten 0-100)" in text

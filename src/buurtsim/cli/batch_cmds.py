@@ -255,7 +255,10 @@ def print_answer(results_dir: Path, *, baseline: str | None, lang: str, prices: 
     from buurtsim.experiment.answer import summarise
 
     console.print(Text(pick(lang, "Het antwoord", "The answer"), style="bold"))
-    for scenario, answer, social in summarise(results_dir, baseline=baseline, lang=lang, prices=prices):
+    backdrop, found = summarise(results_dir, baseline=baseline, lang=lang, prices=prices)
+    if backdrop:
+        console.print(Text(backdrop, style="dim"))
+    for scenario, answer, social in found:
         console.print(Text(scenario, style="bold cyan"))
         for line in answer:
             console.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
@@ -308,7 +311,9 @@ def compare_cmd(
         from buurtsim.experiment.answer import summarise
 
         answer = ["## " + pick(lang, "Het antwoord", "The answer"), ""]
-        for scenario, lines, social in summarise(results_dir, baseline=baseline, lang=lang, prices=prices):
+        backdrop, found = summarise(results_dir, baseline=baseline, lang=lang, prices=prices)
+        answer += [backdrop, ""] if backdrop else []
+        for scenario, lines, social in found:
             answer += [f"### {scenario}", "", *lines, "", *social, ""]
         sys.stdout.write("\n".join(answer) + "\n" + to_markdown(comp, lang) + (f"\n{note}\n" if note else ""))
         return

@@ -131,8 +131,9 @@ def results_frame(out: str | Path, manifest: dict[str, Any], columns: Iterable[s
     return pd.read_parquet(path, columns=keys + [c for c in dict.fromkeys(columns) if c in stored and c not in keys])
 
 
-def summarise(out: str | Path, *, baseline: str | None = None, lang: str = "nl", prices: str | Path | None = None) -> list[tuple[str, list[str], list[str]]]:
-    """For screen output: per scenario its answer sentences and its social-return sentences."""
+def summarise(out: str | Path, *, baseline: str | None = None, lang: str = "nl", prices: str | Path | None = None) -> tuple[str, list[tuple[str, list[str], list[str]]]]:
+    """For screen output: how the baseline itself changes, and per scenario its answer sentences
+    and its social-return sentences."""
     from buurtsim.experiment.compare import funding_ends
     from buurtsim.experiment.mkba import load_prices, mkba_all, mkba_sentences
     from buurtsim.experiment.store import load_manifest
@@ -148,7 +149,28 @@ def summarise(out: str | Path, *, baseline: str | None = None, lang: str = "nl",
     df = results_frame(out, manifest, [*ANSWER_COLUMNS, *REACH_COLUMNS, *(p.metric for p in table.prices)])
     found = answers(df, baseline=base, funding_end=funding_ends(manifest), last_tick=last)
     social = {m.scenario: mkba_sentences(m, table, lang) for m in mkba_all(df, baseline=base, table=table, last_tick=last)}
-    return [(a.scenario, sentences(a, lang), social.get(a.scenario, [])) for a in found]
+    return baseline_change(df, base, lang), [(a.scenario, sentences(a, lang), social.get(a.scenario, [])) for a in found]
+
+
+def baseline_change(df: pd.DataFrame, baseline: str, lang: str = "nl") -> str:
+    """How the baseline itself changes from its first to its last week (mean over replications):
+    the backdrop against which the differences are small or large."""
+    base = df[df["scenario"].astype(str) == baseline]
+    if base.empty:
+        return ""
+    first, last = int(base["tick"].min()), int(base["tick"].max())
+    parts = []
+    if "mean_self_reliance" in base.columns:
+        a, b = (100 * base.loc[base["tick"] == t, "mean_self_reliance"].mean() for t in (first, last))
+        parts.append(pick(lang, f"de gemiddelde zelfredzaamheid gaat van {number(a, lang, 1)} naar {number(b, lang, 1)} punten",
+                          f"mean self-reliance goes from {number(a, lang, 1)} to {number(b, lang, 1)} points"))
+    if {"share_sliding", "population"} <= set(base.columns):
+        a, b = ((base.loc[base["tick"] == t, "share_sliding"] * base.loc[base["tick"] == t, "population"]).mean() for t in (first, last))
+        parts.append(pick(lang, f"het aantal afglijdende bewoners van {count(a, lang)} naar {count(b, lang)}",
+                          f"residents sliding from {count(a, lang)} to {count(b, lang)}"))
+    if not parts:
+        return ""
+    return pick(lang, f"In de basislijn ({baseline}) zelf, van week {first} tot week {last}: ", f"In the baseline ({baseline}) itself, from week {first} to week {last}: ") + "; ".join(parts) + "."
 
 
 # --- sentences ------------------------------------------------------------------------------------

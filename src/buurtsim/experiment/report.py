@@ -271,7 +271,7 @@ th{background:#f3f3f3}tbody tr:nth-child(even){background:#fafafa}figure{margin:
 
 def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str) -> tuple[str, list[Any]]:
     """The answer: plain sentences per scenario against the baseline, then the difference chart."""
-    from buurtsim.experiment.answer import answers, sentences
+    from buurtsim.experiment.answer import answers, baseline_change, sentences
 
     exp = manifest["experiment"]
     fund = funding_ends(manifest)
@@ -280,6 +280,9 @@ def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str) -> tup
     parts = [f"<section id='answer'><h2>{pick(lang, 'Het antwoord', 'The answer')}</h2>"]
     n = exp.get("replications")
     parts.append(f"<p class='muted'>{html.escape(pick(lang, f'Gepaarde verschillen met de basislijn over {n} replicaties (zelfde seed per replicatie), met 95%-intervallen tussen haken. Niet te onderscheiden: het interval bevat nul.', f'Paired differences to the baseline over {n} replications (same seed per replication), 95% intervals in brackets. Not distinguishable: the interval covers zero.'))}</p>")
+    backdrop = baseline_change(df, exp["baseline"], lang)
+    if backdrop:
+        parts.append(f"<p>{html.escape(backdrop)}</p>")
     for ans in found:
         parts.append(f"<div class='answer'><h3>{html.escape(ans.scenario)}</h3>" + "".join(f"<p>{html.escape(t)}</p>" for t in sentences(ans, lang)) + "</div>")
     chart = difference_figure(df, exp["baseline"], _timelines(manifest), fund, lang)
