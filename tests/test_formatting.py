@@ -20,7 +20,7 @@ def test_separators_per_language() -> None:
 
 def test_signs_missing_values_and_no_negative_zero() -> None:
     assert number(5, "nl", 0, sign=True) == "+5" and number(-5, "en", 0, sign=True) == "-5"
-    assert number(-0.001, "nl", 1) == "0,0"
+    assert number(-0.001, "nl", 1) == "0,0" and number(0.2, "en", 0, sign=True) == "0"
     assert number(math.nan) == "-" and number(math.inf) == "-" and interval(math.nan, 1.0) == ""
 
 

@@ -48,8 +48,9 @@ def number(value: Any, lang: str = "nl", digits: int | None = None, *, sign: boo
         a = abs(v)
         digits = 0 if a >= 100 or a == 0 else max(0, 2 - math.floor(math.log10(a)))
     pattern = "#,##0" + ("." + ("#" if optional else "0") * digits if digits > 0 else "")
-    if round(v, digits) == 0:  # no '-0,0'
+    if round(v, digits) == 0:  # no '-0,0', and no '+0' either
         v = 0.0
+        sign = False
     if sign:
         pattern = "+" + pattern + ";-" + pattern
     text = format_decimal(v, format=pattern, locale=LOCALES[lang])
