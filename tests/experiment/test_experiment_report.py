@@ -61,3 +61,13 @@ def test_results_with_few_stored_outcomes_still_report(tmp_path: Path) -> None:
     assert "id='answer'" in text and "gemiddelde zelfredzaamheid" in text
     assert "Niet te berekenen" in text  # the social return needs cost_eur and population
     assert "afglijdende bewoners" not in text.split("id='mkba'")[0]
+
+
+def test_sweep_points_get_their_own_answer(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path, extra="[sweep]\nmethod = \"grid\"\n[sweep.grid]\nshock_prob = [0.004, 0.008]\n")
+    out = tmp_path / "out"
+    run_experiment(load_experiment(path), out, backend="serial")
+    text = build_report(out, lang="en").read_text(encoding="utf-8")
+    for point in ("carrousel [p0] compared with basis [p0]", "carrousel [p1] compared with basis [p1]"):
+        assert point in text
+    assert text.count("class='mkba'") == 2
