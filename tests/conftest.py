@@ -118,9 +118,9 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
     """Run the `buurtsim` command line in this process; see the module docstring."""
     from buurtsim.cli import main
 
-    def run(*args: str) -> tuple[int, str, str]:
+    def run(*args: str, columns: int = 200) -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "argv", ["buurtsim", *args])
-        monkeypatch.setenv("COLUMNS", "200")
+        monkeypatch.setenv("COLUMNS", str(columns))
         code = 0
         try:
             main()

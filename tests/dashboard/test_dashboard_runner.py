@@ -35,9 +35,18 @@ def test_run_stops_at_the_horizon():
 def test_csv_export_has_a_row_per_week_and_every_metric():
     run = Run(settings_for(upload(CAROUSEL, "c.toml"), n_residents=N))
     run.step(5)
-    df = pd.read_csv(io.BytesIO(run.csv()), index_col="tick")
+    df = pd.read_csv(io.BytesIO(run.csv("en")), index_col="tick")
     assert list(df.index) == list(range(6))
-    assert set(METRIC_NAMES) <= set(df.columns)
+    # self-reliance in points, with the scale in the column name
+    named = {"mean_self_reliance_0_100" if m == "mean_self_reliance" else "helpers_self_reliance_0_100" if m == "helpers_self_reliance" else m
+             for m in METRIC_NAMES}
+    assert named <= set(df.columns)
+    assert (df["mean_self_reliance_0_100"] == 100 * run.metrics()["mean_self_reliance"]).all()
+    # Dutch: ';' between fields and a decimal comma, read back to the same numbers
+    text = run.csv("nl").decode("utf-8")
+    assert text.splitlines()[0].startswith("tick;") and "," in text.splitlines()[1]
+    nl = pd.read_csv(io.StringIO(text), sep=";", decimal=",", index_col="tick")
+    pd.testing.assert_frame_equal(nl, df)
 
 
 def test_exported_scenario_reproduces_the_run():
@@ -73,7 +82,7 @@ def test_comparison_uses_common_random_numbers():
     assert ab.tick == 10
     diff = ab.difference("professional_hours")
     assert diff.shape == (11,) and diff.abs().sum() > 0
-    both = pd.read_csv(io.BytesIO(ab.csv()))
+    both = pd.read_csv(io.BytesIO(ab.csv("nl")), sep=";", decimal=",")
     assert sorted(both["run"].unique()) == ["A", "B"]
 
 

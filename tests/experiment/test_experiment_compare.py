@@ -9,7 +9,16 @@ import pandas as pd
 import pytest
 
 from buurtsim.errors import UserError
-from buurtsim.experiment.compare import compare_frame, effect_size, mean_ci, to_csv, to_json, to_markdown
+from buurtsim.experiment.compare import (
+    compare_frame,
+    display_rows,
+    display_summary,
+    effect_size,
+    mean_ci,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 
 # t quantile 0.975 with 2 degrees of freedom, from tables
 T2 = 4.302652729911275
@@ -85,7 +94,40 @@ def test_renderings_and_bad_baseline() -> None:
     assert data["effect_size"].startswith("paired Cohen's d_z")
     assert len(data["rows"]) == len(comp.rows)
     assert "durability" in to_csv(comp).splitlines()[0]
-    md = to_markdown(comp)
-    assert "| programma | mean_self_reliance | end_of_funding (100)" in md
+    md = to_markdown(comp, "en")
+    assert "| programma | Mean self-reliance (points 0-100) | end of funding, week 100 |" in md
+    assert "mean_self_reliance" not in md
     with pytest.raises(UserError, match="baseline"):
         compare_frame(fixture(), baseline="nope", moments=["end"], metrics=["mean_self_reliance"], funding_end={})
+
+
+def test_table_merges_moments_on_one_week_and_hides_undefined_effect_sizes() -> None:
+    # end_of_funding and week 100 are the same week: one row naming both, not two
+    comp = compare_frame(fixture(), baseline="basis", moments=["end_of_funding", 100], metrics=["mean_self_reliance", "cost_eur"],
+                         funding_end={"programma": 100})
+    _, cells = display_rows(comp, "nl")
+    rows = [c for c in cells if c[0] == "programma"]
+    assert [c[2] for c in rows] == ["einde financiering, week 100"] * 2
+    sr = next(c for c in rows if c[1].startswith("Gemiddelde zelfredzaamheid"))
+    # 0.10 [0.10 - half, 0.10 + half] on 0-1 is +10.0 points; the interval excludes zero
+    half = 100 * T2 * 0.02 / math.sqrt(3)
+    assert sr[5] == f"+10,0 [{10 - half:.1f}; {10 + half:.1f}]".replace(".", ",")
+    assert sr[6] == "verschil"
+    cost = next(c for c in rows if c[1].startswith("Kosten"))
+    assert cost[7] == "-"  # every replication costs 50,000 more: no spread, d_z undefined, not 'inf'
+    assert cost[5] == "€\u00a0+50.000"  # no "[50.000; 50.000]" for a difference without spread
+
+
+def test_cost_per_point_only_with_a_distinguishable_gain() -> None:
+    comp = compare_frame(fixture(), baseline="basis", moments=["end"], metrics=["mean_self_reliance"], funding_end={"programma": 100})
+    (s,) = comp.summary
+    assert s["gain_at_end_low"] > 0
+    # 50,000 EUR for a gain of 0.05 (the end is week 204) x 100 residents = 10,000 EUR per unit; 100 EUR per point
+    assert s["cost_per_unit_low"] <= s["cost_per_unit_eur"] <= s["cost_per_unit_high"]
+    _, cells = display_summary(comp, "en")
+    assert cells[0][7].startswith("€\u00a0100 [")
+    flat = fixture()
+    flat.loc[flat["scenario"] == "programma", "mean_self_reliance"] = flat.loc[flat["scenario"] == "basis", "mean_self_reliance"].to_numpy() + [0.0, 0.01, -0.01] * 4
+    comp = compare_frame(flat, baseline="basis", moments=["end"], metrics=["mean_self_reliance"], funding_end={"programma": 100})
+    _, cells = display_summary(comp, "en")
+    assert cells[0][7] == "none: no distinguishable gain"

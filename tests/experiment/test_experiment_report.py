@@ -26,10 +26,21 @@ def test_report_is_self_contained_and_complete(tmp_path: Path) -> None:
     assert all(len(i) > 1000 for i in images)
     assert not re.search(r'(src|href)="(https?:)?//', text)
     assert "<script" not in text
-    for heading in ("Vergelijking / Comparison", "Tijdreeksen / Time series", "Verdelingen aan het eind", "Herkomst / Provenance"):
+    for heading in ("Het antwoord", "Maatschappelijk rendement (MKBA)", "Bijlage: tabellen en grafieken", "Tijdreeksen", "Verdelingen aan het eind", "Herkomst"):
         assert heading in text
-    assert "d_z" in text and "durability" in text
+    # the answer comes first, then the social return, then the appendix
+    assert text.index("id='answer'") < text.index("id='mkba'") < text.index("id='appendix'")
+    assert "id='difference-chart'" in text
+    assert "afglijdende bewoners" in text and "bewonersjaren" in text and "Netto contante waarde" in text
+    assert "In de basislijn (basis) zelf, van week 0 tot week 36" in text
+    assert "Werkgroep Discontovoet (2020)" in text
+    # readable labels and no 'inf' effect sizes or code names in the tables
+    assert "Gemiddelde zelfredzaamheid (punten 0-100)" in text
+    assert "<td>mean_self_reliance</td>" not in text and "<td>inf</td>" not in text
+    assert "duurzaamheid" in text
     assert load_experiment(path).sha256 in text
+    english = build_report(out, tmp_path / "en.html", lang="en").read_text(encoding="utf-8")
+    assert "The answer" in english and "Het antwoord" not in english and "Net present value" in english
 
 
 def test_report_without_results_is_a_user_error(tmp_path: Path) -> None:
@@ -38,3 +49,25 @@ def test_report_without_results_is_a_user_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(UserError, match="manifest"):
         build_report(tmp_path / "empty")
+
+
+def test_results_with_few_stored_outcomes_still_report(tmp_path: Path) -> None:
+    # results stored before the answer existed, or with `outputs` limited: no cost, no sliding share;
+    # the report says what it can and states plainly what it cannot compute
+    path = write_experiment(tmp_path, extra='outputs = ["mean_self_reliance", "participation_rate"]\n')
+    out = tmp_path / "out"
+    run_experiment(load_experiment(path), out, backend="serial")
+    text = build_report(out).read_text(encoding="utf-8")
+    assert "id='answer'" in text and "gemiddelde zelfredzaamheid" in text
+    assert "Niet te berekenen" in text  # the social return needs cost_eur and population
+    assert "afglijdende bewoners" not in text.split("id='mkba'")[0]
+
+
+def test_sweep_points_get_their_own_answer(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path, extra="[sweep]\nmethod = \"grid\"\n[sweep.grid]\nshock_prob = [0.004, 0.008]\n")
+    out = tmp_path / "out"
+    run_experiment(load_experiment(path), out, backend="serial")
+    text = build_report(out, lang="en").read_text(encoding="utf-8")
+    for point in ("carrousel [p0] compared with basis [p0]", "carrousel [p1] compared with basis [p1]"):
+        assert point in text
+    assert text.count("class='mkba'") == 2

@@ -16,6 +16,9 @@ from rich.text import Text
 from buurtsim._version import __version__
 from buurtsim.cli import batch_cmds, dashboard_cmds, model_cmds, scenario_cmds, teaching_cmds
 from buurtsim.cli.errors import UserError
+from buurtsim.cli.help_format import quiet_flag_types
+
+quiet_flag_types()
 
 app = typer.Typer(
     name="buurtsim",

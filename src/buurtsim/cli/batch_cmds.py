@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.padding import Padding
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,10 +26,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
+from buurtsim.cli.tables import print_table
 from buurtsim.errors import UserError
+from buurtsim.formatting import pick
 
 console = Console()
 err_console = Console(stderr=True)
@@ -43,6 +45,9 @@ SUMMARY_METRICS = (
 BackendOpt = Annotated[str, typer.Option("--backend", "-b", help="Waar de runs draaien: serial, process (alle kernen) of dask. / Where runs execute: serial, process (all cores) or dask.")]
 WorkersOpt = Annotated[str | None, typer.Option("--workers", "-w", metavar="N", help="Aantal gelijktijdige runs (standaard: alle kernen). / Parallel workers (default: all cores).")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Adres van een bestaand dask-cluster, bv. tcp://host:8786 (alleen met --backend dask). / Address of an existing dask scheduler.")]
+LangOpt = Annotated[str, typer.Option("--lang", metavar="nl|en", help="Taal van de uitvoer: nl of en. / Output language: nl or en.")]
+PricesOpt = Annotated[Path | None, typer.Option("--prices", metavar="FILE", help="Eigen prijstabel (TOML) voor het maatschappelijk rendement; zie `buurtsim prices`. / Own price table for the social return.")]
+XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", metavar="FILE", help="Schrijf ook een Excel-werkmap (samenvatting, runs, parameters, herkomst). / Also write an Excel workbook.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overschrijf resultaten van een ander experiment in de map. / Replace other results in the directory.")]
 
 
@@ -55,10 +60,10 @@ class RateColumn(ProgressColumn):
         return Text("-- runs/min" if not speed else f"{speed * 60:.1f} runs/min", style="cyan")
 
 
-def _progress() -> Progress:
+def _progress(lang: str = "nl") -> Progress:
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-        TextColumn("verstreken / elapsed"), TimeElapsedColumn(), TextColumn("nog / ETA"), TimeRemainingColumn(),
+        TextColumn(pick(lang, "verstreken", "elapsed")), TimeElapsedColumn(), TextColumn(pick(lang, "nog", "ETA")), TimeRemainingColumn(),
         console=console, transient=False,
     )
 
@@ -66,8 +71,9 @@ def _progress() -> Progress:
 class ProgressListener:
     """Feeds run events into a rich progress bar and remembers failures."""
 
-    def __init__(self, progress: Progress, label: str) -> None:
+    def __init__(self, progress: Progress, label: str, lang: str = "nl") -> None:
         self.progress = progress
+        self.lang = lang
         self.label = label
         self.task: Any = None
         self.failed: list[tuple[str, str]] = []
@@ -76,25 +82,15 @@ class ProgressListener:
         """Handle 'start' and 'run' events from the runner."""
         if event == "start":
             if info.get("done"):
-                self.progress.console.print(f"Hervatten / resuming: {info['done']} van {info['total']} runs al klaar / already done.")
+                self.progress.console.print(pick(self.lang, f"Hervatten: {info['done']} van {info['total']} runs al klaar.", f"Resuming: {info['done']} of {info['total']} runs already done."))
             self.task = self.progress.add_task(self.label, total=info["total"], completed=info.get("done", 0))
         elif event == "run":
             result = info["result"]
             if result.status != "done":
                 last = (result.error or "").strip().splitlines()[-1:] or ["?"]
                 self.failed.append((result.run_id, last[0]))
-                self.progress.console.print(f"[red]Run mislukt / run failed:[/] {result.run_id}: {last[0]}")
+                self.progress.console.print(Text.assemble((pick(self.lang, "Run mislukt: ", "Run failed: "), "red"), f"{result.run_id}: {last[0]}"))
             self.progress.update(self.task, advance=1)
-
-
-def plain_table(title: str, headers: list[str], cells: list[list[str]]) -> Table:
-    """A rich table whose cells are shown literally (a label such as 'basis [p0]' is not markup)."""
-    table = Table(title=title)
-    for h in headers:
-        table.add_column(Text(h), justify="left" if h in ("scenario", "metric") or h.startswith("moment") else "right")
-    for row in cells:
-        table.add_row(*(Text(c) for c in row))
-    return table
 
 
 def whole_number(flag: str, value: str | None, low: int) -> int | None:
@@ -138,7 +134,8 @@ def _at_values(values: list[str] | None) -> list[str] | None:
     return [part.strip() for v in values for part in v.split(",") if part.strip()]
 
 
-def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, scheduler: str | None, resume: bool, force: bool) -> dict[str, Any]:
+def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, scheduler: str | None, resume: bool, force: bool,
+               lang: str = "nl") -> dict[str, Any]:
     """Run with a progress bar; Ctrl-C keeps what finished and says how to resume."""
     from buurtsim.experiment import run_experiment
     from buurtsim.experiment.batch import StorageError
@@ -147,35 +144,36 @@ def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, schedu
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
-    with _progress() as progress:
-        listener = ProgressListener(progress, exp.name)
+    with _progress(lang) as progress:
+        listener = ProgressListener(progress, exp.name, lang)
         try:
             manifest = run_experiment(exp, out, backend=backend, workers=workers, scheduler=scheduler, resume=resume, force=force, listener=listener)
         except StorageError as exc:
             progress.stop()
-            err_console.print(Text(f"Gestopt / stopped: {exc}", style="red"))
+            err_console.print(Text(pick(lang, f"Gestopt: {exc}", f"Stopped: {exc}"), style="red"))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             progress.stop()
-            err_console.print(f"Afgebroken / interrupted. Afgeronde runs staan in / finished runs are kept in {out}; "
-                              f"ga verder met / continue with: buurtsim experiment {exp.path} --out {out} --resume")
+            err_console.print(Text(pick(lang, f"Afgebroken. Afgeronde runs staan in {out}; ga verder met: buurtsim experiment {exp.path} --out {out} --resume",
+                                      f"Interrupted. Finished runs are kept in {out}; continue with: buurtsim experiment {exp.path} --out {out} --resume")))
             raise typer.Exit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
     return manifest
 
 
-def _report_counts(manifest: dict[str, Any], out: Path) -> int:
+def _report_counts(manifest: dict[str, Any], out: Path, lang: str = "nl") -> int:
     counts: dict[str, int] = {}
     for r in manifest["runs"]:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    console.print(f"Status: [bold]{manifest['status']}[/] ({', '.join(f'{k}: {v}' for k, v in counts.items())}); resultaten / results: {out}")
+    console.print(f"Status: [bold]{manifest['status']}[/] ({', '.join(f'{k}: {v}' for k, v in counts.items())}); {pick(lang, 'resultaten', 'results')}: {out}")
     failed = [r for r in manifest["runs"] if r["status"] == "failed"]
     for r in failed[:10]:
         last = (r.get("error") or "").strip().splitlines()[-1:] or ["?"]
-        err_console.print(f"[red]mislukt / failed[/] {r['run_id']}: {last[0]}")
+        err_console.print(Text.assemble((pick(lang, "mislukt ", "failed "), "red"), f"{r['run_id']}: {last[0]}"))
     if failed:
-        err_console.print(f"{len(failed)} run(s) mislukt; details in {out / 'manifest.json'}; opnieuw proberen / retry: --resume")
+        err_console.print(pick(lang, f"{len(failed)} run(s) mislukt; details in {out / 'manifest.json'}; opnieuw proberen: --resume",
+                             f"{len(failed)} run(s) failed; details in {out / 'manifest.json'}; retry: --resume"))
         return 1
     return 0
 
@@ -188,10 +186,14 @@ def run_cmd(
     n_residents: Annotated[str | None, typer.Option("--n-residents", "-n", metavar="N", help="Aantal bewoners (standaard: uit het scenario). / Number of residents.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Map voor de resultaten (standaard out/run-<scenario>-<seed>). / Results directory.")] = None,
     force: ForceOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Eén run van een scenario: uitkomsten naar Parquet en een samenvatting op het scherm. / One run of a scenario."""
     import pandas as pd
 
+    from buurtsim.formatting import check_lang, metric_unit, metric_value, number
+
+    check_lang(lang)
     from buurtsim.experiment import run_experiment, single_run_experiment
     from buurtsim.experiment.store import MANIFEST, TIMESERIES
     from buurtsim.metrics import label
@@ -206,22 +208,18 @@ def run_cmd(
             same = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["experiment"]["identity"] == exp.identity()
         except (OSError, ValueError, KeyError):
             same = False
-    with console.status(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} weken / weeks, seed {run_seed} ..."):
+    with console.status(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} {pick(lang, 'weken', 'weeks')}, seed {run_seed} ..."):
         manifest = run_experiment(exp, out, backend="serial", force=force or same)
     if manifest["status"] != "complete":
         sys.exit(_report_counts(manifest, out))
     df = pd.read_parquet(out / TIMESERIES)
     first, last = df.iloc[0], df.iloc[-1]
-    table = Table(title=f"{exp.name} (seed {run_seed}): week 0 -> week {int(last['tick'])}")
-    for col in ("uitkomst / outcome", "week 0", f"week {int(last['tick'])}", "verschil / change"):
-        table.add_column(col, justify="left" if col.startswith("uitkomst") else "right")
-    for m in SUMMARY_METRICS:
-        if m in df.columns:
-            a, b = float(first[m]), float(last[m])
-            fmt = "{:,.0f}" if max(abs(a), abs(b)) >= 100 else "{:.3f}"
-            table.add_row(label(m, "nl"), fmt.format(a), fmt.format(b), ("+" if b - a >= 0 else "") + fmt.format(b - a))
-    console.print(table)
-    console.print(f"Uitkomsten per week / metrics per week: {out / TIMESERIES}  (duur / took {manifest['runs'][0]['duration_s']:.1f} s)")
+    headers = [pick(lang, "uitkomst", "outcome"), "week 0", f"week {int(last['tick'])}", pick(lang, "verschil", "change")]
+    cells = [[f"{label(m, lang)} ({metric_unit(m, lang)})", metric_value(m, first[m], lang), metric_value(m, last[m], lang),
+              metric_value(m, float(last[m]) - float(first[m]), lang, sign=True)] for m in SUMMARY_METRICS if m in df.columns]
+    print_table(console, f"{exp.name} (seed {run_seed}): week 0 -> week {int(last['tick'])}", headers, cells, keys=1)
+    console.print(pick(lang, f"Uitkomsten per week: {out / TIMESERIES}  (duur {number(manifest['runs'][0]['duration_s'], lang, 1)} s)",
+                       f"Metrics per week: {out / TIMESERIES}  (took {number(manifest['runs'][0]['duration_s'], lang, 1)} s)"))
 
 
 # --- experiment -----------------------------------------------------------------------------------
@@ -233,42 +231,67 @@ def experiment_cmd(
     scheduler: SchedulerOpt = None,
     resume: Annotated[bool, typer.Option("--resume", help="Draai alleen de runs die nog ontbreken. / Run only the missing runs.")] = False,
     force: ForceOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Draai alle runs van een experiment (scenario's x replicaties) met voortgangsbalk. / Run a batch experiment."""
     from buurtsim.experiment.backends import check_backend
+    from buurtsim.formatting import check_lang
 
+    check_lang(lang)
     n_workers = whole_number("--workers", workers, 1)
     check_backend(backend, n_workers, scheduler)
     exp = _load(experiment)
     out = out or Path("out") / exp.name
-    manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=scheduler, resume=resume, force=force)
-    code = _report_counts(manifest, out)
-    console.print(f"Verder / next: buurtsim compare {out}   |   buurtsim report {out}")
+    manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=scheduler, resume=resume, force=force, lang=lang)
+    code = _report_counts(manifest, out, lang)
+    console.print(Text(f"{pick(lang, 'Verder', 'Next')}: buurtsim compare {out}   |   buurtsim report {out}"))
     if code:
         sys.exit(code)
 
 
 # --- compare --------------------------------------------------------------------------------------
+def print_answer(results_dir: Path, *, baseline: str | None, lang: str, prices: Path | None) -> None:
+    """The answer (and the social return) per scenario in plain sentences, before any table."""
+    from buurtsim.experiment.answer import summarise
+
+    console.print(Text(pick(lang, "Het antwoord", "The answer"), style="bold"))
+    backdrop, found = summarise(results_dir, baseline=baseline, lang=lang, prices=prices)
+    if backdrop:
+        console.print(Text(backdrop, style="dim"))
+    for scenario, answer, social in found:
+        console.print(Text(scenario, style="bold cyan"))
+        for line in answer:
+            console.print(Padding(Text(line), (0, 0, 0, 2), expand=False))
+        if social:
+            console.print(Padding(Text(pick(lang, "Maatschappelijk rendement: ", "Social return: ") + " ".join(social)), (0, 0, 0, 2), expand=False))
+    console.print()
+
+
 def compare_cmd(
     results_dir: Annotated[Path, typer.Argument(help="Map met resultaten van `buurtsim experiment`. / Results directory.")],
     baseline: Annotated[str | None, typer.Option("--baseline", help="Scenario om mee te vergelijken (standaard: uit het experiment). / Baseline scenario.")] = None,
     at: Annotated[list[str] | None, typer.Option("--at", help="Moment(en): weeknummer, 'end', 'end_of_funding', 'end_of_funding+2y'; herhaal of scheid met komma's. / Moments (repeat or comma-separate).")] = None,
     metric: Annotated[list[str] | None, typer.Option("--metric", "-m", help="Uitkomst(en) om te tonen (standaard: alle opgeslagen). / Metrics to show (default: all stored).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Uitvoer: table, md, csv of json. / Output format.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="table|md|csv|json", help="Uitvoer: table, md, csv of json. / Output format.")] = "table",
+    lang: LangOpt = "nl",
+    prices: PricesOpt = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
-    """Vergelijk scenario's: gemiddelde en 95%-interval, gepaard verschil met de basislijn, effectgrootte, duurzaamheid, kosten. / Compare scenarios."""
+    """Vergelijk scenario's: eerst het antwoord in bewoners, jaren en euro's, dan de tabellen. / Compare scenarios: the answer first, then the tables."""
     from buurtsim.experiment.compare import (
-        EXPLANATION,
         HEADLINE_METRICS,
         compare_results,
         display_rows,
         display_summary,
+        explanation,
         to_csv,
         to_json,
         to_markdown,
     )
     from buurtsim.experiment.store import load_manifest
+    from buurtsim.formatting import check_lang
 
+    check_lang(lang)
     if fmt not in ("table", "md", "csv", "json"):
         raise UserError(f"--format: expected one of table, md, csv, json; given: {fmt!r}")
     metrics = _at_values(metric)
@@ -276,10 +299,23 @@ def compare_cmd(
     if metrics is None and fmt in ("table", "md"):  # on screen: the headline outcomes; csv/json hold all
         stored = set(load_manifest(results_dir)["experiment"].get("outputs") or [])
         metrics = [m for m in HEADLINE_METRICS if m in stored] or None
-        note = f"Getoond / shown: {', '.join(metrics or [])}; kies met / choose with --metric (csv en json bevatten alle uitkomsten / hold all)."
+        note = pick(lang, f"Getoond: {', '.join(metrics or [])}; kies met --metric (csv en json bevatten alle uitkomsten).",
+                    f"Shown: {', '.join(metrics or [])}; choose with --metric (csv and json hold all outcomes).")
     comp = compare_results(results_dir, baseline=baseline, at=_at_values(at), metrics=metrics)
+    if xlsx is not None:
+        from buurtsim.experiment.workbook import write_workbook
+
+        write_workbook(results_dir, xlsx, lang=lang, prices=prices)
+        err_console.print(pick(lang, f"Werkmap: {xlsx}", f"Workbook: {xlsx}"))
     if fmt == "md":
-        sys.stdout.write(to_markdown(comp) + (f"\n{note}\n" if note else ""))
+        from buurtsim.experiment.answer import summarise
+
+        answer = ["## " + pick(lang, "Het antwoord", "The answer"), ""]
+        backdrop, found = summarise(results_dir, baseline=baseline, lang=lang, prices=prices)
+        answer += [backdrop, ""] if backdrop else []
+        for scenario, lines, social in found:
+            answer += [f"### {scenario}", "", *lines, "", *social, ""]
+        sys.stdout.write("\n".join(answer) + "\n" + to_markdown(comp, lang) + (f"\n{note}\n" if note else ""))
         return
     if fmt == "csv":
         sys.stdout.write(to_csv(comp))
@@ -287,27 +323,39 @@ def compare_cmd(
     if fmt == "json":
         sys.stdout.write(to_json(comp) + "\n")
         return
-    for title, (headers, cells) in (("Vergelijking / comparison", display_rows(comp)), ("Duurzaamheid en kosten / durability and cost", display_summary(comp))):
+    print_answer(results_dir, baseline=baseline, lang=lang, prices=prices)
+    for title, (headers, cells) in ((pick(lang, "Bijlage: vergelijking per uitkomst", "Appendix: comparison per outcome"), display_rows(comp, lang)),
+                                    (pick(lang, "Duurzaamheid en kosten", "Durability and cost"), display_summary(comp, lang))):
         if cells:
-            console.print(plain_table(title, headers, cells))
-    console.print(Text(EXPLANATION, style="dim"))
+            print_table(console, title, headers, cells, keys=3 if headers[2].startswith("moment") else 1)
+    console.print(Text(explanation(lang), style="dim"))
     for line in comp.notes:
         console.print(Text(f"- {line}", style="dim"))
     if note:
-        console.print(note, style="dim")
+        console.print(Text(note, style="dim"))
 
 
 # --- report ---------------------------------------------------------------------------------------
 def report_cmd(
     results_dir: Annotated[Path, typer.Argument(help="Map met resultaten van `buurtsim experiment`. / Results directory.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML-bestand (standaard <map>/report.html). / HTML file (default <dir>/report.html).")] = None,
+    lang: LangOpt = "nl",
+    prices: PricesOpt = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
-    """Schrijf één zelfstandig HTML-rapport (grafieken ingebed). / Write one self-contained HTML report."""
+    """Schrijf één zelfstandig HTML-rapport: eerst het antwoord, dan het maatschappelijk rendement, dan de bijlage. / Write one self-contained HTML report."""
     from buurtsim.experiment import build_report
+    from buurtsim.formatting import check_lang
 
-    with console.status("Rapport maken / building the report ..."):
-        path = build_report(results_dir, out)
-    console.print(f"Rapport / report: {path}")
+    check_lang(lang)
+    with console.status(pick(lang, "Rapport maken ...", "Building the report ...")):
+        path = build_report(results_dir, out, lang=lang, prices=prices)
+    console.print(pick(lang, f"Rapport: {path}", f"Report: {path}"))
+    if xlsx is not None:
+        from buurtsim.experiment.workbook import write_workbook
+
+        book = write_workbook(results_dir, xlsx, lang=lang, prices=prices)
+        console.print(pick(lang, f"Werkmap: {book}", f"Workbook: {book}"))
 
 
 # --- sensitivity ----------------------------------------------------------------------------------
@@ -320,11 +368,14 @@ def sensitivity_cmd(
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     force: ForceOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Globale gevoeligheidsanalyse (SALib) over de parameterbereiken in het experimentbestand. / Global sensitivity analysis."""
     from buurtsim.experiment.backends import check_backend
     from buurtsim.experiment.sensitivity import SensitivityFailed, run_sensitivity
+    from buurtsim.formatting import check_lang, number
 
+    check_lang(lang)
     n_workers = whole_number("--workers", workers, 1)
     n_samples = whole_number("--samples", samples, 2)
     check_backend(backend, n_workers, scheduler)
@@ -332,26 +383,22 @@ def sensitivity_cmd(
         raise UserError(f"--method: expected morris or sobol; given: {method!r}")
     exp = _load(experiment)
     out = out or Path("out") / f"{exp.name}-gevoeligheid"
-    with _progress() as progress:
-        listener = ProgressListener(progress, f"{exp.name} (gevoeligheid)")
+    with _progress(lang) as progress:
+        listener = ProgressListener(progress, f"{exp.name} ({pick(lang, 'gevoeligheid', 'sensitivity')})", lang)
         try:
             res = run_sensitivity(exp, out, method=method, samples=n_samples, backend=backend, workers=n_workers, scheduler=scheduler, force=force, listener=listener)
         except SensitivityFailed as exc:
             progress.stop()
-            err_console.print(f"[red]Mislukt / failed:[/] {exc}")
+            err_console.print(Text.assemble((pick(lang, "Mislukt: ", "Failed: "), "red"), str(exc)))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             progress.stop()
-            err_console.print("Afgebroken / interrupted (een gevoeligheidsanalyse wordt niet hervat / not resumable).")
+            err_console.print(pick(lang, "Afgebroken (een gevoeligheidsanalyse wordt niet hervat).", "Interrupted (a sensitivity analysis is not resumable)."))
             raise typer.Exit(130) from None
-    table = Table(title=f"Gevoeligheid / sensitivity ({res.method}) van / of {res.output}")
-    table.add_column("parameter")
-    for col in res.indices.columns:
-        table.add_column(col, justify="right")
-    for name, row in res.indices.iterrows():
-        table.add_row(str(name), *(f"{v:.4g}" for v in row))
-    console.print(table)
-    console.print(f"Bestanden / files: {', '.join(str(p) for p in res.files.values())}")
+    cells = [[str(name), *(number(v, lang) for v in row)] for name, row in res.indices.iterrows()]
+    print_table(console, pick(lang, f"Gevoeligheid ({res.method}) van {res.output}", f"Sensitivity ({res.method}) of {res.output}"),
+                ["parameter", *map(str, res.indices.columns)], cells, keys=1)
+    console.print(Text(f"{pick(lang, 'Bestanden', 'Files')}: {', '.join(str(p) for p in res.files.values())}"))
 
 
 # --- demo -----------------------------------------------------------------------------------------
@@ -359,14 +406,19 @@ def demo_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="Map voor de resultaten. / Results directory.")] = Path("out/demo"),
     workers: WorkersOpt = None,
     backend: BackendOpt = "process",
+    lang: LangOpt = "nl",
+    prices: PricesOpt = None,
 ) -> None:
     """Het vlaggenschip-experiment (carrousel vs. presentie) plus rapport; gaat verder waar het bleef. / The flagship experiment and its report."""
     from buurtsim.experiment import build_report
     from buurtsim.experiment.backends import check_backend
-    from buurtsim.experiment.compare import compare_results, display_summary
+    from buurtsim.experiment.mkba import load_prices
     from buurtsim.experiment.store import MANIFEST
+    from buurtsim.formatting import check_lang
     from buurtsim.scenario import shipped_experiments
 
+    check_lang(lang)
+    load_prices(prices)  # a bad price table stops before hours of runs, not after
     n_workers = whole_number("--workers", workers, 1)
     check_backend(backend, n_workers, None)
     shipped = shipped_experiments()
@@ -381,18 +433,46 @@ def demo_cmd(
             other = True
     elif out.is_dir() and any(out.iterdir()):
         raise UserError(f"{out}: directory is not empty and holds no buurtsim results; choose another --out")
-    console.print(f"[bold]{exp.table.title or exp.name}[/]: {len(exp.scenarios)} scenario's x {exp.table.replications} replicaties -> {out}")
-    manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=None, resume=True, force=other)
-    code = _report_counts(manifest, out)
-    with console.status("Rapport maken / building the report ..."):
-        path = build_report(out)
-    comp = compare_results(out, metrics=["mean_self_reliance"])
-    headers, cells = display_summary(comp)
-    if cells:
-        console.print(plain_table("Duurzaamheid en kosten / durability and cost (mean self-reliance)", headers, cells))
-    console.print(f"[bold green]Rapport / report:[/] {path.resolve()}")
+    console.print(Text.assemble((exp.table.title or exp.name, "bold"), f": {len(exp.scenarios)} {pick(lang, 'scenario’s', 'scenarios')} x "
+                                f"{exp.table.replications} {pick(lang, 'replicaties', 'replications')} -> {out}"))
+    manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=None, resume=True, force=other, lang=lang)
+    code = _report_counts(manifest, out, lang)
+    with console.status(pick(lang, "Rapport maken ...", "Building the report ...")):
+        path = build_report(out, lang=lang, prices=prices)
+    print_answer(out, baseline=None, lang=lang, prices=prices)
+    console.print(Text.assemble((pick(lang, "Rapport: ", "Report: "), "bold green"), str(path.resolve())))
     if code:
         sys.exit(code)
+
+
+# --- prices ---------------------------------------------------------------------------------------
+def prices_cmd(
+    file: Annotated[Path | None, typer.Argument(help="Prijstabel (TOML) om te controleren; standaard de meegeleverde. / Price table to check; default the shipped one.")] = None,
+    write: Annotated[Path | None, typer.Option("--write", metavar="FILE", help="Schrijf de meegeleverde prijstabel naar FILE om aan te passen. / Write the shipped table to FILE to edit.")] = None,
+    lang: LangOpt = "nl",
+) -> None:
+    """Toon en controleer een prijstabel voor het maatschappelijk rendement (MKBA). / Print and check a price table for the social return."""
+    from buurtsim.experiment.mkba import default_prices_path, load_prices, price_rows
+    from buurtsim.formatting import check_lang, number
+
+    check_lang(lang)
+    if write is not None:
+        if write.exists():
+            raise UserError(f"--write: {write} exists; expected a new file name (nothing was overwritten)")
+        write.write_text(default_prices_path().read_text(encoding="utf-8"), encoding="utf-8")
+        console.print(pick(lang, f"Geschreven: {write}; pas aan en gebruik met --prices {write}", f"Written: {write}; edit it and use it with --prices {write}"))
+        return
+    table = load_prices(file)
+    headers, cells = price_rows(table, lang)
+    print_table(console, pick(lang, f"Prijstabel: {table.path}", f"Price table: {table.path}"), headers, cells, keys=1)
+    rate = number(100 * table.discount_rate, lang, 2)
+    console.print(Text(pick(lang, f"Discontovoet {rate} % per jaar; bron: {table.discount_source}", f"Discount rate {rate}% a year; source: {table.discount_source}")))
+    console.print(Text(pick(lang, f"Bootstrap: {table.bootstrap_samples} trekkingen, seed {table.bootstrap_seed}.", f"Bootstrap: {table.bootstrap_samples} draws, seed {table.bootstrap_seed}.")))
+    assumed = sum(p.assumption for p in table.prices)
+    if assumed:
+        console.print(Text(pick(lang, f"Let op: {assumed} van {len(table.prices)} prijzen zijn aannames, geen gemeten waarden.",
+                                f"Note: {assumed} of {len(table.prices)} prices are assumptions, not measured values."), style="yellow"))
+    console.print(pick(lang, "Prijstabel in orde.", "Price table is valid."))
 
 
 def register(app: typer.Typer) -> None:
@@ -402,4 +482,5 @@ def register(app: typer.Typer) -> None:
     app.command("compare", help="Vergelijk scenario's met onzekerheid. / Compare scenarios with uncertainty.")(compare_cmd)
     app.command("report", help="Schrijf een zelfstandig HTML-rapport. / Write a self-contained HTML report.")(report_cmd)
     app.command("sensitivity", help="Gevoeligheidsanalyse met SALib (Morris of Sobol). / Sensitivity analysis with SALib.")(sensitivity_cmd)
+    app.command("prices", help="Toon en controleer een prijstabel voor het maatschappelijk rendement. / Print and check a price table for the social return.")(prices_cmd)
     app.command("demo", help="Vlaggenschip-experiment plus rapport (voor `make demo`). / Flagship experiment and report.")(demo_cmd)

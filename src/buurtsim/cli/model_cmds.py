@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
-from rich.table import Table
 
 
-def params_cmd() -> None:
+def params_cmd(
+    lang: Annotated[str, typer.Option("--lang", metavar="nl|en", help="Taal van de uitvoer: nl of en. / Output language: nl or en.")] = "nl",
+) -> None:
     """Print every model parameter with its default, range, unit and source."""
+    from buurtsim.cli.tables import print_table
+    from buurtsim.formatting import check_lang, number, pick
     from buurtsim.params import describe, param_names
 
-    table = Table(title="buurtsim parameters")
-    for col in ("name", "default", "range", "unit", "source"):
-        table.add_column(col)
+    check_lang(lang)
+
+    def shown(value: object) -> str:
+        return number(value, lang) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+
+    sep = "; " if lang == "nl" else ", "
+    cells = []
     for name in param_names():
         d = describe(name)
-        table.add_row(name, str(d["default"]), f"[{d['min']}, {d['max']}]", d["unit"], d["source"])
-    Console().print(table)
+        cells.append([name, shown(d["default"]), f"[{shown(d['min'])}{sep}{shown(d['max'])}]", d["unit"], d["source"]])
+    headers = [pick(lang, "naam", "name"), pick(lang, "standaard", "default"), pick(lang, "bereik", "range"), pick(lang, "eenheid", "unit"), pick(lang, "bron", "source")]
+    print_table(Console(), pick(lang, "buurtsim-parameters", "buurtsim parameters"), headers, cells, keys=1)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
-from rich.table import Table
 
+from buurtsim.cli.tables import grid, natural_width, stacked
 from buurtsim.errors import UserError
 from buurtsim.scenario.library import REPO_ROOT, peek_title, shipped_experiments, shipped_scenarios
 
@@ -84,26 +84,33 @@ def schema_cmd(
     console.print(f"Schema geschreven naar / written to {escape(str(out))}")
 
 
-def _files_table(title: str, files: dict[str, Path], table_name: str, empty: str) -> Table | str:
-    """A table of (name, title, file) for files whose `[table_name]` holds name and title."""
+def _files_table(title: str, files: dict[str, Path], table_name: str, empty: str, headers: list[str]) -> RenderableType:
+    """A table of (name, title, file) for files whose `[table_name]` holds name and title; one block
+    per file when the table is wider than the terminal (names and paths are never cut)."""
     if not files:
         return empty
-    table = Table(title=title, title_justify="left")
-    for col in ("naam / name", "titel / title", "bestand / file"):
-        table.add_column(col)
+    cells = []
     for key, path in files.items():
         name, file_title = peek_title(path, table_name)
-        table.add_row(escape(key if table_name == "scenario" else name), escape(file_title), escape(_shown(path)))
-    return table
+        cells.append([key if table_name == "scenario" else name, file_title, _shown(path)])
+    if natural_width(headers, cells) <= console.width:
+        return grid(title, headers, cells)
+    return stacked(title, headers, cells, keys=1)
 
 
-def list_cmd() -> None:
+def list_cmd(
+    lang: Annotated[str, typer.Option("--lang", metavar="nl|en", help="Taal van de uitvoer: nl of en. / Output language: nl or en.")] = "nl",
+) -> None:
     """List the shipped scenarios and experiments with their one-line titles."""
-    console.print(_files_table("Scenario's / scenarios", shipped_scenarios(), "scenario",
-                               "Geen scenario's gevonden / no scenarios found (map scenarios/ ontbreekt)."))
-    console.print(_files_table("Experimenten / experiments", shipped_experiments(), "experiment",
-                               "Geen experimenten gevonden / no experiments found."))
-    console.print("Controleer een bestand / check a file: buurtsim validate BESTAND.toml")
+    from buurtsim.formatting import check_lang, pick
+
+    check_lang(lang)
+    headers = [pick(lang, "naam", "name"), pick(lang, "titel", "title"), pick(lang, "bestand", "file")]
+    console.print(_files_table(pick(lang, "Scenario's", "Scenarios"), shipped_scenarios(), "scenario",
+                               pick(lang, "Geen scenario's gevonden (map scenarios/ ontbreekt).", "No scenarios found (folder scenarios/ is missing)."), headers))
+    console.print(_files_table(pick(lang, "Experimenten", "Experiments"), shipped_experiments(), "experiment",
+                               pick(lang, "Geen experimenten gevonden.", "No experiments found."), headers))
+    console.print(pick(lang, "Controleer een bestand: buurtsim validate BESTAND.toml", "Check a file: buurtsim validate FILE.toml"))
 
 
 def register(app: typer.Typer) -> None:

@@ -26,6 +26,7 @@ from buurtsim.dashboard.runner import Run
 from buurtsim.dashboard.sources import DEFAULT_KEY, Source
 from buurtsim.dashboard.state import SPEEDS, CompareState, RunState, Session
 from buurtsim.dashboard.widgets import PngView, UploadButton, png_src
+from buurtsim.formatting import number
 from buurtsim.params import describe
 
 DEFAULT_SERIES: tuple[str, ...] = ("mean_self_reliance", "participation_rate", "share_isolated", "dependency_share")
@@ -45,8 +46,8 @@ def slider_step(lo: float, hi: float) -> float:
     return float(10 ** np.floor(np.log10(span / 500))) if span > 0 else 1.0
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.4g}"
+def _fmt(value: float, lang: str = "nl") -> str:
+    return number(value, lang)
 
 
 def markdown_html(text: str) -> str:
@@ -134,11 +135,11 @@ def ParamControl(state: RunState, name: str, lang: str) -> None:
             state.set_param(name, round(float(new), 10) if isinstance(d["default"], float) else round(new))
 
     with solara.Column(gap="0px", style={"margin-bottom": "10px"}):
-        solara.SliderFloat(f"{param_label(name, lang)}: {_fmt(value)}", value=value, min=lo, max=hi, step=step,
+        solara.SliderFloat(f"{param_label(name, lang)}: {_fmt(value, lang)}", value=value, min=lo, max=hi, step=step,
                            on_value=changed, thumb_label=False)
         solara.Text(param_help(name, lang), style={"font-size": "0.85em"})
         unit = f" {d['unit']}" if d["unit"] and d["unit"] != "-" else ""
-        solara.Text(f"{t('default', lang)} {_fmt(d['default'])} · {t('range', lang)} {_fmt(lo)}–{_fmt(hi)}{unit} · "
+        solara.Text(f"{t('default', lang)} {_fmt(d['default'], lang)} · {t('range', lang)} {_fmt(lo, lang)}–{_fmt(hi, lang)}{unit} · "
                     f"{t('source', lang)}: {d['source']}", style={"font-size": "0.75em", "color": "#666"})
 
 
@@ -330,8 +331,8 @@ def StoryView(run: Run, version: int, uid: int, lang: str) -> None:
                 r = model.resident(uid)
                 deg = model.network.degree(uid) if uid in model.network else 0
                 summary = t("story_summary", lang, uid=uid, category=category_label(["strong", "vulnerable", "sliding"].index(r.category), lang),
-                            style=pick(STYLE_TEXT[r.style], lang), problems=r.problems, ties=deg, trust=r.trust,
-                            attachment=r.attachment)
+                            style=pick(STYLE_TEXT[r.style], lang), problems=r.problems, ties=deg, trust=number(r.trust, lang, 2),
+                            attachment=number(r.attachment, lang, 2))
             except KeyError:
                 gone = next((tk for tk, k, _ in events if k == "moved_out"), model.tick)
                 summary = t("story_gone", lang, tick=gone)
@@ -361,7 +362,7 @@ def StoryView(run: Run, version: int, uid: int, lang: str) -> None:
 def ExportPanel(run: Run, lang: str, name: str) -> None:
     """Download the metrics (CSV) and the settings (scenario file)."""
     with solara.Row(style={"flex-wrap": "wrap"}):
-        solara.FileDownload(run.csv, filename=f"{name}-metrics.csv", label=t("export_csv", lang), mime_type="text/csv")
+        solara.FileDownload(lambda: run.csv(lang), filename=f"{name}-metrics.csv", label=t("export_csv", lang), mime_type="text/csv")
         solara.FileDownload(lambda: run.scenario_toml().encode("utf-8"), filename=f"{name}-scenario.toml",
                             label=t("export_scenario", lang), mime_type="application/toml")
 
@@ -456,4 +457,4 @@ def CompareTab(session: Session) -> None:
     png = solara.use_memo(draw, [id(cmp), version, cs.metric.value, lang])
     Heading(t('difference', lang))
     Picture(png, testid="difference", alt=t("difference", lang), version=version, width="min(100%, 840px)")
-    solara.FileDownload(cmp.csv, filename="vergelijking-metrics.csv", label=t("export_csv", lang), mime_type="text/csv")
+    solara.FileDownload(lambda: cmp.csv(lang), filename="vergelijking-metrics.csv", label=t("export_csv", lang), mime_type="text/csv")

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from buurtsim import metrics as metrics_mod
 from buurtsim.dashboard.i18n import category_label, t
+from buurtsim.formatting import axis_numbers, display_scale, metric_unit, percent
 
 # Okabe-Ito colours (colour-blind safe): strong, vulnerable, sliding.
 CATEGORY_COLOURS: tuple[str, str, str] = ("#009E73", "#E69F00", "#D55E00")
@@ -155,9 +156,10 @@ def timeseries_figure(
     labels = list(dict.fromkeys(lbl for _, _, lbl in timeline))
     for start, end, lbl in timeline:
         ax.axvspan(start, end, color=POLICY_COLOURS[labels.index(lbl) % len(POLICY_COLOURS)], alpha=0.12, lw=0)
-    for name in names:
+    for name in names:  # self-reliance in points and shares in %, as everywhere users read them
         if name in metrics:
-            ax.plot(metrics.index, metrics[name], label=metrics_mod.label(name, lang), lw=1.6)
+            ax.plot(metrics.index, metrics[name] * display_scale(name), label=f"{metrics_mod.label(name, lang)} ({metric_unit(name, lang)})", lw=1.6)
+    axis_numbers(ax, lang)
     ax.set_xlim(0, horizon)
     ax.grid(alpha=0.3)
     if names:
@@ -178,11 +180,12 @@ def categories_figure(metrics: pd.DataFrame, horizon: int, lang: str = "nl") -> 
                  labels=[category_label(i, lang) for i in range(3)], alpha=0.9)
     ax.set_xlim(0, horizon)
     ax.set_ylim(0, 1)
+    axis_numbers(ax, lang)
     ax.set_xlabel(t("weeks_axis", lang))
     ax.set_ylabel(t("share", lang))
     if len(metrics):
         last = metrics[cols].iloc[-1]
-        txt = "  ".join(f"{category_label(i, lang)} {last.iloc[i]:.0%}" for i in range(3))
+        txt = "  ".join(f"{category_label(i, lang)} {percent(last.iloc[i], lang, 0)}" for i in range(3))
         ax.set_title(txt, fontsize=7, loc="left")
     ax.legend(fontsize=7, loc="lower left", framealpha=0.8)
     fig.subplots_adjust(left=0.16, right=0.97, top=0.9, bottom=0.16)
@@ -204,16 +207,19 @@ def difference_figure(
     for colour, timeline in zip(("#0072B2", "#D55E00"), timelines, strict=True):
         for start, end, _ in timeline:
             top.axvspan(start, end, color=colour, alpha=0.07, lw=0)
+    scale = display_scale(name)
     if name in a:
-        top.plot(a.index, a[name], label=f"A: {labels[0]}", color="#0072B2", lw=1.6)
+        top.plot(a.index, a[name] * scale, label=f"A: {labels[0]}", color="#0072B2", lw=1.6)
     if name in b:
-        top.plot(b.index, b[name], label=f"B: {labels[1]}", color="#D55E00", lw=1.6)
-    top.set_title(metrics_mod.label(name, lang), fontsize=10)
+        top.plot(b.index, b[name] * scale, label=f"B: {labels[1]}", color="#D55E00", lw=1.6)
+    top.set_title(f"{metrics_mod.label(name, lang)} ({metric_unit(name, lang)})", fontsize=10)
+    axis_numbers(top, lang)
+    axis_numbers(bottom, lang)
     top.legend(fontsize=8, loc="upper left", framealpha=0.8)
     top.grid(alpha=0.3)
     common = a.index.intersection(b.index)
     if name in a and name in b and len(common):
-        diff = b.loc[common, name] - a.loc[common, name]
+        diff = (b.loc[common, name] - a.loc[common, name]) * scale
         bottom.fill_between(common, 0, diff, where=diff >= 0, color="#009E73", alpha=0.5, lw=0, interpolate=True)
         bottom.fill_between(common, 0, diff, where=diff < 0, color="#D55E00", alpha=0.5, lw=0, interpolate=True)
         bottom.plot(common, diff, color="#333", lw=1.0)
@@ -236,17 +242,17 @@ def story_figure(story: pd.DataFrame, events: Sequence[tuple[int, str, str]], ho
         ticks = story.index.to_numpy()
         for tick in ticks[client]:
             ax.axvspan(tick - 0.5, tick + 0.5, color="#999999", alpha=0.25, lw=0)
-        ax.plot(ticks, story["self_reliance"], color=SELECTED_COLOUR, lw=1.8, label=t("story_sr", lang))
+        ax.plot(ticks, 100 * story["self_reliance"], color=SELECTED_COLOUR, lw=1.8, label=t("story_sr", lang))
         ax2 = ax.twinx()
         ax2.step(ticks, story["degree"], where="post", color="#666", lw=1.0, label=t("story_ties", lang))
         ax2.set_ylabel(t("story_ties", lang), fontsize=8)
         ax2.set_ylim(0, max(float(story["degree"].max()) * 1.2, 1))
     setbacks = [tick for tick, kind, _ in events if kind == "life_event"]
     if setbacks:
-        ax.plot(setbacks, [0.03] * len(setbacks), "v", color="#D55E00", ms=5, ls="none")
+        ax.plot(setbacks, [3.0] * len(setbacks), "v", color="#D55E00", ms=5, ls="none")
     for tick in {tick for tick, kind, _ in events if kind == "professional_left"}:
         ax.axvline(tick, color="#333", ls="--", lw=0.8)
-    ax.set_ylim(0, 1)
+    ax.set_ylim(0, 100)
     ax.set_xlim(0, horizon)
     ax.set_ylabel(t("story_sr", lang), fontsize=8)
     ax.set_xlabel(t("weeks_axis", lang))

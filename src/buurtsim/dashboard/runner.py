@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from buurtsim.dashboard import sources
+from buurtsim.formatting import table_csv
 from buurtsim.model import NeighbourhoodModel
 from buurtsim.params import Params
 
@@ -128,9 +129,9 @@ class Run:
         rng = np.random.default_rng(12345)
         return np.sort(rng.choice(n, size=max_drawn, replace=False)), True
 
-    def csv(self) -> bytes:
-        """The run's metrics as CSV (UTF-8), one row per week."""
-        return self.metrics().to_csv().encode("utf-8")
+    def csv(self, lang: str = "nl") -> bytes:
+        """The run's metrics as CSV (UTF-8), one row per week; Dutch: ';' and decimal commas."""
+        return table_csv(self.metrics(), lang)
 
     def scenario_toml(self) -> str:
         """The current settings as a scenario file (TOML) that reproduces this run."""
@@ -185,7 +186,7 @@ class Comparison:
         common = a.index.intersection(b.index)
         return b.loc[common, name] - a.loc[common, name]
 
-    def csv(self) -> bytes:
-        """Both runs' metrics in one CSV with a `run` column (A or B)."""
+    def csv(self, lang: str = "nl") -> bytes:
+        """Both runs' metrics in one CSV with a `run` column (A or B); Dutch: ';' and decimal commas."""
         frames = [self.a.metrics().assign(run="A"), self.b.metrics().assign(run="B")]
-        return pd.concat(frames).reset_index().to_csv(index=False).encode("utf-8")
+        return table_csv(pd.concat(frames).reset_index(), lang, index=False)

@@ -12,7 +12,12 @@ Per scenario against the baseline, for the headline metric (mean self-reliance):
 - cost per unit of self-reliance: extra cost over the baseline at the end (cost_eur) divided by
   the self-reliance gain at the end times the population at the end, i.e. euros per one full
   point (0 -> 1) of self-reliance gained by one resident; equivalently euros per resident per
-  0.01 gained, times 100. Not defined when there is no gain.
+  0.01 gained, times 100. Not defined when there is no gain. Its 95 % interval comes from a paired
+  bootstrap over replications (seed BOOTSTRAP_SEED), computed only when the gain's t-interval lies
+  above zero; tables show it per point (0-100) and only then.
+
+Tables for people (`display_rows`, `display_summary`, `to_markdown`) are in one language, with the
+metrics' labels, self-reliance in points and shares in %; moments on the same week are one row.
 """
 
 from __future__ import annotations
@@ -31,11 +36,14 @@ from buurtsim.errors import UserError
 from buurtsim.experiment.intervals import CONFIDENCE, t_half_width
 from buurtsim.experiment.spec import TWO_YEARS, parse_moment, resolve_moment
 from buurtsim.experiment.store import load_manifest, timeseries_path
+from buurtsim.formatting import number, pick
 
 HEADLINE = "mean_self_reliance"
 #: The outcomes shown on screen and in reports unless others are asked for.
 HEADLINE_METRICS = ("mean_self_reliance", "share_sliding", "participation_rate", "trust_in_institutions", "dependency_share", "cost_eur")
 EFFECT_SIZE = "paired Cohen's d_z = mean of paired differences / sd of paired differences"
+#: Seed of the paired bootstrap for the cost-per-unit interval (fixed: same results, same interval).
+BOOTSTRAP_SEED = 20110101
 ROW_COLUMNS = ("scenario", "metric", "moment", "tick", "n", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "effect_size")
 
 
@@ -176,7 +184,36 @@ def _summary(df: pd.DataFrame, g: str, base: str, fe: int | None, last: int) -> 
     units = s["gain_at_end"] * s["population_at_end"]
     if units > 0 and not math.isnan(s["extra_cost_eur"]):
         s["cost_per_unit_eur"] = s["extra_cost_eur"] / units
+    s.update(_cost_per_unit_interval(df, g, base, last, s["population_at_end"]))
     return s
+
+
+def _paired_values(df: pd.DataFrame, g: str, base: str, tick: int, metric: str) -> pd.Series:
+    return (_values_at(df, g, tick, metric) - _values_at(df, base, tick, metric)).dropna()
+
+
+def _cost_per_unit_interval(df: pd.DataFrame, g: str, base: str, last: int, population: float) -> dict[str, float]:
+    """The gain's t-interval and, when the gain is distinguishable and positive, a paired-bootstrap
+    interval of the cost per unit (the same replication pairs for gain and cost; seed fixed)."""
+    from buurtsim.experiment.paired import paired_bootstrap, percentile_estimate
+
+    out = {"gain_at_end_low": math.nan, "gain_at_end_high": math.nan, "cost_per_unit_low": math.nan, "cost_per_unit_high": math.nan}
+    gains = _paired_values(df, g, base, last, HEADLINE)
+    _, lo, hi = mean_ci(gains.to_numpy())
+    out["gain_at_end_low"], out["gain_at_end_high"] = lo, hi
+    if "cost_eur" not in df.columns or not (lo > 0) or not population > 0:
+        return out
+    costs = _paired_values(df, g, base, last, "cost_eur")
+    both = pd.concat([gains.rename("gain"), costs.rename("cost")], axis=1).dropna()
+    cols = {"gain": both["gain"].to_numpy(), "cost": both["cost"].to_numpy()}
+
+    def ratio(c: dict[str, np.ndarray]) -> float:
+        units = float(c["gain"].mean()) * population
+        return float(c["cost"].mean()) / units if units > 0 else math.nan
+
+    est = percentile_estimate(ratio(cols), paired_bootstrap(cols, ratio, samples=2000, seed=BOOTSTRAP_SEED), len(both))
+    out["cost_per_unit_low"], out["cost_per_unit_high"] = est.low, est.high
+    return out
 
 
 def funding_ends(manifest: dict[str, Any]) -> dict[str, int | None]:
@@ -223,55 +260,114 @@ def compare_results(
 
 
 # --- rendering --------------------------------------------------------------------------------------
-def fmt(value: Any, digits: int = 4) -> str:
-    """A number for tables: significant digits, thousands for large values, '-' for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _moment_rows(comp: Comparison) -> list[dict[str, Any]]:
+    """The rows with moments that fall on the same week merged ('end_of_funding, 312'): no repeats."""
+    merged: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for r in comp.rows:
+        key = (r["scenario"], r["metric"], r["tick"])
+        if key in merged:
+            if r["moment"] not in merged[key]["moments"]:
+                merged[key]["moments"].append(r["moment"])
+        else:
+            merged[key] = {**r, "moments": [r["moment"]]}
+    return list(merged.values())
+
+
+def _moment_label(moments: list[str], tick: int, lang: str) -> str:
+    names = {"end": pick(lang, "eind", "end"), "end_of_funding": pick(lang, "einde financiering", "end of funding"),
+             "end_of_funding+2y": pick(lang, "2 jaar na einde financiering", "2 years after end of funding")}
+    words = [names.get(m, m) for m in moments if not str(m).isdigit()]
+    return ", ".join([*words, f"week {tick}"])
+
+
+def _shown(metric: str, value: float, lang: str, *, sign: bool = False) -> str:
+    from buurtsim.formatting import metric_value
+
+    return metric_value(metric, value, lang, sign=sign)
+
+
+def _shown_ci(metric: str, value: float, lo: float, hi: float, lang: str, *, sign: bool = False) -> str:
+    from buurtsim.formatting import display_scale, interval, missing
+
+    if missing(value):
         return "-"
-    if isinstance(value, float) and math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    v = float(value)
-    if abs(v) >= 10_000:
-        return f"{v:,.0f}"
-    return f"{v:.{digits}g}"
+    text = _shown(metric, value, lang, sign=sign)
+    if missing(lo) or lo == hi:  # no interval, or no spread to show
+        return text
+    scale = display_scale(metric)
+    digits = 1 if scale == 100 else (0 if abs(hi - lo) >= 100 else None)
+    return f"{text} {interval(lo * scale, hi * scale, lang, digits, unit='EUR' if metric == 'cost_eur' else '')}"
 
 
-def interval(lo: float, hi: float) -> str:
-    """[lo, hi] or '-'."""
-    return "-" if math.isnan(lo) else f"[{fmt(lo)}, {fmt(hi)}]"
+def display_rows(comp: Comparison, lang: str = "nl") -> tuple[list[str], list[list[str]]]:
+    """Headers and formatted cells of the detailed table (text, Markdown, HTML): readable labels,
+    self-reliance in points (0-100), shares in %, one row per week, d_z only where it is defined."""
+    from buurtsim.formatting import metric_unit, missing
+    from buurtsim.metrics import BY_NAME, label
 
-
-def with_ci(value: float, lo: float, hi: float) -> str:
-    """'value [lo, hi]', or just the value when there is no interval, or '-'."""
-    if math.isnan(value):
-        return "-"
-    return fmt(value) if math.isnan(lo) else f"{fmt(value)} {interval(lo, hi)}"
-
-
-def display_rows(comp: Comparison) -> tuple[list[str], list[list[str]]]:
-    """Headers and formatted cells of the main table (shared by text, Markdown and HTML output)."""
-    headers = ["scenario", "metric", "moment (week)", "n", "mean [95% CI]", f"diff vs {comp.baseline} [95% CI]", "d_z"]
-    cells = [[r["scenario"], r["metric"], f"{r['moment']} ({r['tick']})", str(r["n"]), with_ci(r["mean"], r["ci_low"], r["ci_high"]),
-              with_ci(r["diff"], r["diff_ci_low"], r["diff_ci_high"]), fmt(r["effect_size"], 3)] for r in comp.rows]
+    headers = [pick(lang, "scenario", "scenario"), pick(lang, "uitkomst", "outcome"), pick(lang, "moment", "moment"), "n",
+               pick(lang, "gemiddelde [95%-interval]", "mean [95% CI]"), pick(lang, f"verschil met {comp.baseline} [95%-interval]", f"difference to {comp.baseline} [95% CI]"),
+               pick(lang, "oordeel", "verdict"), "d_z"]
+    cells = []
+    for r in _moment_rows(comp):
+        m = r["metric"]
+        name = (label(m, lang) if m in BY_NAME else m) + f" ({metric_unit(m, lang)})"
+        if missing(r["diff"]):
+            verdict = ""
+        elif r["diff"] == 0 and r["diff_ci_low"] == r["diff_ci_high"]:
+            verdict = pick(lang, "geen verschil", "no difference")
+        elif not missing(r["diff_ci_low"]) and (r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0):
+            verdict = pick(lang, "verschil", "difference")
+        else:
+            verdict = pick(lang, "niet te onderscheiden", "not distinguishable")
+        dz = r["effect_size"]
+        cells.append([r["scenario"], name, _moment_label(r["moments"], r["tick"], lang), str(r["n"]),
+                      _shown_ci(m, r["mean"], r["ci_low"], r["ci_high"], lang),
+                      _shown_ci(m, r["diff"], r["diff_ci_low"], r["diff_ci_high"], lang, sign=True), verdict,
+                      "-" if missing(dz) else number(dz, lang, 2)])
     return headers, cells
 
 
-def display_summary(comp: Comparison) -> tuple[list[str], list[list[str]]]:
-    """Headers and formatted cells of the durability and cost table."""
-    headers = ["scenario", "end of funding (week)", "gain at end of funding", "gain 2 years later", "durability",
-               "extra cost (EUR)", "gain at end", "cost per unit (EUR)"]
-    cells = [[s["scenario"], fmt(s["funding_end"]), fmt(s["gain_at_funding_end"]), fmt(s["gain_two_years_later"]),
-              fmt(s["durability"], 3), fmt(s["extra_cost_eur"]), fmt(s["gain_at_end"]), fmt(s["cost_per_unit_eur"])] for s in comp.summary]
+def display_summary(comp: Comparison, lang: str = "nl") -> tuple[list[str], list[list[str]]]:
+    """Headers and cells of the durability and cost table (self-reliance in points, 0-100). Cost per
+    point is shown, with its interval, only when the gain at the end is distinguishable and positive."""
+    from buurtsim.formatting import euros, interval, points
+
+    headers = [pick(lang, "scenario", "scenario"), pick(lang, "einde financiering (week)", "end of funding (week)"),
+               pick(lang, "winst bij einde financiering (punten)", "gain at end of funding (points)"),
+               pick(lang, "winst 2 jaar later (punten)", "gain 2 years later (points)"), pick(lang, "duurzaamheid", "durability"),
+               pick(lang, "extra kosten", "extra cost"), pick(lang, "winst aan het eind (punten) [95%-interval]", "gain at the end (points) [95% CI]"),
+               pick(lang, "kosten per punt per bewoner [95%-interval]", "cost per point per resident [95% CI]")]
+    cells = []
+    for s in comp.summary:
+        lo, hi = s.get("gain_at_end_low", math.nan), s.get("gain_at_end_high", math.nan)
+        gain = number(points(s["gain_at_end"]), lang, 2, sign=True) + (f" {interval(points(lo), points(hi), lang, 2)}" if not math.isnan(lo) else "")
+        if not math.isnan(s.get("cost_per_unit_low", math.nan)):
+            per = f"{euros(s['cost_per_unit_eur'] / 100, lang)} {interval(s['cost_per_unit_low'] / 100, s['cost_per_unit_high'] / 100, lang, unit='EUR')}"
+        else:
+            per = pick(lang, "geen: geen te onderscheiden winst", "none: no distinguishable gain")
+        cells.append([s["scenario"], "-" if s["funding_end"] is None else str(s["funding_end"]), number(points(s["gain_at_funding_end"]), lang, 2, sign=True),
+                      number(points(s["gain_two_years_later"]), lang, 2, sign=True), number(s["durability"], lang, 2), euros(s["extra_cost_eur"], lang), gain, per])
     return headers, cells
 
 
-EXPLANATION = (
-    f"Intervals: 95 % t-intervals over replications. diff: paired difference to the baseline (same seed per replication). "
-    f"d_z: {EFFECT_SIZE}. Durability: gain in {HEADLINE} two years after the end of funding / gain at the end of funding. "
-    "Cost per unit: extra cost over the baseline at the end / (gain in mean self-reliance at the end x population), "
-    "i.e. euros per one point (0->1) of self-reliance gained by one resident."
-)
+def explanation(lang: str = "nl") -> str:
+    """What the numbers in the detailed tables mean, in one language."""
+    return pick(
+        lang,
+        "Intervallen: 95%-t-intervallen over replicaties. Verschil: gepaard verschil met de basislijn (zelfde seed per replicatie); "
+        "'niet te onderscheiden' als het interval nul bevat. Zelfredzaamheid in punten (0-100), aandelen in %. "
+        "d_z: gepaarde effectgrootte (gemiddelde / standaardafwijking van de verschillen), '-' als de verschillen niet variëren. "
+        "Duurzaamheid: winst in zelfredzaamheid twee jaar na het einde van de financiering / winst bij het einde. "
+        "Kosten per punt: extra kosten / (winst in punten x bewoners), alleen als de winst te onderscheiden is; interval uit een gepaarde bootstrap.",
+        f"Intervals: 95 % t-intervals over replications. Difference: paired difference to the baseline (same seed per replication); "
+        f"'not distinguishable' where the interval covers zero. Self-reliance in points (0-100), shares in %. d_z: {EFFECT_SIZE}, "
+        "'-' where the differences do not vary. Durability: gain in self-reliance two years after the end of funding / gain at the end of funding. "
+        "Cost per point: extra cost / (gain in points x residents), only where the gain is distinguishable; interval from a paired bootstrap.",
+    )
+
+
+EXPLANATION = explanation("en")
 
 
 def _markdown_table(headers: list[str], cells: list[list[str]]) -> str:
@@ -280,12 +376,12 @@ def _markdown_table(headers: list[str], cells: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(comp: Comparison) -> str:
+def to_markdown(comp: Comparison, lang: str = "nl") -> str:
     """Both tables as Markdown, with the explanation and notes."""
-    parts = ["## Comparison", "", _markdown_table(*display_rows(comp))]
+    parts = ["## " + pick(lang, "Vergelijking", "Comparison"), "", _markdown_table(*display_rows(comp, lang))]
     if comp.summary:
-        parts += ["", "## Durability and cost", "", _markdown_table(*display_summary(comp))]
-    parts += ["", EXPLANATION, *(f"- {n}" for n in comp.notes)]
+        parts += ["", "## " + pick(lang, "Duurzaamheid en kosten", "Durability and cost"), "", _markdown_table(*display_summary(comp, lang))]
+    parts += ["", explanation(lang), *(f"- {n}" for n in comp.notes)]
     return "\n".join(parts) + "\n"
 
 
