@@ -1,6 +1,6 @@
 """The dashboard page, served by `solara run buurtsim.dashboard.app` (see `buurtsim dashboard`).
 
-Tabs: Verkennen (explore), Vergelijken (A/B), Info (docs/model-info.md) and Les (lesson) — the
+Tabs: Verkennen (explore), Vergelijken (A/B), Info (docs/model-info.md and the references) and Les (lesson) — the
 last only when `buurtsim.dashboard.lesson.LessonPage` exists. Every browser page gets its own
 `Session`, so users never share a model.
 """
@@ -47,12 +47,17 @@ def lesson_page() -> Any | None:
 
 @solara.component
 def InfoTab(lang: str) -> None:
-    """The model explained in plain words (written by the teaching work), or a placeholder line."""
+    """The model explained in plain words (written by the teaching work), or a placeholder line;
+    then the full list of cited sources."""
+    from buurtsim.references import references_markdown
+
     text = solara.use_memo(info_markdown, [])
+    refs = references_markdown(lang, heading_level=2)
     if text:
-        Md(text)
+        Md(text + "\n\n" + refs)
     else:
         solara.Text(t("info_missing", lang), classes=["bs-info-missing"])
+        Md(refs)
 
 
 @solara.component

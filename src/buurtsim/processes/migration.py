@@ -1,4 +1,4 @@
-"""Selective out-migration and newcomers (brief §4.7; C11; seed 002)."""
+"""Selective out-migration and newcomers (brief §4.7; C11; Oelkers (LSA))."""
 
 from __future__ import annotations
 
