@@ -147,7 +147,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "les_none": ("Kies hierboven een les.", "Choose a lesson above."),
     "les_load_error": ("Deze les kan niet geladen worden", "This lesson cannot be loaded"),
     "les_goals": ("Leerdoelen", "Learning goals"),
-    "les_text": ("Lestekst en werkblad: docs/teaching/{doc}", "Lesson text and worksheet: docs/teaching/{doc}"),
+    "les_text": ("Lestekst (voor docent en student)", "Lesson text (for lecturer and students)"),
+    "les_text_missing": ("De lestekst is in deze installatie niet meegeleverd.", "The lesson text is not included in this installation."),
+    "les_worksheet": ("Werkblad om te printen:", "Worksheet to print:"),
     "les_setup": (
         "{k} scenario's ({names}), elk {n} bewoners, {weeks} weken ({years:.0f} jaar), allemaal met hetzelfde toevalsgetal.",
         "{k} scenarios ({names}), each {n} residents, {weeks} weeks ({years:.0f} years), all with the same random seed.",

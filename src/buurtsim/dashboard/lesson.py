@@ -407,7 +407,26 @@ def LessonIntro(state: LessonState, lesson: Lesson, lang: str) -> None:
     solara.Text(t("les_setup", lang, k=len(lesson.scenarios), names=", ".join(s.label for s in lesson.scenarios),
                   n="/".join(str(n) for n in sizes), weeks=state.weeks, years=state.weeks / 52),
                 style={"font-size": "0.9em"}, classes=["bs-les-setup"])
-    solara.Text(t("les_text", lang, doc=lesson.doc), style={"font-size": "0.85em", "color": "#555"})
+    LessonTextAndWorksheet(lesson, lang)
+
+
+@solara.component
+def LessonTextAndWorksheet(lesson: Lesson, lang: str) -> None:
+    """The full lesson text, readable inside the app, and the worksheet (HTML, PDF) in the UI language."""
+    from buurtsim.teaching.lesson_text import lesson_text
+    from buurtsim.teaching.worksheet import worksheet_bytes, worksheet_name
+
+    text = solara.use_memo(lambda: lesson_text(lesson), [lesson.id])
+    with solara.Details(t("les_text", lang)), solara.Div(classes=["bs-les-text"]):
+        if text:
+            Md(text)
+        else:
+            solara.Text(t("les_text_missing", lang))
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["bs-les-worksheet"]):
+        solara.Text(t("les_worksheet", lang), style={"font-size": "0.9em"})
+        for fmt, mime in (("html", "text/html"), ("pdf", "application/pdf")):
+            solara.FileDownload(lambda fmt=fmt: worksheet_bytes(lesson, lang, fmt), filename=worksheet_name(lesson.id, lang, fmt),
+                                label=fmt.upper(), mime_type=mime)
 
 
 @solara.component
