@@ -20,6 +20,20 @@ from buurtsim.dashboard.state import Session
 
 INFO_FILE = "model-info.md"
 
+# Layout fixes seen in a real browser at 800 px: slider labels get their own line(s) instead of
+# running into the help text below, long button labels wrap instead of being clipped, and card
+# titles (the A/B panels) break between words, not inside them.
+PAGE_CSS = """
+.v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-input__slider .v-input__slot > .v-label { flex: 1 1 100%; max-width: 100%; height: auto; white-space: normal;
+  line-height: 1.3; margin-bottom: 2px; }
+.v-btn:not(.v-btn--icon):not(.v-btn--fab) { max-width: 100%; height: auto !important; min-height: 36px; }
+.v-btn:not(.v-btn--icon):not(.v-btn--fab) .v-btn__content { white-space: normal; flex-shrink: 1; padding: 4px 0; }
+.v-card__title { word-break: normal; overflow-wrap: break-word; hyphens: auto; }
+.v-alert__content { min-width: 0; overflow-wrap: anywhere; }
+.bs-upload-error ul { margin: 4px 0 0 0; padding-left: 20px; }
+"""
+
 
 def info_paths() -> list[Path]:
     """Where the model explanation is looked for: the repository's docs/, then a packaged copy."""
@@ -66,6 +80,7 @@ def Dashboard(session: Session) -> None:
     lang = session.lang.value
     lesson = solara.use_memo(lesson_page, [])
     solara.Title("buurtsim")
+    solara.Style(PAGE_CSS)
     with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
         Heading(t("title", lang), level=2)
         LanguageToggle(session)

@@ -429,12 +429,38 @@ def LessonTextAndWorksheet(lesson: Lesson, lang: str) -> None:
                                 label=fmt.upper(), mime_type=mime)
 
 
+def _num(x: float | None, lang: str) -> str:
+    text = "?" if x is None else f"{x:g}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def prediction_problem(lesson: Lesson, qid: str, raw: Any, lang: str) -> str | None:
+    """Why a typed prediction cannot be used, in the page's language (None when it can be used)."""
+    from buurtsim.teaching.records import PredictionError
+
+    try:
+        parse_prediction(lesson, qid, raw)
+    except PredictionError as exc:
+        got = str(exc.got)[:40]
+        if exc.problem == "range":
+            return t("les_err_range", lang, q=qid, value=_num(float(exc.got), lang), lo=_num(exc.lo, lang),
+                     hi=_num(exc.hi, lang), unit=exc.unit).rstrip()
+        if exc.problem == "choice":
+            return t("les_err_choice", lang, q=qid, options=" / ".join(exc.options))
+        return t("les_err_number", lang, q=qid, unit=exc.unit or "", got=got)
+    except RecordError as exc:
+        return str(exc)
+    return None
+
+
 @solara.component
 def QuestionCard(state: LessonState, lesson: Lesson, qid: str, lang: str) -> None:
     """One question: its text and hint, the prediction input (or, after the run, prediction and outcome)."""
     q = lesson.question(qid)
     draft = state.drafts.value.get(qid, "")
     error = state.errors.value.get(qid)
+    if error:
+        error = prediction_problem(lesson, qid, draft, lang) or error
     pred = state.predictions.value.get(qid)
     with solara.Card(style={"width": "100%", "margin-bottom": "8px"}), solara.Div(classes=[f"bs-les-q-{qid}"]):
         solara.HTML("div", unsafe_innerHTML=f"<b>{q.id}</b>. {q.text.replace('<', '&lt;')}")
