@@ -429,14 +429,10 @@ def LessonTextAndWorksheet(lesson: Lesson, lang: str) -> None:
                                 label=fmt.upper(), mime_type=mime)
 
 
-def _num(x: float | None, lang: str) -> str:
-    text = "?" if x is None else f"{x:g}"
-    return text.replace(".", ",") if lang == "nl" else text
-
-
 def prediction_problem(lesson: Lesson, qid: str, raw: Any, lang: str) -> str | None:
     """Why a typed prediction cannot be used, in the page's language (None when it can be used)."""
     from buurtsim.teaching.records import PredictionError
+    from buurtsim.teaching.records import number_text as _num
 
     try:
         parse_prediction(lesson, qid, raw)

@@ -38,6 +38,12 @@ class RecordError(UserError, ValueError):
     """A prediction file (or a prediction typed in) is not valid; the message names file and field."""
 
 
+def number_text(x: float | None, lang: str = "nl") -> str:
+    """A number as students read it: shortest form, a decimal comma in Dutch, '?' when unknown."""
+    text = "?" if x is None else f"{x:g}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 class PredictionError(RecordError):
     """A typed-in prediction that cannot be used, with what went wrong as data (so a UI can say it
     in its own language): `problem` is 'number', 'range' or 'choice'."""

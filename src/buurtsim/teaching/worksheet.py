@@ -18,6 +18,7 @@ from pathlib import Path
 
 from buurtsim.errors import UserError
 from buurtsim.teaching.lesson import Lesson
+from buurtsim.teaching.records import number_text as _num
 
 LANGS = ("nl", "en")
 FORMATS = ("html", "pdf")
@@ -90,11 +91,6 @@ def _check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise WorksheetError(f"language {lang!r}: expected one of {', '.join(LANGS)}")
     return lang
-
-
-def _num(x: float, lang: str) -> str:
-    text = f"{x:g}"
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 def question_prompt(lesson: Lesson, qid: str, lang: str) -> str:
