@@ -131,9 +131,14 @@ class ClassServer:
 
     @staticmethod
     async def _json(request: Request) -> dict[str, Any] | None:
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY:  # refuse before reading a big body
             return None
+        body = b""
+        async for chunk in request.stream():  # also bounds a body sent without a length
+            body += chunk
+            if len(body) > MAX_BODY:
+                return None
         try:
             data = json.loads(body or b"{}")
         except ValueError:

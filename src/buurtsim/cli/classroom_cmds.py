@@ -40,6 +40,17 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
+def check_port_free(host: str, port: int) -> None:
+    """UserError when another program already listens on host:port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise UserError(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); choose another port "
+                            "with --port, or stop the program that uses it") from None
+
+
 def classroom_cmd(
     lesson_id: Annotated[str, typer.Argument(help="Lesson id, e.g. les1.")],
     host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1 unless --netwerk).")] = "127.0.0.1",
@@ -58,6 +69,7 @@ def classroom_cmd(
     from buurtsim.teaching import get_lesson
 
     check_host(host, netwerk)
+    check_port_free(host, port)
     if uit.exists() and not uit.is_dir():
         raise UserError(f"--uit {uit}: exists and is not a folder")
     lesson = get_lesson(lesson_id)
