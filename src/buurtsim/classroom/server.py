@@ -415,8 +415,9 @@ function render(state) {
         const lo = vals[0], hi = vals[vals.length - 1], bins = 6, w = (hi - lo) / bins || 1;
         const counts = new Array(bins).fill(0);
         for (const v of vals) counts[Math.min(bins - 1, Math.floor((v - lo) / w))] += 1;
-        counts.forEach((c, i) => card.appendChild(bar((lo + i * w).toFixed(1) + '–' + (lo + (i + 1) * w).toFixed(1) + ' ' + q.unit, c, vals.length)));
-        card.appendChild(el('div', 'muted', T.median.replace('{m}', q.median).replace('{unit}', q.unit)));
+        const num = x => String(Math.round(x * 10) / 10).replace('.', T.decimal);
+        counts.forEach((c, i) => card.appendChild(bar(num(lo + i * w) + '–' + num(lo + (i + 1) * w) + ' ' + q.unit, c, vals.length)));
+        card.appendChild(el('div', 'muted median', T.median.replace('{m}', num(q.median)).replace('{unit}', q.unit)));
       }
     } else {
       for (const opt of q.options) { const r = bar(opt.label, opt.count, q.n); r.dataset.key = opt.key; card.appendChild(r); }

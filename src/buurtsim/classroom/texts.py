@@ -66,6 +66,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "model_says": ("Model: {text}", "Model: {text}"),
     "students": ("Deelnemers", "Participants"),
     "not_found": ("Niet gevonden.", "Not found."),
+    "decimal": (",", "."),
 }
 
 
