@@ -35,7 +35,7 @@ class Resident(mesa.Agent):
 
     @property
     def category(self) -> str:
-        """strong, vulnerable or sliding (seed 000: Rotterdam's categories)."""
+        """strong, vulnerable or sliding (Wijkengids 4.6: Rotterdam's categories)."""
         p = self.model.params
         sr = self.self_reliance
         return CATEGORIES[0 if sr >= p.strong_threshold else 2 if sr < p.sliding_threshold else 1]
@@ -140,7 +140,7 @@ class Professional(mesa.Agent):
         self.since = np.empty(0, np.int64)
 
     def relationship_trust(self, tick: int) -> np.ndarray:
-        """Trust in each current relationship: grows with its length (seed 001)."""
+        """Trust in each current relationship: grows with its length (Van Ewijk 2010-11)."""
         weeks = tick - self.since
         return 1.0 - np.exp(-weeks / self.model.params.trust_build_weeks)
 

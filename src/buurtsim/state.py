@@ -93,6 +93,6 @@ class ResidentState:
         return count
 
     def categories(self, strong: float, sliding: float) -> np.ndarray:
-        """0 strong, 1 vulnerable, 2 sliding (seed 000: Rotterdam's categories)."""
+        """0 strong, 1 vulnerable, 2 sliding (Wijkengids 4.6: Rotterdam's categories)."""
         sr = self.self_reliance
         return np.where(sr >= strong, 0, np.where(sr < sliding, 2, 1)).astype(np.int8)

@@ -107,9 +107,9 @@ def test_compare_two_panels_and_difference(page: Page, dashboard_url: str, seen:
     expect(page.locator(".bs-panel-b")).to_be_visible()
     diff0 = img_src(page, "difference")
     page.locator(".bs-compare-step").click()
-    expect(page.locator(".bs-compare-week")).to_contain_text("Week 4 van", timeout=ACT_MS)
+    expect(page.locator(".bs-compare-week")).to_contain_text("Week 1 van", timeout=ACT_MS)
     page.locator(".bs-compare-step").click()
-    expect(page.locator(".bs-compare-week")).to_contain_text("Week 8 van", timeout=ACT_MS)
+    expect(page.locator(".bs-compare-week")).to_contain_text("Week 2 van", timeout=ACT_MS)
     assert img_src(page, "difference") != diff0
     page.screenshot(path=str(artifacts / "dashboard-compare.png"), full_page=True)
 

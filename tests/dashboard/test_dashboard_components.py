@@ -10,7 +10,7 @@ from dashboard_helpers import BAD, CAROUSEL, PRESENCE, N, payload
 
 from buurtsim.dashboard import app as app_mod
 from buurtsim.dashboard.app import Dashboard, InfoTab, Page
-from buurtsim.dashboard.state import Session
+from buurtsim.dashboard.state import DEFAULT_SPEED, Session
 from buurtsim.dashboard.widgets import PngView, UploadButton
 from buurtsim.scenario import ScenarioError, load_scenario_bytes
 
@@ -26,9 +26,18 @@ def text_of(rc, cls: str) -> str:
     return "".join(str(c) for c in rc.find(v.Html, class_=cls).widget.children)
 
 
+def widget_text(widget) -> str:
+    """All text inside a widget, its children's included."""
+    if isinstance(widget, str):
+        return widget
+    parts = [widget_text(c) for c in getattr(widget, "children", None) or []]
+    value = getattr(widget, "value", None)
+    return (value if isinstance(value, str) else "") + "".join(parts)
+
+
 def alert_text(rc, cls: str) -> str:
     """The text of the alert with this CSS class."""
-    return "".join(str(c) for c in rc.find(v.Alert, class_=cls).widget.children)
+    return widget_text(rc.find(v.Alert, class_=cls).widget)
 
 
 def slider(rc, prefix: str):
@@ -68,12 +77,15 @@ def test_step_advances_counter_and_redraws_plots(session):
     assert series.src != before_series
 
 
-def test_speed_sets_weeks_per_step(session):
+def test_speed_sets_weeks_per_frame_and_step_is_one_week(session):
     rc = render(session)
+    assert session.explore.speed.value == DEFAULT_SPEED == 26  # ten years in 20 frames
     session.explore.speed.set(4)
     click(rc, "bs-explore-step")
-    assert session.explore.run.value.tick == 4
-    assert text_of(rc, "bs-explore-week").startswith("Week 4 van")
+    assert session.explore.run.value.tick == 1
+    assert session.explore.step() == 4  # what one frame of play advances
+    assert session.explore.run.value.tick == 5
+    assert text_of(rc, "bs-explore-week").startswith("Week 5 van")
 
 
 def test_changing_a_control_applies_at_reset(session):
@@ -150,7 +162,7 @@ def test_compare_tab_shows_two_panels_and_a_difference(session):
     before = diff.src
     click(rc, "bs-compare-step")
     cmp = session.compare.comparison.value
-    assert cmp.tick == session.compare.speed.value
+    assert cmp.tick == 1  # Step is one week, whatever the speed
     assert cmp.a.settings.seed == cmp.b.settings.seed
     assert cmp.a.settings.n_residents == cmp.b.settings.n_residents == N
     assert diff.src != before
@@ -215,3 +227,26 @@ def test_lesson_tab_appears_only_with_a_lesson_module(session):
     assert any("Verkennen" in n for n in names) and any("Info" in n for n in names)
     has_lesson = app_mod.lesson_page() is not None
     assert any(n == "Les" for n in names) == has_lesson
+
+
+MANY_PROBLEMS = '[scenario]\nname = "kapot"\n[params]\nshock_prob = 5\nfoo = 1\n'
+
+
+def test_upload_with_several_problems_lists_each_one(session):
+    rc = render(session)
+    rc.find(UploadButton).widget.payload = payload("veel.toml", MANY_PROBLEMS)
+    alert = rc.find(v.Alert, class_="bs-upload-error").widget
+    items = [widget_text(li) for li in rc.find(v.Html, tag="li").widgets]
+    assert len(items) == 3, items
+    assert any("scenario.title" in i for i in items) and any("shock_prob" in i for i in items)
+    assert any("params.foo" in i for i in items)
+    assert "3 problems in veel.toml" in widget_text(alert)
+    assert all(not i.startswith("-") for i in items)
+
+
+def test_problem_lines_split_heading_and_items():
+    from buurtsim.dashboard.components import problem_lines
+
+    head, items = problem_lines("Fout: 2 problems in x.toml:\n  - x.toml, line 1: a\n  - x.toml, line 2: b")
+    assert head == "Fout: 2 problems in x.toml:" and items == ["x.toml, line 1: a", "x.toml, line 2: b"]
+    assert problem_lines("x.toml, line 9: bad") == ("x.toml, line 9: bad", [])

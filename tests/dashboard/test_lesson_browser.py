@@ -38,11 +38,11 @@ def test_lesson_predict_run_download(page: Page, dashboard_url: str, seen: list[
     value = page.locator(".bs-les-pred-v2 input")
     value.fill("veel")
     value.press("Enter")
-    expect(page.locator(".bs-les-pred-v2")).to_contain_text("expected a number", timeout=ACT_MS)
+    expect(page.locator(".bs-les-pred-v2")).to_contain_text("verwacht een getal", timeout=ACT_MS)
     expect(run).to_be_disabled()
     value.fill("35")
     value.press("Enter")
-    expect(page.locator(".bs-les-pred-v2")).not_to_contain_text("expected a number", timeout=ACT_MS)
+    expect(page.locator(".bs-les-pred-v2")).not_to_contain_text("verwacht een getal", timeout=ACT_MS)
     expect(run).to_be_enabled(timeout=ACT_MS)
     page.screenshot(path=str(artifacts / "lesson-predicted.png"), full_page=True)
 

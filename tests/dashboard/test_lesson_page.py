@@ -130,9 +130,9 @@ def test_run_stays_disabled_until_name_and_every_prediction_are_in(session, les1
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
-    ("veel", "expected a number"),
-    ("150", "outside the accepted range"),
-    ("nan", "expected a finite number"),
+    ("veel", "verwacht een getal"),  # the page is Dutch, so is the message (issue 14)
+    ("150", "buiten het toegestane bereik"),
+    ("nan", "verwacht een getal"),
 ])
 def test_a_bad_prediction_shows_its_message_inline(session, typed, expected):
     state, rc = start_les1(session)
@@ -213,13 +213,13 @@ def test_full_run_explain_download_and_collect(session, les1, tmp_path):
     area.fire_event("focusout", None)
     state.answer("d1", "Vertrouwen.")
     # download through the page's button: the browser receives exactly write(record)
-    widget = rc.find(FileDownloadWidget).widget
+    widget = rc.find(FileDownloadWidget, filename="les1_anna-de-vries.json").widget
     assert widget.filename == "les1_anna-de-vries.json"
     widget.request_download = True
     deadline = time.monotonic() + 30
-    while rc.find(FileDownloadWidget).widget.bytes is None and time.monotonic() < deadline:
+    while rc.find(FileDownloadWidget, filename="les1_anna-de-vries.json").widget.bytes is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    data = rc.find(FileDownloadWidget).widget.bytes
+    data = rc.find(FileDownloadWidget, filename="les1_anna-de-vries.json").widget.bytes
     assert data, "the download produced no bytes"
     rec = loads(data, source="download")
     assert rec.student == "Anna de Vries" and rec.group == "SW2B" and rec.lesson == "les1"
@@ -316,3 +316,53 @@ def test_a_broken_lesson_file_is_named_not_raised(session, monkeypatch):
     shown = " ".join(texts(rc, v.Alert))
     assert "kan niet geladen worden" in shown and "les9.toml" in shown
     assert rc.find(v.Select, class_="bs-les-pick").widget.items == []
+
+
+def test_lesson_text_and_worksheets_open_inside_the_app(session: Session) -> None:
+    """No repository path: the lesson text is a panel in the tab, the worksheet two downloads."""
+    from buurtsim.dashboard.lesson import LessonTextAndWorksheet
+    from buurtsim.teaching.worksheet import worksheet_bytes
+
+    les1 = get_lesson("les1")
+    for lang in ("nl", "en"):
+        _, rc = solara.render(LessonTextAndWorksheet(les1, lang), handle_error=False)
+        names = sorted(w.filename for w in rc.find(FileDownloadWidget).widgets)
+        assert names == [f"les1-werkblad-{lang}.html", f"les1-werkblad-{lang}.pdf"]
+        html_widget = rc.find(FileDownloadWidget, filename=f"les1-werkblad-{lang}.html").widget
+        html_widget.request_download = True
+        deadline = time.monotonic() + 30
+        while rc.find(FileDownloadWidget, filename=f"les1-werkblad-{lang}.html").widget.bytes is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rc.find(FileDownloadWidget, filename=f"les1-werkblad-{lang}.html").widget.bytes == worksheet_bytes(les1, lang, "html")
+        assert "docs/teaching" not in str(rc.find(v.ExpansionPanelHeader).widget.children)
+        html = "".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+        assert "Les 1" in html and "Werkblad" in html  # the lesson's own Markdown, rendered
+
+
+@pytest.mark.parametrize(("lang", "raw", "expected", "english_words"), [
+    ("nl", "veel", "vraag v2: verwacht een getal (%), niet 'veel'", ("question", "expected", "got")),
+    ("en", "veel", "question v2: expected a number (%), got 'veel'", ("vraag", "verwacht", "niet")),
+    ("nl", "150", "vraag v2: 150 ligt buiten het toegestane bereik 0 tot 100 %", ("question", "outside", "accepted")),
+    ("en", "150", "question v2: 150 is outside the accepted range 0 to 100 %", ("vraag", "buiten", "bereik")),
+])
+def test_prediction_problems_speak_the_page_language(lang, raw, expected, english_words):
+    from buurtsim.dashboard.lesson import prediction_problem
+
+    les1 = get_lesson("les1")
+    text = prediction_problem(les1, "v2", raw, lang)
+    assert text == expected
+    assert not any(w in text.split() for w in english_words), "one language per message"
+    assert prediction_problem(les1, "v2", "12,5", lang) is None
+    choice = prediction_problem(les1, "v1", "misschien", lang)
+    assert choice is not None and "Projectencarrousel hoger" in choice
+
+
+def test_question_card_shows_the_problem_in_the_page_language(session: Session):
+    state = lesson_state(session)
+    state.choose("les1")
+    session.lang.set("nl")
+    state.predict("v2", "veel")
+    _, rc = solara.render(LessonPage(session, state=state), handle_error=False)
+    field = rc.find(v.TextField, class_="bs-les-pred-v2").widget
+    shown = str(field.messages)
+    assert field.error and "verwacht een getal" in shown and "expected" not in shown

@@ -1,5 +1,5 @@
 """Resident initiatives: founded by active residents, persist while enough owners stay, make ties
-among members (brief §3, §4.4; seed 001)."""
+among members (brief §3, §4.4; MO/Samenlevingsopbouw 2010-11)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Life events: shocks, the multi-problem spiral between domains, recovery towards the potential
-(brief §4.1; seed 001)."""
+(brief §4.1; MO/Samenlevingsopbouw 2010-11, multiproblematiek)."""
 
 from __future__ import annotations
 

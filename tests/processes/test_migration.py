@@ -1,5 +1,5 @@
 """Migration: who moves out (means, little attachment, fear), inflow keeps the population, newcomers
-get fresh ids and no ties (brief §4.7; seed 002; C11)."""
+get fresh ids and no ties (brief §4.7; Oelkers (LSA); C11)."""
 
 from __future__ import annotations
 

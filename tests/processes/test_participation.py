@@ -1,4 +1,4 @@
-"""The participation ladder: being asked raises stepping up ('nobody asked me', seed 004), peers
+"""The participation ladder: being asked raises stepping up ('nobody asked me', Wijkengids 11.1), peers
 above one's threshold too; lack of capacity and over-asking push people down."""
 
 from __future__ import annotations

@@ -14,7 +14,15 @@ from rich.console import Console
 from rich.text import Text
 
 from buurtsim._version import __version__
-from buurtsim.cli import batch_cmds, dashboard_cmds, model_cmds, scenario_cmds, teaching_cmds
+from buurtsim.cli import (
+    batch_cmds,
+    classroom_cmds,
+    dashboard_cmds,
+    model_cmds,
+    scenario_cmds,
+    teaching_cmds,
+    worksheet_cmds,
+)
 from buurtsim.cli.errors import UserError
 from buurtsim.cli.help_format import quiet_flag_types
 
@@ -28,7 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (model_cmds, scenario_cmds, batch_cmds, dashboard_cmds, teaching_cmds):
+for _module in (model_cmds, scenario_cmds, batch_cmds, dashboard_cmds, teaching_cmds, worksheet_cmds, classroom_cmds):
     _module.register(app)
 
 err_console = Console(stderr=True, soft_wrap=True)

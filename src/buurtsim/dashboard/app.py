@@ -1,6 +1,6 @@
 """The dashboard page, served by `solara run buurtsim.dashboard.app` (see `buurtsim dashboard`).
 
-Tabs: Verkennen (explore), Vergelijken (A/B), Info (docs/model-info.md) and Les (lesson) — the
+Tabs: Verkennen (explore), Vergelijken (A/B), Info (docs/model-info.md and the references) and Les (lesson) — the
 last only when `buurtsim.dashboard.lesson.LessonPage` exists. Every browser page gets its own
 `Session`, so users never share a model.
 """
@@ -19,6 +19,20 @@ from buurtsim.dashboard.i18n import t
 from buurtsim.dashboard.state import Session
 
 INFO_FILE = "model-info.md"
+
+# Layout fixes seen in a real browser at 800 px: slider labels get their own line(s) instead of
+# running into the help text below, long button labels wrap instead of being clipped, and card
+# titles (the A/B panels) break between words, not inside them.
+PAGE_CSS = """
+.v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-input__slider .v-input__slot > .v-label { flex: 1 1 100%; max-width: 100%; height: auto; white-space: normal;
+  line-height: 1.3; margin-bottom: 2px; }
+.v-btn:not(.v-btn--icon):not(.v-btn--fab) { max-width: 100%; height: auto !important; min-height: 36px; }
+.v-btn:not(.v-btn--icon):not(.v-btn--fab) .v-btn__content { white-space: normal; flex-shrink: 1; padding: 4px 0; }
+.v-card__title { word-break: normal; overflow-wrap: break-word; hyphens: auto; }
+.v-alert__content { min-width: 0; overflow-wrap: anywhere; }
+.bs-upload-error ul { margin: 4px 0 0 0; padding-left: 20px; }
+"""
 
 
 def info_paths() -> list[Path]:
@@ -46,12 +60,17 @@ def lesson_page() -> Any | None:
 
 @solara.component
 def InfoTab(lang: str) -> None:
-    """The model explained in plain words (written by the teaching work), or a placeholder line."""
+    """The model explained in plain words (written by the teaching work), or a placeholder line;
+    then the full list of cited sources."""
+    from buurtsim.references import references_markdown
+
     text = solara.use_memo(info_markdown, [])
+    refs = references_markdown(lang, heading_level=2)
     if text:
-        Md(text)
+        Md(text + "\n\n" + refs)
     else:
         solara.Text(t("info_missing", lang), classes=["bs-info-missing"])
+        Md(refs)
 
 
 @solara.component
@@ -60,6 +79,7 @@ def Dashboard(session: Session) -> None:
     lang = session.lang.value
     lesson = solara.use_memo(lesson_page, [])
     solara.Title("buurtsim")
+    solara.Style(PAGE_CSS)
     with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
         Heading(t("title", lang), level=2)
         LanguageToggle(session)

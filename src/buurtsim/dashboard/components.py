@@ -115,10 +115,27 @@ def ScenarioPicker(session: Session, state: RunState) -> None:
             Md(current.scenario.description)
     UploadButton.element(label=t("upload", lang), on_payload=session.upload)
     if session.upload_error.value:
-        solara.Error(session.upload_error.value, classes=["bs-upload-error"],
-                     style={"white-space": "pre-wrap"})
+        UploadProblems(session.upload_error.value, lang)
     elif session.upload_ok.value:
         solara.Success(session.upload_ok.value, classes=["bs-upload-ok"])
+
+
+def problem_lines(message: str) -> tuple[str, list[str]]:
+    """Split a loader message into its heading and one line per problem ('  - ...' lines)."""
+    lines = [ln.strip() for ln in message.splitlines() if ln.strip()]
+    items = [ln[2:].strip() for ln in lines if ln.startswith("- ")]
+    head = " ".join(ln for ln in lines if not ln.startswith("- "))
+    return head, items
+
+
+@solara.component
+def UploadProblems(message: str, lang: str) -> None:
+    """A rejected upload: the heading, then each problem as its own list item (plain text, no markup)."""
+    head, items = problem_lines(message)
+    with solara.Error(classes=["bs-upload-error"]):
+        solara.Text(head or t("upload_problems", lang))
+        if items:
+            solara.v.Html(tag="ul", children=[solara.v.Html(tag="li", children=[item]) for item in items])
 
 
 @solara.component
@@ -186,9 +203,10 @@ def _play_loop(step: Callable[[], int], playing: solara.Reactive[bool], done: Ca
 
 @solara.component
 def RunControls(tick: int, horizon: int, playing: solara.Reactive[bool], speed: solara.Reactive[int],
-                step: Callable[[], int], reset: Callable[[], None], done: Callable[[], bool], lang: str,
+                step: Callable[..., int], reset: Callable[[], None], done: Callable[[], bool], lang: str,
                 dirty: bool = False, testid: str = "run") -> None:
-    """Play / pause / step / reset with speed and the week counter; playing runs in a thread."""
+    """Play / pause / step / reset with speed and the week counter; playing runs in a thread and
+    advances `speed` weeks per frame, Step always one week."""
     def start_playing() -> Callable[[], None] | None:
         # a plain thread only while playing (use_thread would re-render on its own start and
         # finish even when idle, racing with clicks); the cleanup stops it on pause or unmount
@@ -209,7 +227,7 @@ def RunControls(tick: int, horizon: int, playing: solara.Reactive[bool], speed: 
             solara.Button(t("play", lang), icon_name="mdi-play", color="primary", disabled=is_done,
                           on_click=lambda: playing.set(True), classes=[f"bs-{testid}-play"])
         solara.Button(t("step", lang), icon_name="mdi-step-forward", disabled=is_done or playing.value,
-                      on_click=lambda: step(), classes=[f"bs-{testid}-step"])
+                      on_click=lambda: step(1), classes=[f"bs-{testid}-step"])
         solara.Button(t("reset", lang), icon_name="mdi-restart", on_click=reset, classes=[f"bs-{testid}-reset"])
         with solara.Column(style={"min-width": "190px"}):
             solara.Select(t("speed", lang), values=list(SPEEDS), value=speed.value, on_value=speed.set)
@@ -305,7 +323,7 @@ def StoryPanel(run: Run, version: int, selected: solara.Reactive[int | None], la
             rng = np.random.default_rng()
             selected.set(int(rng.choice(uids)))
 
-    with solara.Row(style={"align-items": "center"}):
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.v.Autocomplete(label=t("story_pick", lang), items=[{"text": f"#{u}", "value": u} for u in uids[:5000]],
                               v_model=uid, on_v_model=lambda v: selected.set(int(v) if v is not None else None),
                               clearable=True, dense=True, style_="max-width: 220px")

@@ -407,7 +407,46 @@ def LessonIntro(state: LessonState, lesson: Lesson, lang: str) -> None:
     solara.Text(t("les_setup", lang, k=len(lesson.scenarios), names=", ".join(s.label for s in lesson.scenarios),
                   n="/".join(str(n) for n in sizes), weeks=state.weeks, years=state.weeks / 52),
                 style={"font-size": "0.9em"}, classes=["bs-les-setup"])
-    solara.Text(t("les_text", lang, doc=lesson.doc), style={"font-size": "0.85em", "color": "#555"})
+    LessonTextAndWorksheet(lesson, lang)
+
+
+@solara.component
+def LessonTextAndWorksheet(lesson: Lesson, lang: str) -> None:
+    """The full lesson text, readable inside the app, and the worksheet (HTML, PDF) in the UI language."""
+    from buurtsim.teaching.lesson_text import lesson_text
+    from buurtsim.teaching.worksheet import worksheet_bytes, worksheet_name
+
+    text = solara.use_memo(lambda: lesson_text(lesson), [lesson.id])
+    with solara.Details(t("les_text", lang)), solara.Div(classes=["bs-les-text"]):
+        if text:
+            Md(text)
+        else:
+            solara.Text(t("les_text_missing", lang))
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["bs-les-worksheet"]):
+        solara.Text(t("les_worksheet", lang), style={"font-size": "0.9em"})
+        for fmt, mime in (("html", "text/html"), ("pdf", "application/pdf")):
+            solara.FileDownload(lambda fmt=fmt: worksheet_bytes(lesson, lang, fmt), filename=worksheet_name(lesson.id, lang, fmt),
+                                label=fmt.upper(), mime_type=mime)
+
+
+def prediction_problem(lesson: Lesson, qid: str, raw: Any, lang: str) -> str | None:
+    """Why a typed prediction cannot be used, in the page's language (None when it can be used)."""
+    from buurtsim.teaching.records import PredictionError
+    from buurtsim.teaching.records import number_text as _num
+
+    try:
+        parse_prediction(lesson, qid, raw)
+    except PredictionError as exc:
+        got = str(exc.got)[:40]
+        if exc.problem == "range":
+            return t("les_err_range", lang, q=qid, value=_num(float(exc.got), lang), lo=_num(exc.lo, lang),
+                     hi=_num(exc.hi, lang), unit=exc.unit).rstrip()
+        if exc.problem == "choice":
+            return t("les_err_choice", lang, q=qid, options=" / ".join(exc.options))
+        return t("les_err_number", lang, q=qid, unit=exc.unit or "", got=got)
+    except RecordError as exc:
+        return str(exc)
+    return None
 
 
 @solara.component
@@ -416,6 +455,8 @@ def QuestionCard(state: LessonState, lesson: Lesson, qid: str, lang: str) -> Non
     q = lesson.question(qid)
     draft = state.drafts.value.get(qid, "")
     error = state.errors.value.get(qid)
+    if error:
+        error = prediction_problem(lesson, qid, draft, lang) or error
     pred = state.predictions.value.get(qid)
     with solara.Card(style={"width": "100%", "margin-bottom": "8px"}), solara.Div(classes=[f"bs-les-q-{qid}"]):
         solara.HTML("div", unsafe_innerHTML=f"<b>{q.id}</b>. {q.text.replace('<', '&lt;')}")

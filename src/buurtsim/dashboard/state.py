@@ -20,6 +20,7 @@ from buurtsim.dashboard.widgets import MAX_UPLOAD_BYTES, payload_bytes
 from buurtsim.errors import UserError
 
 SPEEDS: tuple[int, ...] = (1, 4, 13, 26, 52)
+DEFAULT_SPEED = 26  # weeks per frame: ten years in 20 frames, well under a minute at N = 2,000
 COMPARE_MAX_START = 1000  # A/B starts at most this size (two networks are drawn per frame)
 
 
@@ -60,7 +61,7 @@ class RunState(Player):
         first = settings_for(source, n_residents=n_residents)
         self.pending: solara.Reactive[Settings] = solara.reactive(first)
         self.run: solara.Reactive[Run] = solara.reactive(Run(first))
-        super().__init__(speed=1)
+        super().__init__(speed=DEFAULT_SPEED)
         self.selected: solara.Reactive[int | None] = solara.reactive(None)
 
     @property
@@ -102,7 +103,7 @@ class CompareState(Player):
         self.seed = solara.reactive(settings_for(a).seed)
         self.n_residents = solara.reactive(n_residents or min(settings_for(a).n_residents, COMPARE_MAX_START))
         self.comparison: solara.Reactive[Comparison] = solara.reactive(self._build())
-        super().__init__(speed=4)
+        super().__init__(speed=DEFAULT_SPEED)
         self.metric = solara.reactive("mean_self_reliance")
 
     def _build(self) -> Comparison:

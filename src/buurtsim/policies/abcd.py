@@ -1,4 +1,4 @@
-"""Asset-based community development (ABCD, McKnight; seed 000) and 'being asked' (seed 004).
+"""Asset-based community development (ABCD, McKnight, via Wijkengids 4.6) and 'being asked' (Wijkengids 11.1).
 
 A connector maps residents' talents and asks those nobody asked, and links them to active
 residents nearby. Raises participation beyond the usual vanguard and the founding of initiatives.

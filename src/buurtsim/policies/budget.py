@@ -1,4 +1,4 @@
-"""Resident budgets in four kinds (seed 001: 'Bewonersbudgetten', production power x democratic
+"""Resident budgets in four kinds (Engbersen, Fortuin & Hofman: 'Bewonersbudgetten', production power x democratic
 quality; the Lombaspel in Lombardijen).
 
 - advice budget (adviesbudget): the organised vanguard advises, external parties produce;

@@ -1,8 +1,8 @@
 """The project carousel (projectencarrousel): a stream of short, temporarily funded projects.
 
-Seed 001 (Giltay Veth: 650 projects in Rotterdam-Zuid) and seed 002 ('what remains after the money
+Giltay Veth 2009 and Mulder 2010-11 (650 projects in Rotterdam-Zuid) and Oelkers (LSA) ('what remains after the money
 stops'): staff are hired per project and leave at its end with the trust they built; activities
-stop. Project work tends to be supply-driven ('rescuer mentality', seed 002), hence the default
+stop. Project work tends to be supply-driven ('rescuer mentality', Oelkers (LSA)), hence the default
 problem-solving approach.
 """
 

@@ -1,4 +1,4 @@
-"""Participation coaching (participatiecoach; seed 001): a personal development plan towards work
+"""Participation coaching (participatiecoach; MO/Samenlevingsopbouw 2010-11, Arnhem): a personal development plan towards work
 for residents far from the labour market."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Differentiated targeting (seed 000: 'differentiate at the start to end equal'; for 10-15 % self-
+"""Differentiated targeting (Wijkengids 4.6: 'differentiate at the start to end equal'; for 10-15 % self-
 reliance is a bridge too far): intensive long-term help for sliders, light enabling support for the
 vulnerable, and the socially strong asked as role models."""
 

@@ -1,5 +1,5 @@
 """Meeting places and activities (the neighbourhood barbecue): cheap, quick ties that fade without
-follow-up (brief §5; seed 000: 'create new meeting places only where they add something')."""
+follow-up (brief §5; Wijkengids 4.6: 'create new meeting places only where they add something')."""
 
 from __future__ import annotations
 

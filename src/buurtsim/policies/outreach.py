@@ -1,7 +1,7 @@
 """Outreach behind the front door (achter de voordeur, eropaf): one household, one plan.
 
-Seed 000 (Achter de Voordeur: the resident takes charge of their own plan; 'a bridge too far' for
-some) and seed 001 (the multi-problem downward spiral). Workers with small caseloads seek out
+Wijkengids 4.6 (Achter de Voordeur: the resident takes charge of their own plan; 'a bridge too far' for
+some) and MO/Samenlevingsopbouw 2010-11, multiproblematiek (the multi-problem downward spiral). Workers with small caseloads seek out
 residents with problems in several domains, whether or not they trust institutions.
 """
 

@@ -1,6 +1,6 @@
 """Restructuring (herstructurering): part of the housing is demolished and rebuilt with another
 mix. Residents are displaced (their ties break), dwellings stand empty during rebuilding, and the
-new dwellings go to a different income mix (seed 002: middle incomes; seed 001: ties and
+new dwellings go to a different income mix (Oelkers, LSA: middle incomes; Kleinhans & Bolt 2010: ties and
 attachment are what holds a neighbourhood)."""
 
 from __future__ import annotations

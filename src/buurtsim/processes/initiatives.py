@@ -1,5 +1,5 @@
 """Resident initiatives: they form where active, connected residents cluster, make ties through
-shared activity, and persist while their owners stay (brief §3, §4.4; seed 001)."""
+shared activity, and persist while their owners stay (brief §3, §4.4; MO/Samenlevingsopbouw 2010-11)."""
 
 from __future__ import annotations
 

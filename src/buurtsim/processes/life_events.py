@@ -1,4 +1,4 @@
-"""Life events, recovery and the multi-problem spiral over life domains (brief §4.1, seed 001)."""
+"""Life events, recovery and the multi-problem spiral over life domains (brief §4.1, MO/Samenlevingsopbouw 2010-11, multiproblematiek)."""
 
 from __future__ import annotations
 

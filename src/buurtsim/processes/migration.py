@@ -1,4 +1,4 @@
-"""Selective out-migration and newcomers (brief §4.7; C11; seed 002; Permentier, Van Ham & Bolt).
+"""Selective out-migration and newcomers (brief §4.7; C11; Oelkers (LSA); Permentier, Van Ham & Bolt).
 
 Households move together: the household's first live member (its head) decides, with a hazard
 that rises with income, with a rise in income since arrival (the springboard), and with little

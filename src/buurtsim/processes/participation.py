@@ -1,5 +1,5 @@
 """The participation ladder: being asked, peer thresholds, stepping up and down (brief §4.4;
-seed 004: 'nobody asked me'; Granovetter 1978)."""
+Wijkengids 11.1: 'nobody asked me'; Granovetter 1978)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Perceived safety and trust spread through ties (fear faster than reassurance); attachment
-follows ties and safety (brief §4.6; seed 001; Kleinhans & Bolt; Hipp 2016)."""
+follows ties and safety (brief §4.6; Kleinhans & Bolt 2010; Hipp 2016)."""
 
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ def mobilise(pro: Professional, ties: TieStore, rel: np.ndarray, p: Params) -> N
 
 def connect(pro: Professional, st: ResidentState, ties: TieStore, blocks: Blocks, tick: int,
             p: Params, rng: np.random.Generator) -> None:
-    """Broker new ties between clients and residents of their block (seed 003: connect)."""
+    """Broker new ties between clients and residents of their block (Movisie 2014: connect)."""
     n = rng.poisson(p.connect_rate)
     if n == 0 or pro.clients.size == 0:
         return

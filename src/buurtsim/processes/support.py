@@ -1,4 +1,4 @@
-"""Informal support along ties, capacity, and over-asking of helpers (brief §4.2, seed 001)."""
+"""Informal support along ties, capacity, and over-asking of helpers (brief §4.2, Mulder 2010-11)."""
 
 from __future__ import annotations
 

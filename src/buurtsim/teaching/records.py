@@ -38,6 +38,23 @@ class RecordError(UserError, ValueError):
     """A prediction file (or a prediction typed in) is not valid; the message names file and field."""
 
 
+def number_text(x: float | None, lang: str = "nl") -> str:
+    """A number as students read it: shortest form, a decimal comma in Dutch, '?' when unknown."""
+    text = "?" if x is None else f"{x:g}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+class PredictionError(RecordError):
+    """A typed-in prediction that cannot be used, with what went wrong as data (so a UI can say it
+    in its own language): `problem` is 'number', 'range' or 'choice'."""
+
+    def __init__(self, message: str, qid: str, problem: str, got: Any, unit: str = "",
+                 lo: float | None = None, hi: float | None = None, options: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.qid, self.problem, self.got, self.unit = qid, problem, got, unit
+        self.lo, self.hi, self.options = lo, hi, options
+
+
 def now() -> datetime:
     """The current time in UTC, to the second."""
     return datetime.now(UTC).replace(microsecond=0)
@@ -138,19 +155,21 @@ def parse_prediction(lesson: Lesson, qid: str, raw: Any) -> float | str:
     q = lesson.question(qid)
     if q.kind == "value":
         if isinstance(raw, bool):
-            raise RecordError(f"question {qid}: expected a number, got {raw!r}")
+            raise PredictionError(f"question {qid}: expected a number, got {raw!r}", qid, "number", raw, q.display_unit)
         try:
             val = float(str(raw).strip().replace(",", ".").rstrip("%").strip()) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError):
-            raise RecordError(f"question {qid}: expected a number ({q.display_unit or 'value'}), got {raw!r}") from None
+            raise PredictionError(f"question {qid}: expected a number ({q.display_unit or 'value'}), got {raw!r}", qid, "number",
+                                  raw, q.display_unit) from None
         if not math.isfinite(val):
-            raise RecordError(f"question {qid}: expected a finite number, got {raw!r}")
+            raise PredictionError(f"question {qid}: expected a finite number, got {raw!r}", qid, "number", raw, q.display_unit)
         lo, hi = q.min, q.max
         if q.display_unit == "%":
             lo = 0.0 if lo is None else lo
             hi = 100.0 if hi is None else hi
         if (lo is not None and val < lo) or (hi is not None and val > hi):
-            raise RecordError(f"question {qid}: {val:g} is outside the accepted range [{lo:g}, {hi:g}] {q.display_unit}".rstrip())
+            raise PredictionError(f"question {qid}: {val:g} is outside the accepted range [{lo:g}, {hi:g}] {q.display_unit}".rstrip(),
+                                  qid, "range", val, q.display_unit, lo, hi)
         return val
     keys = [o.key for o in lesson.options(qid)]
     text = str(raw).strip()
@@ -160,7 +179,8 @@ def parse_prediction(lesson: Lesson, qid: str, raw: Any) -> float | str:
     for o in lesson.options(qid):
         if text.lower() == o.label.lower():
             return o.key
-    raise RecordError(f"question {qid}: expected one of {', '.join(keys)}, got {raw!r}")
+    raise PredictionError(f"question {qid}: expected one of {', '.join(keys)}, got {raw!r}", qid, "choice", raw,
+                          options=tuple(o.label for o in lesson.options(qid)))
 
 
 def set_prediction(record: PredictionRecord, lesson: Lesson, qid: str, raw: Any, at: datetime | None = None) -> PredictionRecord:

@@ -1,0 +1,33 @@
+"""`buurtsim klas` refuses bad starts with a clear message and exit 2, before anything is served."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from buurtsim.cli.classroom_cmds import check_host
+
+
+def test_host_beyond_this_machine_needs_the_flag() -> None:
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        check_host(host, network=False)
+    for host in ("0.0.0.0", "192.168.1.5", "::"):
+        with pytest.raises(Exception, match="--netwerk"):
+            check_host(host, network=False)
+        check_host(host, network=True)
+
+
+def test_busy_port_unknown_lesson_and_too_many_residents(run_cli, tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        code, _, err = run_cli("klas", "les1", "--port", str(port), "--uit", str(tmp_path / "a"))
+    assert code == 2 and f"--port {port}" in err and "choose another port" in err
+    assert not (tmp_path / "a").exists()
+    code, _, err = run_cli("klas", "les9", "--uit", str(tmp_path / "b"))
+    assert code == 2 and "unknown lesson 'les9'" in err
+    code, _, err = run_cli("klas", "les1", "--bewoners", "50000", "--uit", str(tmp_path / "c"))
+    assert code == 2 and "--bewoners" in err
