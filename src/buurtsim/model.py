@@ -72,6 +72,9 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
     (see `buurtsim.mesa_interop`), so Mesa's `batch_run` and `SolaraViz` work on the model.
     """
 
+    residents_by_slot: list[Resident | None]  # the agent living in each dwelling slot
+    reach: Reach
+
     def __init__(
         self,
         n_residents: int | None = None,
@@ -189,7 +192,7 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
                   initiator_weights=senior + 1e-6)
         settle_initial_ties(self.ties, p, rng, senior)
         self.ties._rebuild()
-        self.residents_by_slot: list[Resident | None] = [None] * n
+        self.residents_by_slot = [None] * n
         for slot in range(n):
             self._new_resident(slot)
 

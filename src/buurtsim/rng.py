@@ -33,7 +33,7 @@ class Streams:
 
     def states(self) -> dict[str, dict]:
         """The bit-generator state of every stream used so far (for exact warm starts)."""
-        return {name: gen.bit_generator.state for name, gen in self._streams.items()}
+        return {name: dict(gen.bit_generator.state) for name, gen in self._streams.items()}
 
     def restore(self, states: dict[str, dict]) -> None:
         """Set streams to saved states; streams not named stay as a fresh model would have them."""

@@ -131,3 +131,18 @@ def test_cost_per_point_only_with_a_distinguishable_gain() -> None:
     comp = compare_frame(flat, baseline="basis", moments=["end"], metrics=["mean_self_reliance"], funding_end={"programma": 100})
     _, cells = display_summary(comp, "en")
     assert cells[0][7] == "none: no distinguishable gain"
+
+
+def test_neighbourhood_effects_in_between_neighbourhood_sd() -> None:
+    """diff_sd = paired mean difference / sd of the baseline over replications, for neighbourhood means
+    and shares only (issue: an implausible effect shows at a glance)."""
+    comp = compare_frame(fixture(), baseline="basis", moments=[100], metrics=["mean_self_reliance", "cost_eur"],
+                         funding_end={"basis": None, "programma": 100})
+    row = next(r for r in comp.rows if r["scenario"] == "programma" and r["metric"] == "mean_self_reliance")
+    # baseline 0.50, 0.40, 0.60: sd 0.1; mean difference 0.10 -> 1.0 sd
+    assert row["diff_sd"] == pytest.approx(1.0)
+    cost = next(r for r in comp.rows if r["scenario"] == "programma" and r["metric"] == "cost_eur")
+    assert math.isnan(cost["diff_sd"])  # euros are not a neighbourhood-level score
+    headers, cells = display_rows(comp, "en")
+    assert headers[-1] == "in sd between neighbourhoods"
+    assert any(c[-1] == "+1.0" for c in cells)

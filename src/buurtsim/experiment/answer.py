@@ -100,9 +100,9 @@ def answer_for(df: pd.DataFrame, group: str, base: str, *, funding_end: int | No
     if "mean_self_reliance" in cols:
         d = _paired(per_replication(df, group, "mean_self_reliance"), per_replication(df, base, "mean_self_reliance"))
         put("self_reliance_points", _at(d * 100, last))
-    for key, share in (("participating", "participation_rate"), ("dependent", "dependency_share")):
-        if {share, "population"} <= cols:
-            put(key, _at(_paired(residents(df, group, share), residents(df, base, share)), last))
+    for key, col in (("participating", "participation_rate"), ("dependent", "dependency_share")):
+        if {col, "population"} <= cols:
+            put(key, _at(_paired(residents(df, group, col), residents(df, base, col)), last))
     if "cost_eur" in cols:
         put("extra_cost", _at(_paired(per_replication(df, group, "cost_eur"), per_replication(df, base, "cost_eur")), last))
     for col in REACH_COLUMNS:  # levels in the scenario itself, shown only when the runs stored them

@@ -44,7 +44,13 @@ HEADLINE_METRICS = ("mean_self_reliance", "share_sliding", "participation_rate",
 EFFECT_SIZE = "paired Cohen's d_z = mean of paired differences / sd of paired differences"
 #: Seed of the paired bootstrap for the cost-per-unit interval (fixed: same results, same interval).
 BOOTSTRAP_SEED = 20110101
-ROW_COLUMNS = ("scenario", "metric", "moment", "tick", "n", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "effect_size")
+ROW_COLUMNS = ("scenario", "metric", "moment", "tick", "n", "mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high", "effect_size",
+               "diff_sd")
+#: Units of neighbourhood-level outcomes (means and shares over residents), whose differences are
+#: also given in between-neighbourhood standard deviations.
+NEIGHBOURHOOD_UNITS = ("share", "0-1")
+SD_UNITS = ("the difference divided by the standard deviation of the baseline over its replications at that moment: "
+            "a stand-in for the spread between neighbourhoods, so that an implausibly large effect shows at a glance")
 
 
 def mean_ci(values: np.ndarray | list[float], level: float = CONFIDENCE) -> tuple[float, float, float]:
@@ -58,6 +64,19 @@ def mean_ci(values: np.ndarray | list[float], level: float = CONFIDENCE) -> tupl
         return (m, math.nan, math.nan)
     half = float(t_half_width(x.std(ddof=1), x.size, level))
     return (m, m - half, m + half)
+
+
+def in_sd(diff: float, baseline_values: np.ndarray, metric: str) -> float:
+    """A neighbourhood-level difference in standard deviations of the baseline over replications
+    (nan for other outcomes, or when the baseline does not vary)."""
+    from buurtsim.metrics import BY_NAME
+
+    if metric not in BY_NAME or BY_NAME[metric].unit not in NEIGHBOURHOOD_UNITS:
+        return math.nan
+    x = np.asarray(baseline_values, float)
+    x = x[np.isfinite(x)]
+    sd = float(x.std(ddof=1)) if x.size > 1 else 0.0
+    return diff / sd if sd > 0 and math.isfinite(diff) else math.nan
 
 
 def effect_size(diffs: np.ndarray | list[float]) -> float:
@@ -145,12 +164,14 @@ def compare_frame(
                 mean, lo, hi = mean_ci(vals.to_numpy())
                 row: dict[str, Any] = {"scenario": g, "metric": metric, "moment": label, "tick": tick, "n": int(vals.notna().sum()),
                                        "mean": mean, "ci_low": lo, "ci_high": hi,
-                                       "diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "effect_size": math.nan}
+                                       "diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "effect_size": math.nan,
+                                       "diff_sd": math.nan}
                 if not is_base:
                     base = _values_at(df, base_of[g], tick, metric)
                     diffs = (vals - base).dropna()  # aligned on replication: paired by seed
                     d, dlo, dhi = mean_ci(diffs.to_numpy())
-                    row.update({"diff": d, "diff_ci_low": dlo, "diff_ci_high": dhi, "effect_size": effect_size(diffs.to_numpy())})
+                    row.update({"diff": d, "diff_ci_low": dlo, "diff_ci_high": dhi, "effect_size": effect_size(diffs.to_numpy()),
+                                "diff_sd": in_sd(d, base.to_numpy(), metric)})
                 out.rows.append(row)
     for g in groups:
         scen = scen_of[g]
@@ -307,7 +328,7 @@ def display_rows(comp: Comparison, lang: str = "nl") -> tuple[list[str], list[li
 
     headers = [pick(lang, "scenario", "scenario"), pick(lang, "uitkomst", "outcome"), pick(lang, "moment", "moment"), "n",
                pick(lang, "gemiddelde [95%-interval]", "mean [95% CI]"), pick(lang, f"verschil met {comp.baseline} [95%-interval]", f"difference to {comp.baseline} [95% CI]"),
-               pick(lang, "oordeel", "verdict"), "d_z"]
+               pick(lang, "oordeel", "verdict"), "d_z", pick(lang, "in sd tussen wijken", "in sd between neighbourhoods")]
     cells = []
     for r in _moment_rows(comp):
         m = r["metric"]
@@ -324,7 +345,8 @@ def display_rows(comp: Comparison, lang: str = "nl") -> tuple[list[str], list[li
         cells.append([r["scenario"], name, _moment_label(r["moments"], r["tick"], lang), str(r["n"]),
                       _shown_ci(m, r["mean"], r["ci_low"], r["ci_high"], lang),
                       _shown_ci(m, r["diff"], r["diff_ci_low"], r["diff_ci_high"], lang, sign=True), verdict,
-                      "-" if missing(dz) else number(dz, lang, 2)])
+                      "-" if missing(dz) else number(dz, lang, 2),
+                      "-" if missing(r.get("diff_sd", math.nan)) else number(r["diff_sd"], lang, 1, sign=True)])
     return headers, cells
 
 
@@ -358,11 +380,14 @@ def explanation(lang: str = "nl") -> str:
         "Intervallen: 95%-t-intervallen over replicaties. Verschil: gepaard verschil met de basislijn (zelfde seed per replicatie); "
         "'niet te onderscheiden' als het interval nul bevat. Zelfredzaamheid in punten (0-100), aandelen in %. "
         "d_z: gepaarde effectgrootte (gemiddelde / standaardafwijking van de verschillen), '-' als de verschillen niet variëren. "
+        "In sd tussen wijken: bij uitkomsten op wijkniveau (gemiddelden en aandelen) het verschil gedeeld door de standaardafwijking "
+        "van de basislijn over de replicaties, als maat voor de spreiding tussen wijken: een effect van meerdere sd's is ongeloofwaardig groot. "
         "Duurzaamheid: winst in zelfredzaamheid twee jaar na het einde van de financiering / winst bij het einde. "
         "Kosten per punt: extra kosten / (winst in punten x bewoners), alleen als de winst te onderscheiden is; interval uit een gepaarde bootstrap.",
         f"Intervals: 95 % t-intervals over replications. Difference: paired difference to the baseline (same seed per replication); "
         f"'not distinguishable' where the interval covers zero. Self-reliance in points (0-100), shares in %. d_z: {EFFECT_SIZE}, "
-        "'-' where the differences do not vary. Durability: gain in self-reliance two years after the end of funding / gain at the end of funding. "
+        f"'-' where the differences do not vary. In sd between neighbourhoods (neighbourhood-level outcomes: means and shares): {SD_UNITS}; "
+        "an effect of several sd is implausibly large. Durability: gain in self-reliance two years after the end of funding / gain at the end of funding. "
         "Cost per point: extra cost / (gain in points x residents), only where the gain is distinguishable; interval from a paired bootstrap.",
     )
 
@@ -412,6 +437,7 @@ def to_json(comp: Comparison) -> str:
         "baseline": comp.baseline,
         "confidence": CONFIDENCE,
         "effect_size": EFFECT_SIZE,
+        "diff_sd": SD_UNITS,
         "definitions": EXPLANATION,
         "rows": [{k: _clean(v) for k, v in r.items()} for r in comp.rows],
         "summary": [{k: _clean(v) for k, v in s.items()} for s in comp.summary],

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,6 +38,8 @@ from buurtsim.experiment.paired import (
     t_estimate,
 )
 from buurtsim.formatting import euros, interval, number, pick
+
+Statistic = Callable[[dict[str, np.ndarray]], float]  # a statistic of one (resampled) set of replications
 
 MAX_PRICE_FILE = 256 * 1024
 MAX_ITEMS = 50
@@ -208,13 +211,16 @@ def mkba_for(df: pd.DataFrame, g: str, base: str, table: PriceTable, last: int) 
     n = int(cols["pv_cost"].size)
     if "years" not in cols:
         cols["years"] = np.full(n, np.nan)
-    stats = {
+    def mean_of(name: str) -> Statistic:
+        return lambda c: float(c[name].mean())
+
+    stats: dict[str, Statistic] = {
         "pv_cost": lambda c: float(c["pv_cost"].mean()),
         "pv_benefit": lambda c: float(c["pv_benefit"].mean()),
         "npv": lambda c: float(c["npv"].mean()),
         "ratio": lambda c: _ratio(c["pv_benefit"], c["pv_cost"]),
         "cost_per_year": lambda c: _ratio(c["pv_cost"], c["years"]) if float(c["years"].sum()) > 0 else math.nan,
-        **{k: (lambda c, k=k: float(c[k].mean())) for k in items},
+        **{k: mean_of(k) for k in items},
     }
     # one set of resampled replication indices for every statistic: draws stay comparable
     rng_seed = table.bootstrap_seed

@@ -90,17 +90,17 @@ def write_workbook(out: str | Path, target: str | Path, *, lang: str = "nl", pri
             rows.append([r["scenario"], r["label"], r["unit"], r["mean"], r["low"], r["high"], r["n"], r["verdict"]])
             units.append(r["unit"])
     labels = {p.name: p.label(lang) for p in table.prices}
-    for m in mkba_all(df, baseline=exp["baseline"], table=table, last_tick=last):
-        items = [(pick(lang, "Extra kosten (contante waarde)", "Extra cost (present value)"), m.pv_cost, "EUR"),
-                 (pick(lang, "Baten (contante waarde)", "Benefits (present value)"), m.pv_benefit, "EUR"),
-                 (pick(lang, "Netto contante waarde", "Net present value"), m.npv, "EUR"),
-                 (pick(lang, "Baten/kosten-verhouding", "Benefit/cost ratio"), m.ratio, "ratio"),
-                 *((labels[k] + pick(lang, " (contante waarde)", " (present value)"), e, "EUR") for k, e in m.benefits.items())]
-        if m.cost_per_year is not None:
-            items.append((pick(lang, "Kosten per gewonnen bewonersjaar", "Cost per resident-year gained"), m.cost_per_year, "EUR"))
+    for sr in mkba_all(df, baseline=exp["baseline"], table=table, last_tick=last):
+        items = [(pick(lang, "Extra kosten (contante waarde)", "Extra cost (present value)"), sr.pv_cost, "EUR"),
+                 (pick(lang, "Baten (contante waarde)", "Benefits (present value)"), sr.pv_benefit, "EUR"),
+                 (pick(lang, "Netto contante waarde", "Net present value"), sr.npv, "EUR"),
+                 (pick(lang, "Baten/kosten-verhouding", "Benefit/cost ratio"), sr.ratio, "ratio"),
+                 *((labels[k] + pick(lang, " (contante waarde)", " (present value)"), e, "EUR") for k, e in sr.benefits.items())]
+        if sr.cost_per_year is not None:
+            items.append((pick(lang, "Kosten per gewonnen bewonersjaar", "Cost per resident-year gained"), sr.cost_per_year, "EUR"))
         for name, e, unit in items:
             verdict = pick(lang, "verschil", "difference") if e.distinguishable else pick(lang, "niet te onderscheiden", "not distinguishable")
-            rows.append([m.scenario, name, unit, e.mean, e.low, e.high, e.n, "" if unit == "ratio" else verdict])
+            rows.append([sr.scenario, name, unit, e.mean, e.low, e.high, e.n, "" if unit == "ratio" else verdict])
             units.append(unit)
     headers = [pick(lang, "scenario", "scenario"), pick(lang, "uitkomst", "outcome"), pick(lang, "eenheid", "unit"), pick(lang, "gemiddelde", "mean"),
                pick(lang, "95%-interval laag", "95% CI low"), pick(lang, "95%-interval hoog", "95% CI high"), "n", pick(lang, "oordeel", "verdict")]
@@ -124,10 +124,10 @@ def write_workbook(out: str | Path, target: str | Path, *, lang: str = "nl", pri
         formats[j] = EUROS if unit == "EUR" else PERCENT if unit == "share" else COUNT if unit in ("persons", "count", "hours") else "0.000"
         if m in ("mean_self_reliance", "helpers_self_reliance"):
             formats[j] = POINTS
-    for r in run_rows:  # self-reliance as 0-100 points, as everywhere else
+    for run_row in run_rows:  # self-reliance as 0-100 points, as everywhere else
         for j, m in enumerate(metrics, start=len(keys) + 1):
-            if m in ("mean_self_reliance", "helpers_self_reliance") and r[j] is not None:
-                r[j] = 100.0 * float(r[j])
+            if m in ("mean_self_reliance", "helpers_self_reliance") and run_row[j] is not None:
+                run_row[j] = 100.0 * float(run_row[j])
     _sheet(wb, pick(lang, "Resultaten per run", "Per-run results"), run_headers, run_rows, formats)
 
     # parameters: the experiment's settings and the price table
