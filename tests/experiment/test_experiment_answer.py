@@ -60,7 +60,7 @@ def test_reach_is_shown_only_when_stored() -> None:
     assert "Reach" not in " ".join(sentences(plain, "en"))
     (ans,) = answers(frame((2.0, 3.0, 4.0), reach=True), baseline="basis", funding_end={})
     text = " ".join(sentences(ans, "en"))
-    assert "Reach: 41 residents ever reached by a professional" in text
+    assert "Reach: 41 residents ever reached by the policy" in text
     assert "of whom 5 moved away" in text and "40.0 points" in text
 
 

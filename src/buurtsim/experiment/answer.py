@@ -32,7 +32,7 @@ from buurtsim.formatting import count, euros, interval, number, pick
 WEEKS_PER_YEAR = 52
 #: Columns the answer reads when they are stored (the reach columns only in newer runs).
 ANSWER_COLUMNS = ("population", "share_sliding", "mean_self_reliance", "participation_rate", "dependency_share", "cost_eur")
-REACH_COLUMNS = ("reached_ever", "reached_left", "reached_left_mean_self_reliance")
+REACH_COLUMNS = ("reached_ever", "reached_left", "reached_left_risen", "reached_left_mean_self_reliance")
 
 
 @dataclass
@@ -265,11 +265,15 @@ def sentences(ans: ScenarioAnswer, lang: str = "nl") -> list[str]:
                         f"Extra cost compared with {ans.baseline}: {euros(c.mean, lang)}{' ' + ci if ci and c.high - c.low > 1 else ''}."))
     if "reached_ever" in e:
         r = e["reached_ever"]
-        text = pick(lang, f"Bereik: {count(r.mean, lang)} bewoners ooit bereikt door een professional{_ci(r, lang)}",
-                    f"Reach: {count(r.mean, lang)} residents ever reached by a professional{_ci(r, lang)}")
+        text = pick(lang, f"Bereik: {count(r.mean, lang)} bewoners ooit bereikt door het beleid (hulp, activiteiten, gevraagd worden){_ci(r, lang)}",
+                    f"Reach: {count(r.mean, lang)} residents ever reached by the policy (help, activities, being asked){_ci(r, lang)}")
         if "reached_left" in e:
             lft = e["reached_left"]
             text += pick(lang, f", van wie {count(lft.mean, lang)} verhuisd{_ci(lft, lang)}", f", of whom {count(lft.mean, lang)} moved away{_ci(lft, lang)}")
+            if "reached_left_risen" in e:
+                up = e["reached_left_risen"]
+                text += pick(lang, f", {count(up.mean, lang)} daarvan in inkomen gestegen sinds hun komst",
+                             f", {count(up.mean, lang)} of them risen in income since they arrived")
         if "reached_left_mean_self_reliance" in e:
             s = e["reached_left_mean_self_reliance"]
             if math.isfinite(s.mean):
@@ -291,8 +295,9 @@ def answer_rows(ans: ScenarioAnswer, lang: str = "nl") -> list[dict[str, Any]]:
         "sliding_at_funding_end": ("Afglijdend bij einde financiering (verschil)", "Sliding at end of funding (difference)", "bewoners / residents"),
         "sliding_two_years_later": ("Afglijdend twee jaar later (verschil)", "Sliding two years later (difference)", "bewoners / residents"),
         "extra_cost": ("Extra kosten", "Extra cost", "EUR"),
-        "reached_ever": ("Ooit bereikt door een professional", "Ever reached by a professional", "bewoners / residents"),
+        "reached_ever": ("Ooit bereikt door het beleid", "Ever reached by the policy", "bewoners / residents"),
         "reached_left": ("Bereikt en verhuisd", "Reached and moved away", "bewoners / residents"),
+        "reached_left_risen": ("Bereikt, verhuisd en in inkomen gestegen", "Reached, moved away and risen in income", "bewoners / residents"),
         "reached_left_mean_self_reliance": ("Zelfredzaamheid bereikten bij vertrek", "Self-reliance of reached residents at leaving", "punten 0-100 / points 0-100"),
     }
     rows = []
