@@ -13,7 +13,8 @@ from typing import Any
 LANGS = ("nl", "en")
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 #: Metrics on a 0-1 scale that people read as 0-100 points (self-reliance and its relatives).
-POINT_METRICS = frozenset({"mean_self_reliance", "helpers_self_reliance", "reached_left_mean_self_reliance"})
+POINT_METRICS = frozenset({"mean_self_reliance", "helpers_self_reliance", "reached_left_mean_self_reliance",
+                           "reached_mean_self_reliance"})
 
 
 def check_lang(lang: str) -> str:

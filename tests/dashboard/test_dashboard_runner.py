@@ -14,6 +14,7 @@ from dashboard_helpers import CAROUSEL, PRESENCE, N
 from buurtsim.cli import dashboard_cmds
 from buurtsim.dashboard import drawing, i18n, sources
 from buurtsim.dashboard.runner import Comparison, Run, settings_for
+from buurtsim.formatting import POINT_METRICS
 from buurtsim.metrics import METRIC_NAMES
 from buurtsim.model import NeighbourhoodModel
 from buurtsim.params import Params
@@ -38,8 +39,7 @@ def test_csv_export_has_a_row_per_week_and_every_metric():
     df = pd.read_csv(io.BytesIO(run.csv("en")), index_col="tick")
     assert list(df.index) == list(range(6))
     # self-reliance in points, with the scale in the column name
-    named = {"mean_self_reliance_0_100" if m == "mean_self_reliance" else "helpers_self_reliance_0_100" if m == "helpers_self_reliance" else m
-             for m in METRIC_NAMES}
+    named = {f"{m}_0_100" if m in POINT_METRICS else m for m in METRIC_NAMES}
     assert named <= set(df.columns)
     assert (df["mean_self_reliance_0_100"] == 100 * run.metrics()["mean_self_reliance"]).all()
     # Dutch: ';' between fields and a decimal comma, read back to the same numbers

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from buurtsim.formatting import pick
+from buurtsim.formatting import POINT_METRICS, pick
 
 COUNT = "#,##0"
 DECIMAL = "#,##0.00"
@@ -122,11 +122,11 @@ def write_workbook(out: str | Path, target: str | Path, *, lang: str = "nl", pri
     for j, m in enumerate(metrics, start=len(keys) + 2):
         unit = BY_NAME[m].unit
         formats[j] = EUROS if unit == "EUR" else PERCENT if unit == "share" else COUNT if unit in ("persons", "count", "hours") else "0.000"
-        if m in ("mean_self_reliance", "helpers_self_reliance"):
+        if m in POINT_METRICS:
             formats[j] = POINTS
     for run_row in run_rows:  # self-reliance as 0-100 points, as everywhere else
         for j, m in enumerate(metrics, start=len(keys) + 1):
-            if m in ("mean_self_reliance", "helpers_self_reliance") and run_row[j] is not None:
+            if m in POINT_METRICS and run_row[j] is not None:
                 run_row[j] = 100.0 * float(run_row[j])
     _sheet(wb, pick(lang, "Resultaten per run", "Per-run results"), run_headers, run_rows, formats)
 
