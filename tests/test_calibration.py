@@ -82,3 +82,12 @@ def test_replicate_applies_policy_changes_and_refuses_unknown_policies() -> None
                     (("presentie", "workers", 3),), ticks=3)
     assert len(out["metrics"]) == 4
     assert isinstance(NeighbourhoodModel, type)
+
+
+def test_calibration_doc_quotes_the_generated_sign_table() -> None:
+    """The pattern-2 sign table in docs/calibration.md is the one experiments/pattern2_sign.py wrote."""
+    table = (DOCS / "pattern2-sign.md").read_text(encoding="utf-8")
+    doc = (DOCS / "calibration.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- pattern2-sign:start -->\n(.*?)<!-- pattern2-sign:end -->", doc, re.S)
+    assert block is not None and block.group(1) == table, "run: python experiments/pattern2_sign.py OUT --write"
+    assert table.count("| ") >= 13 * 5  # defaults plus six parameters at two ends
