@@ -13,6 +13,7 @@ import pandas as pd
 
 from buurtsim import metrics as metrics_mod
 from buurtsim.agents import Professional, Resident
+from buurtsim.limits import MAX_RESIDENTS, MAX_SEED, MAX_TICKS, check_int
 from buurtsim.network import TieStore
 from buurtsim.params import Params, make_params
 from buurtsim.policies.base import WEEKS_PER_YEAR, Policy
@@ -61,7 +62,8 @@ class NeighbourhoodModel(mesa.Model):
         **overrides: Any,
     ) -> None:
         if n_residents is not None:
-            overrides["n_residents"] = n_residents
+            overrides["n_residents"] = check_int("n_residents", n_residents, 10, MAX_RESIDENTS)
+        check_int("seed", seed, 0, MAX_SEED, optional=True)
         self.params: Params = make_params(params, **overrides)
         self.streams = Streams(seed)
         super().__init__(rng=self.streams["mesa"].integers(2**63))
@@ -292,8 +294,8 @@ class NeighbourhoodModel(mesa.Model):
         return pd.DataFrame(self._rows).set_index("tick")
 
     def run(self, ticks: int) -> pd.DataFrame:
-        """Advance `ticks` weeks and return the metrics."""
-        for _ in range(ticks):
+        """Advance `ticks` weeks (0 to MAX_TICKS) and return the metrics."""
+        for _ in range(check_int("ticks", ticks, 0, MAX_TICKS) or 0):
             self.step()
         return self.metrics()
 

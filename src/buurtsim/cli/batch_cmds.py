@@ -29,6 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from buurtsim.errors import UserError
+from buurtsim.limits import MAX_RESIDENTS, MAX_SEED, MAX_TICKS, shorten
 
 console = Console()
 err_console = Console(stderr=True)
@@ -97,16 +98,19 @@ def plain_table(title: str, headers: list[str], cells: list[list[str]]) -> Table
     return table
 
 
-def whole_number(flag: str, value: str | None, low: int) -> int | None:
-    """A numeric flag as an int of at least `low`, or a UserError naming the flag (exit 2)."""
+def whole_number(flag: str, value: str | None, low: int, high: int | None = None) -> int | None:
+    """A numeric flag as an int in [low, high], or a UserError naming the flag (exit 2)."""
     if value is None:
         return None
+    expected = f"a whole number of at least {low}" if high is None else f"a whole number from {low} to {high:,}"
     try:
-        number = int(value)
+        number = int(value) if len(value) <= 40 else None
     except ValueError:
-        raise UserError(f"{flag}: expected a whole number of at least {low}; given: {value!r}") from None
-    if number < low:
-        raise UserError(f"{flag}: expected a whole number of at least {low}; given: {number}")
+        number = None
+    if number is None:
+        raise UserError(f"{flag}: expected {expected}; given: {shorten(repr(value), 60)}")
+    if number < low or (high is not None and number > high):
+        raise UserError(f"{flag}: expected {expected}; given: {number}")
     return number
 
 
@@ -196,8 +200,10 @@ def run_cmd(
     from buurtsim.experiment.store import MANIFEST, TIMESERIES
     from buurtsim.metrics import label
 
-    exp = single_run_experiment(scenario, seed=whole_number("--seed", seed, 0), ticks=whole_number("--ticks", ticks, 1),
-                                n_residents=whole_number("--n-residents", n_residents, 10))
+    seed_n = whole_number("--seed", seed, 0, MAX_SEED)  # checked before any folder is made
+    ticks_n = whole_number("--ticks", ticks, 1, MAX_TICKS)
+    n_n = whole_number("--n-residents", n_residents, 10, MAX_RESIDENTS)
+    exp = single_run_experiment(scenario, seed=seed_n, ticks=ticks_n, n_residents=n_n)
     run_seed = exp.seeds[0]
     out = out or Path("out") / f"run-{exp.name}-{run_seed}"
     same = False

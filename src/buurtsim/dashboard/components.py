@@ -26,6 +26,7 @@ from buurtsim.dashboard.runner import Run
 from buurtsim.dashboard.sources import DEFAULT_KEY, Source
 from buurtsim.dashboard.state import SPEEDS, CompareState, RunState, Session
 from buurtsim.dashboard.widgets import PngView, UploadButton, png_src
+from buurtsim.limits import MAX_DASHBOARD_RESIDENTS
 from buurtsim.params import describe
 
 DEFAULT_SERIES: tuple[str, ...] = ("mean_self_reliance", "participation_rate", "share_isolated", "dependency_share")
@@ -147,7 +148,7 @@ def SettingsPanel(state: RunState, lang: str) -> None:
     """Size, seed, horizon and the key parameters; changes apply at the next reset."""
     s = state.pending.value
     solara.InputInt(t("residents", lang), value=s.n_residents,
-                    on_value=lambda v: state.set_setting(n_residents=max(10, min(int(v or 10), 20000))))
+                    on_value=lambda v: state.set_setting(n_residents=max(10, min(int(v or 10), MAX_DASHBOARD_RESIDENTS))))
     solara.Text(t("residents_hint", lang), style={"font-size": "0.85em"})
     solara.InputInt(t("seed", lang), value=s.seed, on_value=lambda v: state.set_setting(seed=max(0, int(v or 0))))
     solara.Text(t("seed_hint", lang), style={"font-size": "0.85em"})
@@ -428,7 +429,7 @@ def CompareTab(session: Session) -> None:
             solara.Select(t("scenario_b", lang), values=labels, value=label_of(cs.b.value) if label_of(cs.b.value) in labels else None,
                           on_value=lambda lbl: cs.setup(b=choices[labels.index(lbl)]) if lbl in labels else None)
         solara.InputInt(t("residents", lang), value=cs.n_residents.value,
-                        on_value=lambda v: (cs.n_residents.set(max(10, min(int(v or 10), 20000))), cs.reset()))
+                        on_value=lambda v: (cs.n_residents.set(max(10, min(int(v or 10), MAX_DASHBOARD_RESIDENTS))), cs.reset()))
         solara.InputInt(t("seed", lang), value=cs.seed.value, on_value=lambda v: (cs.seed.set(max(0, int(v or 0))), cs.reset()))
     RunControls(cmp.tick, cmp.horizon, cs.playing, cs.speed, cs.step, cs.reset, lambda: cs.comparison.value.done, lang,
                 testid="compare")

@@ -166,6 +166,7 @@ class Session:
         try:
             src = sources.parse_upload(name, data)
             settings_for(src)  # checks the scenario can be turned into settings
+            sources.check_dashboard_size(src)
         except UserError as exc:
             self.upload_error.value = f"{t('error', lang)}: {exc}"
             self.upload_ok.value = None
