@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.hostile.conftest import HostileCli, assert_refused, snapshot
 
 from buurtsim import NeighbourhoodModel
 from buurtsim.limits import MAX_DASHBOARD_RESIDENTS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten, too_deep
 from buurtsim.params import describe, param_names
 from buurtsim.scenario.locate import KeyLines
-from conftest import HostileCli, assert_refused, snapshot
 
 HEADER = '[scenario]\nname = "x"\ntitle = "x"\n'
 

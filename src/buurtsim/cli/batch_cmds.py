@@ -7,7 +7,6 @@ and turn user mistakes into a clear message (exit status 2, via `UserError`).
 from __future__ import annotations
 
 import difflib
-import json
 import signal
 import sys
 from pathlib import Path
@@ -76,6 +75,8 @@ class ProgressListener:
     def __call__(self, event: str, info: dict[str, Any]) -> None:
         """Handle 'start' and 'run' events from the runner."""
         if event == "start":
+            for run_id, why in info.get("damaged", []):
+                self.progress.console.print(Text(f"Beschadigd / damaged: {run_id}: {why}; deze run wordt opnieuw gedaan / this run is done again", style="yellow"))
             if info.get("done"):
                 self.progress.console.print(f"Hervatten / resuming: {info['done']} van {info['total']} runs al klaar / already done.")
             self.task = self.progress.add_task(self.label, total=info["total"], completed=info.get("done", 0))
@@ -169,6 +170,30 @@ def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, schedu
     return manifest
 
 
+def _holds(out: Path, exp: Any) -> bool | None:
+    """True when `out` holds buurtsim's results of this experiment, False for another experiment's,
+    None when there is no (readable, own) manifest; the store refuses folders it does not own."""
+    from buurtsim.experiment.integrity import is_own, read_manifest_file
+    from buurtsim.experiment.store import MANIFEST
+
+    try:
+        data = read_manifest_file(out / MANIFEST) if (out / MANIFEST).is_file() else None
+    except UserError:
+        return None
+    if not is_own(data):
+        return None
+    return bool(data["experiment"].get("identity") == exp.identity())
+
+
+def _integrity_note(results_dir: Path) -> None:
+    """Say (on stderr) when results carry no checksums, so damage cannot be detected."""
+    from buurtsim.experiment.store import integrity_note, load_manifest
+
+    note = integrity_note(results_dir, load_manifest(results_dir))
+    if note:
+        err_console.print(Text(f"Opmerking / note: {note}", style="dim"))
+
+
 def _report_counts(manifest: dict[str, Any], out: Path) -> int:
     counts: dict[str, int] = {}
     for r in manifest["runs"]:
@@ -197,7 +222,7 @@ def run_cmd(
     import pandas as pd
 
     from buurtsim.experiment import run_experiment, single_run_experiment
-    from buurtsim.experiment.store import MANIFEST, TIMESERIES
+    from buurtsim.experiment.store import TIMESERIES
     from buurtsim.metrics import label
 
     seed_n = whole_number("--seed", seed, 0, MAX_SEED)  # checked before any folder is made
@@ -206,12 +231,7 @@ def run_cmd(
     exp = single_run_experiment(scenario, seed=seed_n, ticks=ticks_n, n_residents=n_n)
     run_seed = exp.seeds[0]
     out = out or Path("out") / f"run-{exp.name}-{run_seed}"
-    same = False
-    if (out / MANIFEST).is_file():
-        try:
-            same = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["experiment"]["identity"] == exp.identity()
-        except (OSError, ValueError, KeyError):
-            same = False
+    same = _holds(out, exp) is True
     with console.status(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} weken / weeks, seed {run_seed} ..."):
         manifest = run_experiment(exp, out, backend="serial", force=force or same)
     if manifest["status"] != "complete":
@@ -277,6 +297,7 @@ def compare_cmd(
 
     if fmt not in ("table", "md", "csv", "json"):
         raise UserError(f"--format: expected one of table, md, csv, json; given: {fmt!r}")
+    _integrity_note(results_dir)
     metrics = _at_values(metric)
     note = None
     if metrics is None and fmt in ("table", "md"):  # on screen: the headline outcomes; csv/json hold all
@@ -311,6 +332,7 @@ def report_cmd(
     """Schrijf één zelfstandig HTML-rapport (grafieken ingebed). / Write one self-contained HTML report."""
     from buurtsim.experiment import build_report
 
+    _integrity_note(results_dir)
     with console.status("Rapport maken / building the report ..."):
         path = build_report(results_dir, out)
     console.print(f"Rapport / report: {path}")
@@ -379,13 +401,8 @@ def demo_cmd(
     if FLAGSHIP not in shipped:
         raise UserError(f"experiments/{FLAGSHIP}.toml not found; run the demo from the buurtsim repository")
     exp = _load(str(shipped[FLAGSHIP]))
-    other = False
-    if (out / MANIFEST).is_file():
-        try:
-            other = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["experiment"]["identity"] != exp.identity()
-        except (OSError, ValueError, KeyError):
-            other = True
-    elif out.is_dir() and any(out.iterdir()):
+    other = _holds(out, exp) is False
+    if not (out / MANIFEST).exists() and out.is_dir() and any(out.iterdir()):
         raise UserError(f"{out}: directory is not empty and holds no buurtsim results; choose another --out")
     console.print(f"[bold]{exp.table.title or exp.name}[/]: {len(exp.scenarios)} scenario's x {exp.table.replications} replicaties -> {out}")
     manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=None, resume=True, force=other)

@@ -27,6 +27,7 @@ from buurtsim.experiment.compare import (
 )
 from buurtsim.experiment.store import RESIDENTS, load_manifest, timeseries_path
 from buurtsim.metrics import BY_NAME, label
+from buurtsim.safe_io import check_output_file
 
 FIGURE_METRICS = (
     "mean_self_reliance", "share_sliding", "share_strong", "participation_rate", "trust_in_institutions",
@@ -214,6 +215,7 @@ def build_report(out: str | Path, target: str | Path | None = None) -> Path:
     matplotlib.use("Agg", force=True)
     out = Path(out)
     manifest = load_manifest(out)
+    target = check_output_file(target if target is not None else out / "report.html", "--out", "report.html")
     ts_path = timeseries_path(out, manifest)
     stored = set(pq.read_schema(ts_path).names)
     wanted = [m for m in FIGURE_METRICS if m in stored]
@@ -236,7 +238,7 @@ def build_report(out: str | Path, target: str | Path | None = None) -> Path:
                  for s in manifest["scenarios"]]
     parts.append("<h2>Scenario's / Scenarios</h2>")
     parts.append(_table(["naam / name", "titel / title", "weken / weeks", "einde financiering / end of funding (week)"], scen_rows))
-    parts.append(f"<p class='muted'>Basislijn / baseline: <code>{html.escape(exp['baseline'])}</code>; {exp['replications']} replicaties per scenario, "
+    parts.append(f"<p class='muted'>Basislijn / baseline: <code>{html.escape(exp['baseline'])}</code>; {html.escape(str(exp['replications']))} replicaties per scenario, "
                  "replicatie r gebruikt in elk scenario hetzelfde seed (gepaarde vergelijking) / replication r uses the same seed in every scenario.</p>")
 
     parts.append("<h2>Vergelijking / Comparison</h2>")
@@ -281,8 +283,6 @@ def build_report(out: str | Path, target: str | Path | None = None) -> Path:
     doc = (f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
            f"<style>{CSS}</style></head><body>{''.join(parts)}"
            "<p class='muted'>Gemaakt met buurtsim / made with buurtsim.</p></body></html>")
-    target = Path(target) if target is not None else out / "report.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
     from buurtsim.experiment.store import atomic_path
 
     with atomic_path(target) as tmp:
