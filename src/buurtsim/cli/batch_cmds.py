@@ -117,7 +117,7 @@ def whole_number(flag: str, value: str | None, low: int, high: int | None = None
 
 def _resolve_experiment_file(value: str) -> Path:
     path = Path(value)
-    if path.is_file():
+    if path.is_file() or (path.exists() and not path.is_dir()):  # a pipe or device: the loader says why not
         return path
     from buurtsim.scenario import shipped_experiments
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from buurtsim.errors import UserError
 from buurtsim.experiment.backends import check_backend, default_workers, execute
 from buurtsim.experiment.runner import RunResult, RunSpec, execute_run, plan_runs
 from buurtsim.experiment.spec import Experiment
@@ -17,8 +18,10 @@ from buurtsim.experiment.store import ResultStore
 Listener = Callable[[str, dict[str, Any]], None]
 
 
-class StorageError(Exception):
-    """The results directory could not be written; the batch stopped, finished runs are kept."""
+class StorageError(UserError):
+    """The results directory could not be written; the batch stopped, finished runs are kept (exit 1)."""
+
+    exit_code = 1
 
 
 def run_experiment(

@@ -386,17 +386,22 @@ def _resolve_scenario(entry: str, base: Path, file: str, index: int, lines: KeyL
     if entry in shipped:
         path = Path(shipped[entry])
     elif "/" in entry or "\\" in entry or entry.endswith((".toml", ".yaml", ".yml")):
-        path = (base / entry).resolve()
+        try:
+            path = (base / entry).resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            raise ExperimentError([Problem(file, ".".join(map(str, loc)), "a symbolic link that points to itself (a loop)",
+                                           lines.line_of(loc), shorten(repr(entry)), "a scenario file")]) from None
         if not path.is_file():
-            raise ExperimentError([Problem(file, ".".join(map(str, loc)), "scenario file not found", lines.line_of(loc), repr(entry), f"a file relative to {base}")])
+            why = "not a regular file (a folder, pipe or device)" if path.exists() else "scenario file not found"
+            raise ExperimentError([Problem(file, ".".join(map(str, loc)), why, lines.line_of(loc), shorten(repr(entry)), f"a file relative to {base}")])
     else:
         hint = difflib.get_close_matches(entry, list(shipped), n=3, cutoff=0.5)
         raise ExperimentError([Problem(
-            file, ".".join(map(str, loc)), "unknown scenario", lines.line_of(loc), repr(entry),
+            file, ".".join(map(str, loc)), "unknown scenario", lines.line_of(loc), shorten(repr(entry)),
             "a shipped scenario name (see `buurtsim list`) or a path such as 'mijn_scenario.toml'", ", ".join(hint) or None,
         )])
     scenario = load_scenario(path)
-    return ScenarioRef(name=scenario.name, path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+    return ScenarioRef(name=scenario.name, path=path, sha256=hashlib.sha256(read_user_file(path, what="scenario file")).hexdigest(),
                        digest=scenario.digest(), horizon=int(scenario.horizon), scenario=scenario)
 
 
