@@ -85,7 +85,7 @@ class ProgressListener:
             if result.status != "done":
                 last = (result.error or "").strip().splitlines()[-1:] or ["?"]
                 self.failed.append((result.run_id, last[0]))
-                self.progress.console.print(f"[red]Run mislukt / run failed:[/] {result.run_id}: {last[0]}")
+                self.progress.console.print(Text.assemble(("Run mislukt / run failed: ", "red"), f"{result.run_id}: {shorten(last[0])}"))
             self.progress.update(self.task, advance=1)
 
 
@@ -162,8 +162,8 @@ def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, schedu
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             progress.stop()
-            err_console.print(f"Afgebroken / interrupted. Afgeronde runs staan in / finished runs are kept in {out}; "
-                              f"ga verder met / continue with: buurtsim experiment {exp.path} --out {out} --resume")
+            err_console.print(Text(f"Afgebroken / interrupted. Afgeronde runs staan in / finished runs are kept in {out}; "
+                                   f"ga verder met / continue with: buurtsim experiment {exp.path} --out {out} --resume"))
             raise typer.Exit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
@@ -198,13 +198,13 @@ def _report_counts(manifest: dict[str, Any], out: Path) -> int:
     counts: dict[str, int] = {}
     for r in manifest["runs"]:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    console.print(f"Status: [bold]{manifest['status']}[/] ({', '.join(f'{k}: {v}' for k, v in counts.items())}); resultaten / results: {out}")
+    console.print(Text.assemble("Status: ", (str(manifest["status"]), "bold"), f" ({', '.join(f'{k}: {v}' for k, v in counts.items())}); resultaten / results: {out}"))
     failed = [r for r in manifest["runs"] if r["status"] == "failed"]
     for r in failed[:10]:
         last = (r.get("error") or "").strip().splitlines()[-1:] or ["?"]
-        err_console.print(f"[red]mislukt / failed[/] {r['run_id']}: {last[0]}")
+        err_console.print(Text.assemble(("mislukt / failed ", "red"), f"{r['run_id']}: {shorten(last[0])}"))
     if failed:
-        err_console.print(f"{len(failed)} run(s) mislukt; details in {out / 'manifest.json'}; opnieuw proberen / retry: --resume")
+        err_console.print(Text(f"{len(failed)} run(s) mislukt; details in {out / 'manifest.json'}; opnieuw proberen / retry: --resume"))
         return 1
     return 0
 
@@ -232,13 +232,13 @@ def run_cmd(
     run_seed = exp.seeds[0]
     out = out or Path("out") / f"run-{exp.name}-{run_seed}"
     same = _holds(out, exp) is True
-    with console.status(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} weken / weeks, seed {run_seed} ..."):
+    with console.status(Text(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} weken / weeks, seed {run_seed} ...")):
         manifest = run_experiment(exp, out, backend="serial", force=force or same)
     if manifest["status"] != "complete":
         sys.exit(_report_counts(manifest, out))
     df = pd.read_parquet(out / TIMESERIES)
     first, last = df.iloc[0], df.iloc[-1]
-    table = Table(title=f"{exp.name} (seed {run_seed}): week 0 -> week {int(last['tick'])}")
+    table = Table(title=Text(f"{exp.name} (seed {run_seed}): week 0 -> week {int(last['tick'])}"))
     for col in ("uitkomst / outcome", "week 0", f"week {int(last['tick'])}", "verschil / change"):
         table.add_column(col, justify="left" if col.startswith("uitkomst") else "right")
     for m in SUMMARY_METRICS:
@@ -247,7 +247,7 @@ def run_cmd(
             fmt = "{:,.0f}" if max(abs(a), abs(b)) >= 100 else "{:.3f}"
             table.add_row(label(m, "nl"), fmt.format(a), fmt.format(b), ("+" if b - a >= 0 else "") + fmt.format(b - a))
     console.print(table)
-    console.print(f"Uitkomsten per week / metrics per week: {out / TIMESERIES}  (duur / took {manifest['runs'][0]['duration_s']:.1f} s)")
+    console.print(Text(f"Uitkomsten per week / metrics per week: {out / TIMESERIES}  (duur / took {manifest['runs'][0]['duration_s']:.1f} s)"))
 
 
 # --- experiment -----------------------------------------------------------------------------------
@@ -269,7 +269,7 @@ def experiment_cmd(
     out = out or Path("out") / exp.name
     manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=scheduler, resume=resume, force=force)
     code = _report_counts(manifest, out)
-    console.print(f"Verder / next: buurtsim compare {out}   |   buurtsim report {out}")
+    console.print(Text(f"Verder / next: buurtsim compare {out}   |   buurtsim report {out}"))
     if code:
         sys.exit(code)
 
@@ -335,7 +335,7 @@ def report_cmd(
     _integrity_note(results_dir)
     with console.status("Rapport maken / building the report ..."):
         path = build_report(results_dir, out)
-    console.print(f"Rapport / report: {path}")
+    console.print(Text(f"Rapport / report: {path}"))
 
 
 # --- sensitivity ----------------------------------------------------------------------------------
@@ -366,7 +366,7 @@ def sensitivity_cmd(
             res = run_sensitivity(exp, out, method=method, samples=n_samples, backend=backend, workers=n_workers, scheduler=scheduler, force=force, listener=listener)
         except SensitivityFailed as exc:
             progress.stop()
-            err_console.print(f"[red]Mislukt / failed:[/] {exc}")
+            err_console.print(Text.assemble(("Mislukt / failed: ", "red"), shorten(str(exc), 2000)))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             progress.stop()
@@ -379,7 +379,7 @@ def sensitivity_cmd(
     for name, row in res.indices.iterrows():
         table.add_row(str(name), *(f"{v:.4g}" for v in row))
     console.print(table)
-    console.print(f"Bestanden / files: {', '.join(str(p) for p in res.files.values())}")
+    console.print(Text(f"Bestanden / files: {', '.join(str(p) for p in res.files.values())}"))
 
 
 # --- demo -----------------------------------------------------------------------------------------
@@ -404,7 +404,7 @@ def demo_cmd(
     other = _holds(out, exp) is False
     if not (out / MANIFEST).exists() and out.is_dir() and any(out.iterdir()):
         raise UserError(f"{out}: directory is not empty and holds no buurtsim results; choose another --out")
-    console.print(f"[bold]{exp.table.title or exp.name}[/]: {len(exp.scenarios)} scenario's x {exp.table.replications} replicaties -> {out}")
+    console.print(Text.assemble((exp.table.title or exp.name, "bold"), f": {len(exp.scenarios)} scenario's x {exp.table.replications} replicaties -> {out}"))
     manifest = _run_batch(exp, out, backend=backend, workers=n_workers, scheduler=None, resume=True, force=other)
     code = _report_counts(manifest, out)
     with console.status("Rapport maken / building the report ..."):
@@ -413,7 +413,7 @@ def demo_cmd(
     headers, cells = display_summary(comp)
     if cells:
         console.print(plain_table("Duurzaamheid en kosten / durability and cost (mean self-reliance)", headers, cells))
-    console.print(f"[bold green]Rapport / report:[/] {path.resolve()}")
+    console.print(Text.assemble(("Rapport / report: ", "bold green"), str(path.resolve())))
     if code:
         sys.exit(code)
 

@@ -51,14 +51,15 @@ def _fmt(value: float) -> str:
 
 
 def markdown_html(text: str) -> str:
-    """Markdown to HTML on the server (raw HTML in the text is shown as text, not run).
+    """Markdown to HTML on the server (raw HTML in the text is shown as text, not run; only http,
+    https and mailto links, see `safe_markdown`).
 
     solara.Markdown is avoided on purpose: it loads KaTeX and mermaid from the asset CDN, which
     solara-assets 1.58.2 does not ship, so it would make requests that fail offline.
     """
-    import markdown
+    from buurtsim.dashboard.safe_markdown import render
 
-    return markdown.markdown(text.replace("<", "&lt;"), extensions=["tables", "fenced_code", "sane_lists"])
+    return render(text)
 
 
 @solara.component
