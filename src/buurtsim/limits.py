@@ -45,6 +45,12 @@ MAX_RESIDENTS = 2_000_000
 #: server, and at 20,000 one session's model takes about 150 MB and a second per drawn week.
 MAX_DASHBOARD_RESIDENTS = 20_000
 
+#: How long the dashboard keeps the session of a page that lost its connection without closing
+#: (a laptop lid shut, Wi-Fi gone) before its models are released: long enough to survive a short
+#: drop, short enough that a class leaving the room frees the server within minutes. A page that
+#: is closed normally is released at once. Passed to Solara as SOLARA_KERNEL_CULL_TIMEOUT.
+DASHBOARD_IDLE_RELEASE = "2m"
+
 #: Characters of a user's value echoed back in a message; the rest is cut with an ellipsis, so a
 #: 20 MB string in a file never floods the terminal or the page.
 MAX_ECHO_CHARS = 200

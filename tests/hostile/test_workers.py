@@ -83,3 +83,31 @@ def test_workers_end_when_the_parent_is_killed(backend: str, sig: int, tmp_path:
                 os.kill(pid, signal.SIGKILL)
         if parent.poll() is None:
             parent.kill()
+
+
+def test_a_worker_keeps_no_model_of_a_finished_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """mesa keeps every model in its agent-id counters unless released; a run releases its model."""
+    import gc
+    import weakref
+
+    import mesa
+
+    from buurtsim.experiment import execute_run, load_experiment, plan_runs
+    from buurtsim.experiment import runner as runner_mod
+
+    (tmp_path / "exp.toml").write_text('[experiment]\nname = "k"\nscenarios = ["kort.toml"]\nreplications = 2\n')
+    write_scenario(tmp_path, "kort", n=40, horizon=3)
+    built: list[weakref.ref] = []
+    original = runner_mod.build_model
+
+    def tracking(spec):  # type: ignore[no-untyped-def]
+        model = original(spec)
+        built.append(weakref.ref(model))
+        return model
+
+    monkeypatch.setattr(runner_mod, "build_model", tracking)
+    for spec in plan_runs(load_experiment(tmp_path / "exp.toml")):
+        assert execute_run(spec).status == "done"
+    gc.collect()
+    assert len(built) == 2 and all(ref() is None for ref in built)
+    assert not any(ref() in mesa.Agent._ids for ref in built)
