@@ -168,3 +168,15 @@ def test_checksums_are_recorded(results: tuple[Path, Path]) -> None:
     for run in manifest["runs"]:
         assert run["sha256"] == file_sha256(out / "runs" / f"{run['run_id']}.parquet")
     assert manifest["files"][TIMESERIES] == file_sha256(out / TIMESERIES)
+
+
+def test_sensitivity_force_leaves_a_foreign_folder_alone(tmp_path: Path, hostile_cli: HostileCli) -> None:
+    exp = write_experiment(tmp_path, replications=1, extra='\n[sensitivity]\nsamples = 2\n[sensitivity.ranges]\nshock_prob = [0.001, 0.01]\n')
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "sensitivity.csv").write_text("my own table")
+    (folder / "sensitivity.json").write_text('{"identity": "not buurtsim"}')
+    before = snapshot(folder)
+    text = assert_refused(hostile_cli("sensitivity", str(exp), "--out", str(folder), "--force", "--backend", "serial"), "mine")
+    assert "add --force" not in text
+    assert snapshot(folder) == before
