@@ -23,6 +23,15 @@ MAX_NESTING_DEPTH = 32
 #: line locator's work grows with this number, so it is capped before the text is scanned.
 MAX_KEY_DEPTH = 16
 
+#: Keys in one table (TOML) or object (JSON). The largest valid table, [params], has about 100
+#: keys; thousands of unknown keys would each be matched against the valid names (seconds of work
+#: and megabytes of message), so a wider table is refused at once.
+MAX_TABLE_KEYS = 1_000
+
+#: Problems listed in one message; the rest are counted ("and 120 more"), so the message stays
+#: readable and small whatever the file holds.
+MAX_PROBLEMS = 50
+
 #: Points of a sweep (grid combinations or Latin-hypercube samples). Each point is run for every
 #: scenario and replication; 10,000 already means days of computing. Checked before expanding.
 MAX_SWEEP_POINTS = 10_000
@@ -64,25 +73,33 @@ def shorten(text: object, limit: int = MAX_ECHO_CHARS) -> str:
     return f"{s[:limit]}... ({len(s) - limit} more characters)"
 
 
-def iter_depth(data: Any) -> Iterator[tuple[tuple[str | int, ...], int]]:
-    """Every container in `data` (dicts and lists) with its path and depth (1 for `data` itself),
-    walked without recursion."""
+def iter_containers(data: Any) -> Iterator[tuple[tuple[str | int, ...], int, Any]]:
+    """Every container in `data` (dicts and lists) as (path, depth, container), `data` itself at
+    depth 1, walked without recursion."""
     stack: list[tuple[Any, tuple[str | int, ...], int]] = [(data, (), 1)]
     while stack:
         node, path, depth = stack.pop()
         if isinstance(node, dict):
-            yield path, depth
+            yield path, depth, node
             stack.extend((v, (*path, k), depth + 1) for k, v in node.items() if isinstance(v, dict | list))
         elif isinstance(node, list):
-            yield path, depth
+            yield path, depth, node
             stack.extend((v, (*path, i), depth + 1) for i, v in enumerate(node) if isinstance(v, dict | list))
 
 
 def too_deep(data: Any, limit: int = MAX_NESTING_DEPTH) -> tuple[str | int, ...] | None:
     """The path of the first container nested deeper than `limit`, or None when all are within it."""
-    for path, depth in iter_depth(data):
+    for path, depth, _ in iter_containers(data):
         if depth > limit:
             return path[:limit]
+    return None
+
+
+def too_wide(data: Any, limit: int = MAX_TABLE_KEYS) -> tuple[str | int, ...] | None:
+    """The path of the first table (dict) with more than `limit` keys, or None."""
+    for path, _, node in iter_containers(data):
+        if isinstance(node, dict) and len(node) > limit:
+            return path
     return None
 
 

@@ -51,6 +51,33 @@ def test_deep_scenario_files_are_refused_with_a_line(case: str, tmp_path: Path, 
     assert snapshot(tmp_path) == before
 
 
+WIDE_CASES = {
+    "unknown_params": (HEADER + "[params]\n" + "".join(f"k{i} = 1\n" for i in range(80_000)), "params"),
+    "unknown_tables": (HEADER + "".join(f"[t{i}]\n" for i in range(80_000)), "top level"),
+    "inline_table": (HEADER + "[params]\nx = {" + ", ".join(f"k{i} = 1" for i in range(5_000)) + "}\n", "params.x"),
+}
+
+
+@pytest.mark.parametrize("case", list(WIDE_CASES))
+def test_wide_tables_are_refused_at_once(case: str, tmp_path: Path, hostile_cli: HostileCli) -> None:
+    text, where = WIDE_CASES[case]
+    f = tmp_path / "breed.toml"
+    f.write_text(text, encoding="utf-8")
+    message = assert_refused(hostile_cli("validate", str(f), mem_mb=1800), "breed.toml", "too many keys", where)
+    assert len(message) < 2000
+
+
+def test_many_problems_are_counted_not_listed() -> None:
+    from buurtsim.limits import MAX_PROBLEMS
+    from buurtsim.scenario import ScenarioError, load_scenario_text
+
+    text = HEADER + "[params]\n" + "".join(f"onbekend{i} = 1\n" for i in range(300))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text)
+    assert len(info.value.problem_list) == MAX_PROBLEMS
+    assert f"{300} problems" in str(info.value) and f"and {300 - MAX_PROBLEMS} more" in str(info.value)
+
+
 @pytest.mark.parametrize("case", list(EXPERIMENT_CASES))
 def test_deep_experiment_files_are_refused(case: str, tmp_path: Path, hostile_cli: HostileCli) -> None:
     f = tmp_path / "exp.toml"

@@ -29,7 +29,7 @@ from buurtsim.params import Params, describe, make_params, param_names
 from buurtsim.policies.base import to_weeks
 from buurtsim.safe_io import FileRefused, read_user_file
 from buurtsim.scenario.errors import Problem, ScenarioError
-from buurtsim.scenario.loader import first_too_deep, nesting_message, nesting_problem
+from buurtsim.scenario.loader import first_too_deep, nesting_message, structure_problem
 from buurtsim.scenario.locate import KeyLines
 
 TWO_YEARS = 104
@@ -428,7 +428,7 @@ def load_experiment(path: str | Path) -> Experiment:
     except RecursionError:
         raise ExperimentError([Problem(file, "", nesting_message(), expected=f"at most {MAX_NESTING_DEPTH} levels")]) from None
     lines = KeyLines(text)
-    if (problem := nesting_problem(data, file, lines)) is not None:
+    if (problem := structure_problem(data, file, lines)) is not None:
         raise ExperimentError([problem])
     try:
         spec = ExperimentFile.model_validate(data)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from buurtsim.limits import MAX_FILE_BYTES, MAX_KEY_DEPTH, MAX_NESTING_DEPTH, too_deep
+from buurtsim.limits import MAX_FILE_BYTES, MAX_KEY_DEPTH, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, too_deep, too_wide
 from buurtsim.params import param_names
 from buurtsim.safe_io import FileRefused, read_user_file, size_text
 from buurtsim.scenario.errors import Problem, ScenarioError
@@ -130,7 +130,7 @@ def load_scenario_text(text: str, source: str = "<upload>") -> Scenario:
     except RecursionError:
         raise _fail(source, nesting_message(), line=_deep_line(text), expected=f"at most {MAX_NESTING_DEPTH} levels") from None
     lines = KeyLines(text)
-    if (problem := nesting_problem(data, source, lines)) is not None:
+    if (problem := structure_problem(data, source, lines)) is not None:
         raise ScenarioError([problem])
     if not data:
         raise _fail(source, "the file holds no settings (only comments or blank lines)", expected="at least a [scenario] table with name and title")
@@ -168,13 +168,18 @@ def _deep_line(text: str) -> int | None:
     return None
 
 
-def nesting_problem(data: Any, source: str, lines: KeyLines) -> Problem | None:
-    """A located problem when parsed data is nested deeper than MAX_NESTING_DEPTH, else None."""
+def structure_problem(data: Any, source: str, lines: KeyLines) -> Problem | None:
+    """A located problem when parsed data is nested deeper than MAX_NESTING_DEPTH or has a table
+    wider than MAX_TABLE_KEYS (checked before anything else looks at the keys), else None."""
     path = too_deep(data)
-    if path is None:
-        return None
-    return Problem(file=source, path=path_str(path[:3]) + (" ..." if len(path) > 3 else ""), message=nesting_message(),
-                   line=lines.line_of(path), expected=f"at most {MAX_NESTING_DEPTH} levels")
+    if path is not None:
+        return Problem(file=source, path=path_str(path[:3]) + (" ..." if len(path) > 3 else ""), message=nesting_message(),
+                       line=lines.line_of(path), expected=f"at most {MAX_NESTING_DEPTH} levels")
+    path = too_wide(data)
+    if path is not None:
+        return Problem(file=source, path=path_str(path) or "top level", message="too many keys in one table",
+                       line=lines.line_of(path), expected=f"at most {MAX_TABLE_KEYS:,} keys")
+    return None
 
 
 def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, source: str) -> ScenarioError:

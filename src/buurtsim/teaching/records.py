@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
-from buurtsim.limits import MAX_FILE_BYTES, MAX_NESTING_DEPTH, shorten, too_deep
+from buurtsim.limits import MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, shorten, too_deep, too_wide
 from buurtsim.safe_io import FileRefused, read_user_file, size_text
 from buurtsim.teaching.lesson import Lesson, LessonError, get_lesson
 from buurtsim.teaching.observe import Observation
@@ -262,6 +262,8 @@ def loads(text: str | bytes, source: str = "<text>", lesson: Lesson | None = Non
         data = _TOO_DEEP
     if data is _TOO_DEEP or too_deep(data) is not None:
         raise RecordError(f"{source}: objects and lists are nested too deeply (at most {MAX_NESTING_DEPTH} levels)")
+    if too_wide(data) is not None:
+        raise RecordError(f"{source}: an object has too many fields (at most {MAX_TABLE_KEYS:,})")
     if not isinstance(data, dict):
         raise RecordError(f"{source}: expected a JSON object, got {type(data).__name__}")
     fmt = data.get("format")
