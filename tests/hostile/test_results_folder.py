@@ -180,3 +180,25 @@ def test_sensitivity_force_leaves_a_foreign_folder_alone(tmp_path: Path, hostile
     text = assert_refused(hostile_cli("sensitivity", str(exp), "--out", str(folder), "--force", "--backend", "serial"), "mine")
     assert "add --force" not in text
     assert snapshot(folder) == before
+
+
+def test_a_damaged_run_is_never_taken_back_later(results: tuple[Path, Path]) -> None:
+    """Damage found, rerun fails: the damaged file is gone, so a later resume runs it again too."""
+    from buurtsim.experiment import RunResult, execute_run
+
+    exp_file, out = results
+    run_file = out / "runs" / "basis__r0001.parquet"
+    good = pd.read_parquet(run_file)
+    _damage(run_file, "bitflip")
+
+    def failing(spec):  # type: ignore[no-untyped-def]
+        if spec.run_id == "basis__r0001":
+            return RunResult(run_id=spec.run_id, status="failed", duration_s=0.0, error="RuntimeError: boom")
+        return execute_run(spec)
+
+    manifest = run_experiment(load_experiment(exp_file), out, backend="serial", resume=True, work=failing)
+    assert {r["run_id"]: r["status"] for r in manifest["runs"]}["basis__r0001"] == "failed"
+    assert not run_file.exists()
+    manifest = run_experiment(load_experiment(exp_file), out, backend="serial", resume=True)
+    assert manifest["status"] == "complete"
+    pd.testing.assert_frame_equal(pd.read_parquet(run_file), good)

@@ -295,6 +295,8 @@ class ResultStore:
                 why = readable_parquet(path)
             if why is not None:
                 self.damaged.append((run_id, f"{path.name}: {why}"))
+                for own in (self.run_file(run_id), self.residents_file(run_id)):  # recorded as ours: never recovered later
+                    own.unlink(missing_ok=True)
                 return None
         return old if old.get("sha256") else {**old, **self._checksums(run_id)}
 
