@@ -103,16 +103,21 @@ def too_wide(data: Any, limit: int = MAX_TABLE_KEYS) -> tuple[str | int, ...] | 
     return None
 
 
-def check_int(name: str, value: Any, low: int, high: int, *, optional: bool = False) -> int | None:
-    """`value` as an int within [low, high] for an API argument; TypeError or ValueError naming it."""
-    if value is None and optional:
-        return None
+def whole(name: str, value: Any) -> int:
+    """`value` as an int for an API argument (numpy integers too, not bool or '100'); TypeError naming it."""
     if isinstance(value, bool) or not isinstance(value, int):
         import numpy as np
 
         if not isinstance(value, np.integer):
             raise TypeError(f"{name}: expected a whole number (int), got {type(value).__name__} {shorten(value, 40)}")
-    number = int(value)
+    return int(value)
+
+
+def check_int(name: str, value: Any, low: int, high: int, *, optional: bool = False) -> int | None:
+    """`value` as an int within [low, high] for an API argument; TypeError or ValueError naming it."""
+    if value is None and optional:
+        return None
+    number = whole(name, value)
     if not low <= number <= high:
         raise ValueError(f"{name}: expected a whole number from {low:,} to {high:,}; given: {number}")
     return number

@@ -13,7 +13,7 @@ import pandas as pd
 
 from buurtsim import metrics as metrics_mod
 from buurtsim.agents import Professional, Resident
-from buurtsim.limits import MAX_RESIDENTS, MAX_SEED, MAX_TICKS, check_int
+from buurtsim.limits import MAX_SEED, MAX_TICKS, check_int, whole
 from buurtsim.network import TieStore
 from buurtsim.params import Params, make_params
 from buurtsim.policies.base import WEEKS_PER_YEAR, Policy
@@ -62,7 +62,7 @@ class NeighbourhoodModel(mesa.Model):
         **overrides: Any,
     ) -> None:
         if n_residents is not None:
-            overrides["n_residents"] = check_int("n_residents", n_residents, 10, MAX_RESIDENTS)
+            overrides["n_residents"] = whole("n_residents", n_residents)  # its range: Params
         check_int("seed", seed, 0, MAX_SEED, optional=True)
         self.params: Params = make_params(params, **overrides)
         self.streams = Streams(seed)

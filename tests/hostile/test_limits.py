@@ -151,7 +151,7 @@ def test_oversized_files_are_refused_unread(tmp_path: Path, hostile_cli: Hostile
     ({"n_residents": "100"}, TypeError),
     ({"n_residents": 100.0}, TypeError),
     ({"n_residents": True}, TypeError),
-    ({"n_residents": 5}, ValueError),
+    ({"n_residents": 5}, ValueError),  # ParameterError, a ValueError
     ({"seed": -1}, ValueError),
     ({"seed": 2**64}, ValueError),
     ({"seed": "7"}, TypeError),

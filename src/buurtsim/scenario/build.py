@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from buurtsim.limits import MAX_RESIDENTS, MAX_TICKS, check_int
+from buurtsim.limits import MAX_TICKS, check_int, whole
 from buurtsim.params import make_params, param_names
 from buurtsim.policies.base import make_policy
 from buurtsim.scenario.loader import load_scenario
@@ -42,7 +42,7 @@ def model_from_scenario(
     scenario = as_scenario(scenario_or_path)
     check_int("ticks", ticks, 1, MAX_TICKS, optional=True)
     if n_residents is not None:
-        check_int("n_residents", n_residents, 10, MAX_RESIDENTS)
+        whole("n_residents", n_residents)  # its range: Params
     names = set(param_names())
     overrides = {k: v for k, v in kwargs.items() if k in names}
     model_kwargs = {k: v for k, v in kwargs.items() if k not in names}
