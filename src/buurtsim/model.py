@@ -15,6 +15,7 @@ import pandas as pd
 from buurtsim import metrics as metrics_mod
 from buurtsim import warmstart
 from buurtsim.agents import Professional, Resident
+from buurtsim.limits import MAX_SEED, MAX_TICKS, check_int, whole
 from buurtsim.mesa_interop import MesaInterop, MetricsDataCollector
 from buurtsim.network import TieStore
 from buurtsim.params import Params, make_params
@@ -90,7 +91,8 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
     ) -> None:
         overrides = kwargs  # Params overrides; named **kwargs, as Mesa's SolaraViz expects
         if n_residents is not None:
-            overrides["n_residents"] = n_residents
+            overrides["n_residents"] = whole("n_residents", n_residents)  # its range: Params
+        check_int("seed", seed, 0, MAX_SEED, optional=True)
         self.params: Params = make_params(params, **overrides)
         self.streams = Streams(seed)
         super().__init__(rng=self.streams["mesa"].integers(2**63))
@@ -387,8 +389,8 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         return pd.DataFrame(self._rows).set_index("tick")
 
     def run(self, ticks: int) -> pd.DataFrame:
-        """Advance `ticks` weeks and return the metrics."""
-        for _ in range(ticks):
+        """Advance `ticks` weeks (0 to MAX_TICKS) and return the metrics."""
+        for _ in range(check_int("ticks", ticks, 0, MAX_TICKS) or 0):
             self.step()
         return self.metrics()
 

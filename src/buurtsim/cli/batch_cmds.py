@@ -7,7 +7,6 @@ and turn user mistakes into a clear message (exit status 2, via `UserError`).
 from __future__ import annotations
 
 import difflib
-import json
 import signal
 import sys
 from pathlib import Path
@@ -31,6 +30,7 @@ from rich.text import Text
 from buurtsim.cli.tables import print_table
 from buurtsim.errors import UserError
 from buurtsim.formatting import pick
+from buurtsim.limits import MAX_RESIDENTS, MAX_SEED, MAX_TICKS, shorten
 
 console = Console()
 err_console = Console(stderr=True)
@@ -81,6 +81,8 @@ class ProgressListener:
     def __call__(self, event: str, info: dict[str, Any]) -> None:
         """Handle 'start' and 'run' events from the runner."""
         if event == "start":
+            for run_id, why in info.get("damaged", []):
+                self.progress.console.print(Text(f"Beschadigd / damaged: {run_id}: {why}; deze run wordt opnieuw gedaan / this run is done again", style="yellow"))
             if info.get("done"):
                 self.progress.console.print(pick(self.lang, f"Hervatten: {info['done']} van {info['total']} runs al klaar.", f"Resuming: {info['done']} of {info['total']} runs already done."))
             self.task = self.progress.add_task(self.label, total=info["total"], completed=info.get("done", 0))
@@ -89,26 +91,29 @@ class ProgressListener:
             if result.status != "done":
                 last = (result.error or "").strip().splitlines()[-1:] or ["?"]
                 self.failed.append((result.run_id, last[0]))
-                self.progress.console.print(Text.assemble((pick(self.lang, "Run mislukt: ", "Run failed: "), "red"), f"{result.run_id}: {last[0]}"))
+                self.progress.console.print(Text.assemble((pick(self.lang, "Run mislukt: ", "Run failed: "), "red"), f"{result.run_id}: {shorten(last[0])}"))
             self.progress.update(self.task, advance=1)
 
 
-def whole_number(flag: str, value: str | None, low: int) -> int | None:
-    """A numeric flag as an int of at least `low`, or a UserError naming the flag (exit 2)."""
+def whole_number(flag: str, value: str | None, low: int, high: int | None = None) -> int | None:
+    """A numeric flag as an int in [low, high], or a UserError naming the flag (exit 2)."""
     if value is None:
         return None
+    expected = f"a whole number of at least {low}" if high is None else f"a whole number from {low} to {high:,}"
     try:
-        number = int(value)
+        number = int(value) if len(value) <= 40 else None
     except ValueError:
-        raise UserError(f"{flag}: expected a whole number of at least {low}; given: {value!r}") from None
-    if number < low:
-        raise UserError(f"{flag}: expected a whole number of at least {low}; given: {number}")
+        number = None
+    if number is None:
+        raise UserError(f"{flag}: expected {expected}; given: {shorten(repr(value), 60)}")
+    if number < low or (high is not None and number > high):
+        raise UserError(f"{flag}: expected {expected}; given: {number}")
     return number
 
 
 def _resolve_experiment_file(value: str) -> Path:
     path = Path(value)
-    if path.is_file():
+    if path.is_file() or (path.exists() and not path.is_dir()):  # a pipe or device: the loader says why not
         return path
     from buurtsim.scenario import shipped_experiments
 
@@ -162,18 +167,43 @@ def _run_batch(exp: Any, out: Path, *, backend: str, workers: int | None, schedu
     return manifest
 
 
+def _holds(out: Path, exp: Any) -> bool | None:
+    """True when `out` holds buurtsim's results of this experiment, False for another experiment's,
+    None when there is no (readable, own) manifest; the store refuses folders it does not own."""
+    from buurtsim.experiment.integrity import is_own, read_manifest_file
+    from buurtsim.experiment.store import MANIFEST
+
+    try:
+        data = read_manifest_file(out / MANIFEST) if (out / MANIFEST).is_file() else None
+    except UserError:
+        return None
+    if not is_own(data) or not isinstance(data, dict):
+        return None
+    return bool(data["experiment"].get("identity") == exp.identity())
+
+
+def _integrity_note(results_dir: Path) -> None:
+    """Say (on stderr) when results carry no checksums, so damage cannot be detected."""
+    from buurtsim.experiment.store import integrity_note, load_manifest
+
+    note = integrity_note(results_dir, load_manifest(results_dir))
+    if note:
+        err_console.print(Text(f"Opmerking / note: {note}", style="dim"))
+
+
 def _report_counts(manifest: dict[str, Any], out: Path, lang: str = "nl") -> int:
     counts: dict[str, int] = {}
     for r in manifest["runs"]:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    console.print(f"Status: [bold]{manifest['status']}[/] ({', '.join(f'{k}: {v}' for k, v in counts.items())}); {pick(lang, 'resultaten', 'results')}: {out}")
+    console.print(Text.assemble("Status: ", (str(manifest["status"]), "bold"),
+                                f" ({', '.join(f'{k}: {v}' for k, v in counts.items())}); {pick(lang, 'resultaten', 'results')}: {out}"))
     failed = [r for r in manifest["runs"] if r["status"] == "failed"]
     for r in failed[:10]:
         last = (r.get("error") or "").strip().splitlines()[-1:] or ["?"]
-        err_console.print(Text.assemble((pick(lang, "mislukt ", "failed "), "red"), f"{r['run_id']}: {last[0]}"))
+        err_console.print(Text.assemble((pick(lang, "mislukt ", "failed "), "red"), f"{r['run_id']}: {shorten(last[0])}"))
     if failed:
-        err_console.print(pick(lang, f"{len(failed)} run(s) mislukt; details in {out / 'manifest.json'}; opnieuw proberen: --resume",
-                             f"{len(failed)} run(s) failed; details in {out / 'manifest.json'}; retry: --resume"))
+        err_console.print(Text(pick(lang, f"{len(failed)} run(s) mislukt; details in {out / 'manifest.json'}; opnieuw proberen: --resume",
+                                  f"{len(failed)} run(s) failed; details in {out / 'manifest.json'}; retry: --resume")))
         return 1
     return 0
 
@@ -195,20 +225,17 @@ def run_cmd(
 
     check_lang(lang)
     from buurtsim.experiment import run_experiment, single_run_experiment
-    from buurtsim.experiment.store import MANIFEST, TIMESERIES
+    from buurtsim.experiment.store import TIMESERIES
     from buurtsim.metrics import label
 
-    exp = single_run_experiment(scenario, seed=whole_number("--seed", seed, 0), ticks=whole_number("--ticks", ticks, 1),
-                                n_residents=whole_number("--n-residents", n_residents, 10))
+    seed_n = whole_number("--seed", seed, 0, MAX_SEED)  # checked before any folder is made
+    ticks_n = whole_number("--ticks", ticks, 1, MAX_TICKS)
+    n_n = whole_number("--n-residents", n_residents, 10, MAX_RESIDENTS)
+    exp = single_run_experiment(scenario, seed=seed_n, ticks=ticks_n, n_residents=n_n)
     run_seed = exp.seeds[0]
     out = out or Path("out") / f"run-{exp.name}-{run_seed}"
-    same = False
-    if (out / MANIFEST).is_file():
-        try:
-            same = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["experiment"]["identity"] == exp.identity()
-        except (OSError, ValueError, KeyError):
-            same = False
-    with console.status(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} {pick(lang, 'weken', 'weeks')}, seed {run_seed} ..."):
+    same = _holds(out, exp) is True
+    with console.status(Text(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} {pick(lang, 'weken', 'weeks')}, seed {run_seed} ...")):
         manifest = run_experiment(exp, out, backend="serial", force=force or same)
     if manifest["status"] != "complete":
         sys.exit(_report_counts(manifest, out))
@@ -218,8 +245,8 @@ def run_cmd(
     cells = [[f"{label(m, lang)} ({metric_unit(m, lang)})", metric_value(m, first[m], lang), metric_value(m, last[m], lang),
               metric_value(m, float(last[m]) - float(first[m]), lang, sign=True)] for m in SUMMARY_METRICS if m in df.columns]
     print_table(console, f"{exp.name} (seed {run_seed}): week 0 -> week {int(last['tick'])}", headers, cells, keys=1)
-    console.print(pick(lang, f"Uitkomsten per week: {out / TIMESERIES}  (duur {number(manifest['runs'][0]['duration_s'], lang, 1)} s)",
-                       f"Metrics per week: {out / TIMESERIES}  (took {number(manifest['runs'][0]['duration_s'], lang, 1)} s)"))
+    console.print(Text(pick(lang, f"Uitkomsten per week: {out / TIMESERIES}  (duur {number(manifest['runs'][0]['duration_s'], lang, 1)} s)",
+                       f"Metrics per week: {out / TIMESERIES}  (took {number(manifest['runs'][0]['duration_s'], lang, 1)} s)")))
 
 
 # --- experiment -----------------------------------------------------------------------------------
@@ -294,6 +321,7 @@ def compare_cmd(
     check_lang(lang)
     if fmt not in ("table", "md", "csv", "json"):
         raise UserError(f"--format: expected one of table, md, csv, json; given: {fmt!r}")
+    _integrity_note(results_dir)
     metrics = _at_values(metric)
     note = None
     if metrics is None and fmt in ("table", "md"):  # on screen: the headline outcomes; csv/json hold all
@@ -347,6 +375,7 @@ def report_cmd(
     from buurtsim.experiment import build_report
     from buurtsim.formatting import check_lang
 
+    _integrity_note(results_dir)
     check_lang(lang)
     with console.status(pick(lang, "Rapport maken ...", "Building the report ...")):
         path = build_report(results_dir, out, lang=lang, prices=prices)
@@ -389,7 +418,7 @@ def sensitivity_cmd(
             res = run_sensitivity(exp, out, method=method, samples=n_samples, backend=backend, workers=n_workers, scheduler=scheduler, force=force, listener=listener)
         except SensitivityFailed as exc:
             progress.stop()
-            err_console.print(Text.assemble((pick(lang, "Mislukt: ", "Failed: "), "red"), str(exc)))
+            err_console.print(Text.assemble((pick(lang, "Mislukt: ", "Failed: "), "red"), shorten(str(exc), 2000)))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             progress.stop()
@@ -425,13 +454,8 @@ def demo_cmd(
     if FLAGSHIP not in shipped:
         raise UserError(f"experiments/{FLAGSHIP}.toml not found; run the demo from the buurtsim repository")
     exp = _load(str(shipped[FLAGSHIP]))
-    other = False
-    if (out / MANIFEST).is_file():
-        try:
-            other = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["experiment"]["identity"] != exp.identity()
-        except (OSError, ValueError, KeyError):
-            other = True
-    elif out.is_dir() and any(out.iterdir()):
+    other = _holds(out, exp) is False
+    if not (out / MANIFEST).exists() and out.is_dir() and any(out.iterdir()):
         raise UserError(f"{out}: directory is not empty and holds no buurtsim results; choose another --out")
     console.print(Text.assemble((exp.table.title or exp.name, "bold"), f": {len(exp.scenarios)} {pick(lang, 'scenario’s', 'scenarios')} x "
                                 f"{exp.table.replications} {pick(lang, 'replicaties', 'replications')} -> {out}"))

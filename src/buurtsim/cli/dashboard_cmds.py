@@ -25,6 +25,7 @@ from types import FrameType
 import typer
 
 from buurtsim.errors import UserError
+from buurtsim.limits import DASHBOARD_IDLE_RELEASE
 
 APP_MODULE = "buurtsim.dashboard.app"
 #: Where Solara would fetch an asset that solara-assets lacks; a closed local port, so it fails
@@ -33,11 +34,13 @@ OFFLINE_CDN = "http://127.0.0.1:9/buurtsim-offline-no-cdn/"
 
 
 def solara_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for the Solara server: no telemetry, assets served locally, no CDN."""
+    """The environment for the Solara server: no telemetry, assets served locally, no CDN, and the
+    session of a disconnected page released after DASHBOARD_IDLE_RELEASE (not Solara's 24 hours)."""
     env = dict(os.environ if base is None else base)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
     env.setdefault("SOLARA_ASSETS_PROXY", "true")
     env.setdefault("SOLARA_ASSETS_CDN", OFFLINE_CDN)
+    env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", DASHBOARD_IDLE_RELEASE)  # release disconnected sessions
     return env
 
 

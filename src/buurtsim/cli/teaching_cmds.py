@@ -12,8 +12,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from buurtsim.errors import UserError
+from buurtsim.limits import MAX_SEED, shorten
+from buurtsim.safe_io import check_output_file
 from buurtsim.scenario.library import shipped_doc
 
 if TYPE_CHECKING:  # the teaching package loads the model; commands import it when they run
@@ -133,8 +136,11 @@ def predict_cmd(
         write,
     )
 
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise UserError(f"--seed: expected a whole number from 0 to {MAX_SEED:,}; given: {seed}")
     les = get_lesson(lesson_id)
     rec = new_record(les, name, group)
+    path = check_output_file(out if out is not None else Path(suggested_filename(rec)), "--uit", suggested_filename(rec))
     given = _parse_answers(answers or [])
     for qid in given:
         les.question(qid)
@@ -156,7 +162,7 @@ def predict_cmd(
                 rec = set_prediction(rec, les, qid, raw)
                 break
             except UserError as exc:
-                console.print(f"  [red]{exc}[/]")
+                console.print(Text(f"  {exc}", style="red"))
     if seed is None:
         import numpy as np
 
@@ -171,11 +177,10 @@ def predict_cmd(
     for q in les.questions:
         p, o = rec.predictions[q.id].value, obs[q.id].value
         fmt = (lambda x: f"{x:.3g}") if q.kind == "value" else str
-        table.add_row(q.id, fmt(p), fmt(o), obs[q.id].text)  # type: ignore[operator]
+        table.add_row(*(Text(c) for c in (q.id, fmt(p), fmt(o), obs[q.id].text)))  # type: ignore[operator]
     console.print(table)
-    path = out if out is not None else Path(suggested_filename(rec))
     write(rec, path)
-    console.print(f"Opgeslagen: {path}  (lever dit bestand in bij je docent)")
+    console.print(Text(f"Opgeslagen: {path}  (lever dit bestand in bij je docent)"))
     console.print("Verklaar nu met de mechanismen van het model waarom de uitkomst is zoals hij is (zie het werkblad).")
 
 
@@ -188,13 +193,17 @@ def collect_cmd(
     """Collect a class's prediction files: predictions against the outcomes, per question."""
     from buurtsim.teaching import collect, plot_class, summarize, write_table
 
+    if out is not None:
+        check_output_file(out, "--uit", "klas.csv")
+    if figure is not None:
+        check_output_file(figure, "--figuur", "klas.png")
     warnings: list[str] = []
     table = collect(folder, skip_invalid=skip_invalid, warnings=warnings)
     for w in warnings:
-        console.print(f"[yellow]overgeslagen:[/] {w}")
+        console.print(Text.assemble(("overgeslagen: ", "yellow"), shorten(w, 400)))
     summary = summarize(table)
     files = table["file"].nunique()
-    t = Table(title=f"{folder}: {files} bestand(en), {table['student'].nunique()} student(en)")
+    t = Table(title=Text(f"{folder}: {files} bestand(en), {table['student'].nunique()} student(en)"))
     for col in ("les", "vraag", "uitkomstmaat", "week", "voorspeld", "uitkomst (runs)", "raak / fout"):
         t.add_column(col)
     for _, r in summary.iterrows():
@@ -202,16 +211,14 @@ def collect_cmd(
             score = f"gem. afwijking {r['mean_abs_error']:.3g} {r['unit']}".rstrip()
         else:
             score = f"{r['share_hit']:.0%} goed voorspeld" if r["share_hit"] == r["share_hit"] else "-"
-        t.add_row(str(r["lesson"]), str(r["question"]), str(r["metric"]), str(r["tick"]), str(r["predicted"]), str(r["observed"]), score)
+        t.add_row(*(Text(str(c)) for c in (r["lesson"], r["question"], r["metric"], r["tick"], r["predicted"], r["observed"], score)))
     console.print(t)
     if out is not None:
         write_table(table, out)
-        console.print(f"Tabel geschreven: {out}")
+        console.print(Text(f"Tabel geschreven: {out}"))
     if figure is not None:
-        if not figure.parent.is_dir():
-            raise UserError(f"--figuur {figure}: folder {figure.parent} does not exist")
         plot_class(table, figure)
-        console.print(f"Figuur geschreven: {figure}")
+        console.print(Text(f"Figuur geschreven: {figure}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -97,6 +97,8 @@ def Dashboard(session: Session) -> None:
 
 @solara.component
 def Page() -> None:
-    """Entry point for `solara run`: one new Session per page load."""
+    """Entry point for `solara run`: one new Session per page load, released when the page closes
+    (Solara closes the page's kernel at once; a disconnected page after DASHBOARD_IDLE_RELEASE)."""
     session = solara.use_memo(Session, [])
+    solara.use_effect(lambda: session.release, [])
     Dashboard(session)

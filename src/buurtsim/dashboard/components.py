@@ -27,6 +27,7 @@ from buurtsim.dashboard.sources import DEFAULT_KEY, Source
 from buurtsim.dashboard.state import SPEEDS, CompareState, RunState, Session
 from buurtsim.dashboard.widgets import PngView, UploadButton, png_src
 from buurtsim.formatting import number
+from buurtsim.limits import MAX_DASHBOARD_RESIDENTS
 from buurtsim.params import describe
 
 DEFAULT_SERIES: tuple[str, ...] = ("mean_self_reliance", "participation_rate", "share_isolated", "dependency_share")
@@ -51,14 +52,15 @@ def _fmt(value: float, lang: str = "nl") -> str:
 
 
 def markdown_html(text: str) -> str:
-    """Markdown to HTML on the server (raw HTML in the text is shown as text, not run).
+    """Markdown to HTML on the server (raw HTML in the text is shown as text, not run; only http,
+    https and mailto links, see `safe_markdown`).
 
     solara.Markdown is avoided on purpose: it loads KaTeX and mermaid from the asset CDN, which
     solara-assets 1.58.2 does not ship, so it would make requests that fail offline.
     """
-    import markdown
+    from buurtsim.dashboard.safe_markdown import render
 
-    return markdown.markdown(text.replace("<", "&lt;"), extensions=["tables", "fenced_code", "sane_lists"])
+    return render(text)
 
 
 @solara.component
@@ -165,7 +167,7 @@ def SettingsPanel(state: RunState, lang: str) -> None:
     """Size, seed, horizon and the key parameters; changes apply at the next reset."""
     s = state.pending.value
     solara.InputInt(t("residents", lang), value=s.n_residents,
-                    on_value=lambda v: state.set_setting(n_residents=max(10, min(int(v or 10), 20000))))
+                    on_value=lambda v: state.set_setting(n_residents=max(10, min(int(v or 10), MAX_DASHBOARD_RESIDENTS))))
     solara.Text(t("residents_hint", lang), style={"font-size": "0.85em"})
     solara.InputInt(t("seed", lang), value=s.seed, on_value=lambda v: state.set_setting(seed=max(0, int(v or 0))))
     solara.Text(t("seed_hint", lang), style={"font-size": "0.85em"})
@@ -439,7 +441,7 @@ def CompareTab(session: Session) -> None:
         return source_label(src, lang)
 
     def set_residents(value: int | None) -> None:
-        cs.n_residents.set(max(10, min(int(value or 10), 20000)))
+        cs.n_residents.set(max(10, min(int(value or 10), MAX_DASHBOARD_RESIDENTS)))
         cs.reset()
 
     def set_seed(value: int | None) -> None:

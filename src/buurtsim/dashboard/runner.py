@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from buurtsim.dashboard import sources
+from buurtsim.dashboard.load import step_slot
 from buurtsim.formatting import table_csv
+from buurtsim.lifecycle import release_model
 from buurtsim.model import NeighbourhoodModel
 from buurtsim.params import Params
 
@@ -105,13 +107,22 @@ class Run:
         with self.lock:
             n = max(0, min(weeks, self.horizon - self.tick))
             for _ in range(n):
-                self.model.step()
+                with step_slot():  # one week at a time, so sessions take turns (see `load`)
+                    self.model.step()
             return n
 
     def metrics(self) -> pd.DataFrame:
         """Outcomes per tick so far."""
         with self.lock:
             return self.model.metrics()
+
+    def release(self) -> None:
+        """Drop the model (its page has closed): the memory is freed even if a reference to this
+        Run lingers somewhere (a closed page's state in the web framework). Not usable afterwards."""
+        with self.lock:
+            if self.model is not None:
+                release_model(self.model)
+            self.model = None  # type: ignore[assignment]
 
     def timeline(self) -> list[tuple[int, int, str]]:
         """Policy periods (start, end, policy label) within the horizon; a carousel's projects
@@ -173,6 +184,11 @@ class Comparison:
     def done(self) -> bool:
         """Whether the horizon has been reached."""
         return self.tick >= self.horizon
+
+    def release(self) -> None:
+        """Drop both models (see `Run.release`)."""
+        self.a.release()
+        self.b.release()
 
     def step(self, weeks: int = 1) -> int:
         """Advance both runs by up to `weeks` weeks."""

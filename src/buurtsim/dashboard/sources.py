@@ -74,6 +74,20 @@ def parse_upload(filename: str, data: bytes) -> Source:
     return Source(UPLOAD_PREFIX + (filename or "upload"), f"{filename} ({scn.title})", scn)
 
 
+def check_dashboard_size(source: Source) -> None:
+    """Refuse a scenario larger than a dashboard session may run (MAX_DASHBOARD_RESIDENTS), like the slider."""
+    from buurtsim.limits import MAX_DASHBOARD_RESIDENTS
+    from buurtsim.scenario.errors import Problem, ScenarioError
+
+    n = source.scenario.params.get("n_residents")
+    if isinstance(n, int) and n > MAX_DASHBOARD_RESIDENTS:
+        raise ScenarioError([Problem(
+            file=source.scenario.source or source.key, path="neighbourhood.n_residents",
+            message=f"too many residents for the dashboard ({n:,})",
+            expected=f"at most {MAX_DASHBOARD_RESIDENTS:,} here; run larger neighbourhoods with `buurtsim run`",
+        )])
+
+
 def scenario_params(source: Source) -> dict[str, Any]:
     """Parameter values the scenario sets (its tables and newcomer profile together)."""
     return source.scenario.overrides()

@@ -7,7 +7,9 @@ controllers: `session.explore.choose(source)`, `.step()`, `.reset()`, `session.c
 
 from __future__ import annotations
 
+import contextlib
 import os
+import weakref
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +17,7 @@ import solara
 
 from buurtsim.dashboard import sources
 from buurtsim.dashboard.i18n import t
+from buurtsim.dashboard.load import return_memory_later
 from buurtsim.dashboard.runner import Comparison, Run, Settings, settings_for
 from buurtsim.dashboard.widgets import MAX_UPLOAD_BYTES, payload_bytes
 from buurtsim.errors import UserError
@@ -32,12 +35,29 @@ def start_size() -> int | None:
 
 class Player:
     """What play / pause / step needs: a version counter that redraws, playing, speed, and
-    `stepper()` giving the object (a Run or a Comparison) to advance."""
+    `stepper()` giving the object (a Run or a Comparison) to advance. `built` remembers (weakly)
+    every run made, so `release` can free their models when the page closes."""
 
     def __init__(self, speed: int) -> None:
         self.version = solara.reactive(0)
         self.playing = solara.reactive(False)
         self.speed = solara.reactive(speed)
+        self.built: list[weakref.ref[Any]] = []
+
+    def made(self, target: Any) -> Any:
+        """Remember a newly built Run or Comparison (for `release`) and return it."""
+        self.built = [r for r in self.built if r() is not None]
+        self.built.append(weakref.ref(target))
+        return target
+
+    def release(self) -> None:
+        """Stop playing and drop the models of every run this player made."""
+        with contextlib.suppress(Exception):  # the page may already be gone
+            self.playing.value = False
+        for ref in self.built:
+            target = ref()
+            if target is not None:
+                target.release()
 
     def stepper(self) -> Run | Comparison:
         """The run (or pair of runs) being played."""
@@ -60,8 +80,8 @@ class RunState(Player):
         self.start_n = n_residents
         first = settings_for(source, n_residents=n_residents)
         self.pending: solara.Reactive[Settings] = solara.reactive(first)
-        self.run: solara.Reactive[Run] = solara.reactive(Run(first))
         super().__init__(speed=DEFAULT_SPEED)
+        self.run: solara.Reactive[Run] = solara.reactive(self.made(Run(first)))
         self.selected: solara.Reactive[int | None] = solara.reactive(None)
 
     @property
@@ -76,7 +96,7 @@ class RunState(Player):
     def reset(self) -> None:
         """A fresh run from the pending settings (week 0)."""
         self.playing.value = False
-        self.run.value = Run(self.pending.value)
+        self.run.value = self.made(Run(self.pending.value))
         self.selected.value = None
         self.version.value += 1
 
@@ -102,12 +122,12 @@ class CompareState(Player):
         self.b: solara.Reactive[sources.Source] = solara.reactive(b)
         self.seed = solara.reactive(settings_for(a).seed)
         self.n_residents = solara.reactive(n_residents or min(settings_for(a).n_residents, COMPARE_MAX_START))
-        self.comparison: solara.Reactive[Comparison] = solara.reactive(self._build())
         super().__init__(speed=DEFAULT_SPEED)
+        self.comparison: solara.Reactive[Comparison] = solara.reactive(self._build())
         self.metric = solara.reactive("mean_self_reliance")
 
     def _build(self) -> Comparison:
-        return Comparison.of(self.a.value, self.b.value, seed=self.seed.value, n_residents=self.n_residents.value)
+        return self.made(Comparison.of(self.a.value, self.b.value, seed=self.seed.value, n_residents=self.n_residents.value))
 
     def setup(self, a: sources.Source | None = None, b: sources.Source | None = None) -> None:
         """Choose scenario A and/or B and start both again at week 0."""
@@ -142,6 +162,13 @@ class Session:
         a, b = default_pair(shipped)
         self.compare = CompareState(a, b, n_residents)
 
+    def release(self) -> None:
+        """The page has gone: stop playing, drop every model this session built and give the memory
+        back to the system. The session is not usable afterwards."""
+        for player in (self.explore, self.compare):
+            player.release()
+        return_memory_later()
+
     def source(self, key: str) -> sources.Source | None:
         """A known source by its key."""
         return next((s for s in self.sources.value if s.key == key), None)
@@ -167,6 +194,7 @@ class Session:
         try:
             src = sources.parse_upload(name, data)
             settings_for(src)  # checks the scenario can be turned into settings
+            sources.check_dashboard_size(src)
         except UserError as exc:
             self.upload_error.value = f"{t('error', lang)}: {exc}"
             self.upload_ok.value = None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -15,6 +14,7 @@ from typing import Any
 
 from buurtsim.errors import UserError
 from buurtsim.experiment.runner import RunResult, RunSpec, execute_run
+from buurtsim.experiment.watchdog import worker_init
 
 BACKENDS = ("serial", "process", "dask")
 Work = Callable[[RunSpec], RunResult]
@@ -55,13 +55,13 @@ def run_process(runs: list[RunSpec], work: Work = execute_run, workers: int | No
 
     At most `2 x workers` runs are queued at once, so specs and results never pile up in memory.
     A worker that dies takes only its own run(s) down: they are reported failed and the pool is
-    restarted for the rest.
+    restarted for the rest. Workers end by themselves when this process dies (`watchdog`).
     """
     n = workers or default_workers()
     ctx = multiprocessing.get_context("spawn")
     todo = list(reversed(runs))
     while todo:
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_ignore_sigint)
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=worker_init, initargs=(os.getpid(),))
         pending: dict[Future[RunResult], RunSpec] = {}
         broken = False
         clean = False
@@ -91,11 +91,6 @@ def run_process(runs: list[RunSpec], work: Work = execute_run, workers: int | No
             pool.shutdown(wait=clean and not broken, cancel_futures=True)
         if not broken:
             break
-
-
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which records what finished and stops them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_dask(

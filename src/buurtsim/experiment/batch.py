@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from buurtsim.errors import UserError
 from buurtsim.experiment.backends import check_backend, default_workers, execute
 from buurtsim.experiment.runner import RunResult, RunSpec, execute_run, plan_runs
 from buurtsim.experiment.spec import Experiment
@@ -17,8 +18,10 @@ from buurtsim.experiment.store import ResultStore
 Listener = Callable[[str, dict[str, Any]], None]
 
 
-class StorageError(Exception):
-    """The results directory could not be written; the batch stopped, finished runs are kept."""
+class StorageError(UserError):
+    """The results directory could not be written; the batch stopped, finished runs are kept (exit 1)."""
+
+    exit_code = 1
 
 
 def run_experiment(
@@ -35,7 +38,8 @@ def run_experiment(
 ) -> dict[str, Any]:
     """Run every missing run of `exp` into `out` and return the final manifest.
 
-    `listener(event, info)` hears 'start' (total, todo) and 'run' (result, done, total) events.
+    `listener(event, info)` hears 'start' (total, todo, damaged: runs whose stored files failed their
+    checksum and are run again) and 'run' (result, done, total) events.
     Ctrl-C stores what finished, marks the rest 'interrupted' and re-raises KeyboardInterrupt.
     """
     check_backend(backend, workers, scheduler)
@@ -45,7 +49,7 @@ def run_experiment(
     todo = store.prepare(exp, runs, resume=resume, force=force, backend=info)
     done_before = len(runs) - len(todo)
     notify = listener or (lambda event, data: None)
-    notify("start", {"total": len(runs), "todo": len(todo), "done": done_before, "backend": info})
+    notify("start", {"total": len(runs), "todo": len(todo), "done": done_before, "backend": info, "damaged": list(store.damaged)})
     store.mark_running([r.run_id for r in todo])
     finished = done_before
     try:

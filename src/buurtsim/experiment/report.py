@@ -28,6 +28,7 @@ from buurtsim.experiment.intervals import t_half_width
 from buurtsim.experiment.store import RESIDENTS, load_manifest, timeseries_path
 from buurtsim.formatting import percent, pick
 from buurtsim.metrics import BY_NAME, label
+from buurtsim.safe_io import check_output_file
 
 FIGURE_METRICS = (
     "mean_self_reliance", "share_sliding", "share_strong", "participation_rate", "trust_in_institutions",
@@ -331,6 +332,7 @@ def build_report(out: str | Path, target: str | Path | None = None, *, lang: str
     out = Path(out)
     price_table = load_prices(prices)
     manifest = load_manifest(out)
+    target = check_output_file(target if target is not None else out / "report.html", "--out", "report.html")
     ts_path = timeseries_path(out, manifest)
     stored = set(pq.read_schema(ts_path).names)
     wanted = [m for m in FIGURE_METRICS if m in stored]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from buurtsim.lifecycle import release_model
 from buurtsim.params import CATEGORIES, DOMAINS, INCOME_CLASSES, STYLES
 
 if TYPE_CHECKING:
@@ -172,6 +173,7 @@ def execute_run(spec: RunSpec) -> RunResult:
         timeline: list[tuple[int, int, str]] = []
         for pol in model.policies:
             timeline.extend((int(a), int(b), str(lab)) for a, b, lab in pol.timeline(spec.ticks))
+        release_model(model)  # a worker runs many models: keep none of them
         return RunResult(
             run_id=spec.run_id,
             status="done",

@@ -20,10 +20,12 @@ import pandas as pd
 
 from buurtsim.errors import UserError
 from buurtsim.experiment.backends import check_backend, execute
+from buurtsim.experiment.integrity import read_manifest_file
 from buurtsim.experiment.runner import RunResult, RunSpec
 from buurtsim.experiment.seeds import aux_seed, replication_seeds
 from buurtsim.experiment.spec import Experiment, SensitivityTable, cast_param, parse_moment, resolve_moment
 from buurtsim.experiment.store import atomic_path, now, versions, write_json
+from buurtsim.safe_io import check_output_dir
 
 Listener = Callable[[str, dict[str, Any]], None]
 
@@ -144,6 +146,18 @@ def figure(indices: pd.DataFrame, method: str, output: str) -> bytes:
     return buf.getvalue()
 
 
+def _own_identity(meta_path: Path) -> str | None:
+    """The experiment identity in buurtsim's own sensitivity.json, or None when there is none."""
+    try:
+        data = read_manifest_file(meta_path) if meta_path.is_file() else None
+    except UserError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    identity = data.get("identity")
+    return identity if isinstance(identity, str) and "indices" in data else None
+
+
 def run_sensitivity(
     exp: Experiment,
     out: str | Path,
@@ -169,14 +183,13 @@ def run_sensitivity(
         raise UserError(f"--samples: expected at least 2; given: {n}")
     out = Path(out)
     meta_path = out / "sensitivity.json"
-    if meta_path.is_file() and not force:
-        try:
-            old = json.loads(meta_path.read_text(encoding="utf-8")).get("identity")
-        except (OSError, json.JSONDecodeError):
-            old = None
-        if old != exp.identity():
-            raise UserError(f"{out}: holds a sensitivity analysis of another experiment; choose another --out directory or add --force")
-    out.mkdir(parents=True, exist_ok=True)
+    old = _own_identity(meta_path)
+    if old is None and out.is_dir() and any(out.iterdir()):
+        raise UserError(f"{out}: directory is not empty and holds no buurtsim sensitivity analysis; buurtsim writes only into an "
+                        "empty or new folder or its own results (--force does not change this); choose another --out directory")
+    if old is not None and old != exp.identity() and not force:
+        raise UserError(f"{out}: holds a sensitivity analysis of another experiment; choose another --out directory or add --force")
+    check_output_dir(out)
     x = sample(table, method, n, exp.table.master_seed)
     runs = plan(exp, table, x)
     moment = parse_moment(table.at)

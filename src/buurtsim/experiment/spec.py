@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import itertools
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -23,10 +24,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from buurtsim.errors import UserError
 from buurtsim.experiment.seeds import aux_seed, replication_seeds
+from buurtsim.limits import MAX_NESTING_DEPTH, MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
 from buurtsim.metrics import METRIC_NAMES
 from buurtsim.params import Params, describe, make_params, param_names
 from buurtsim.policies.base import to_weeks
+from buurtsim.safe_io import FileRefused, read_user_file
 from buurtsim.scenario.errors import Problem, ScenarioError
+from buurtsim.scenario.loader import first_too_deep, nesting_message, structure_problem
 from buurtsim.scenario.locate import KeyLines
 
 TWO_YEARS = 104
@@ -106,7 +110,7 @@ class ExperimentTable(BaseModel):
     description: str = Field("", description="What the experiment asks.")
     scenarios: list[str] = Field(min_length=1, description="Shipped scenario names, or paths relative to this file.")
     replications: int = Field(10, ge=1, le=100_000, description="Runs per scenario; replication r uses the same seed in every scenario.")
-    master_seed: int = Field(20_260_101, ge=0, le=2**63 - 1, description="The one seed every run seed is derived from.")
+    master_seed: int = Field(20_260_101, ge=0, le=MAX_SEED, description="The one seed every run seed is derived from.")
     n_residents: int | None = Field(None, ge=10, le=2_000_000, description="Override the scenarios' number of residents.")
     ticks: int | str | None = Field(None, description="Override the scenarios' horizon: weeks, or a duration such as '10y'.")
     params: dict[str, Any] = Field(default_factory=dict, description="Parameter overrides applied to every scenario.")
@@ -131,8 +135,8 @@ class ExperimentTable(BaseModel):
         if v is None:
             return None
         weeks = to_weeks(v)
-        if weeks < 1:
-            raise ValueError("must be at least one week")
+        if not 1 <= weeks <= MAX_TICKS:
+            raise ValueError(f"expected from 1 to {MAX_TICKS:,} weeks ({MAX_TICKS // 52} years); given: {weeks:,} weeks")
         return weeks
 
     @field_validator("outputs")
@@ -169,7 +173,7 @@ class SweepTable(BaseModel):
     method: Literal["grid", "latin_hypercube"] = Field("grid", description="grid: every combination of `grid` values; latin_hypercube: `samples` points in `ranges`.")
     grid: dict[str, list[float | int | bool]] = Field(default_factory=dict, description="Parameter name -> list of values (method grid).")
     ranges: dict[str, tuple[float, float]] = Field(default_factory=dict, description="Parameter name -> [low, high] (method latin_hypercube).")
-    samples: int | None = Field(None, ge=1, le=100_000, description="Number of points (method latin_hypercube).")
+    samples: int | None = Field(None, ge=1, le=MAX_SWEEP_POINTS, description="Number of points (method latin_hypercube).")
 
     @model_validator(mode="after")
     def _consistent(self) -> SweepTable:
@@ -178,6 +182,9 @@ class SweepTable(BaseModel):
                 raise ValueError("method 'grid' needs a 'sweep.grid' table with at least one parameter and its values")
             if self.ranges or self.samples is not None:
                 raise ValueError("'ranges' and 'samples' belong to method 'latin_hypercube', not 'grid'")
+            points = math.prod(len(v) for v in self.grid.values())
+            if points > MAX_SWEEP_POINTS:
+                raise ValueError(f"the grid has {points:,} points (every combination of the values); at most {MAX_SWEEP_POINTS:,} are allowed")
             for name, values in self.grid.items():
                 if not values:
                     raise ValueError(f"grid values for '{name}' are empty")
@@ -338,10 +345,17 @@ def _problem_from_error(err: Mapping[str, Any], file: str, lines: KeyLines) -> P
         expected = "one of: " + ", ".join(options) if options else None
     elif err["type"] == "missing":
         msg = "required field is missing"
-    given = None if err["type"] in ("missing",) else repr(err.get("input"))
-    if given is not None and len(given) > 80:
-        given = given[:77] + "..."
+    given = None if err["type"] in ("missing",) else shorten(repr(err.get("input")), 80)
     return Problem(file=file, path=path, message=msg, line=lines.line_of(loc), given=given, expected=expected, suggestion=suggestion)
+
+
+def sweep_size(sweep: SweepTable | None) -> int:
+    """Number of points a sweep expands to, computed without expanding it."""
+    if sweep is None:
+        return 1
+    if sweep.method == "grid":
+        return math.prod(len(v) for v in sweep.grid.values())
+    return int(sweep.samples or 1)
 
 
 def _sweep_points(sweep: SweepTable | None, master_seed: int) -> list[dict[str, Any]]:
@@ -374,17 +388,22 @@ def _resolve_scenario(entry: str, base: Path, file: str, index: int, lines: KeyL
     if entry in shipped:
         path = Path(shipped[entry])
     elif "/" in entry or "\\" in entry or entry.endswith((".toml", ".yaml", ".yml")):
-        path = (base / entry).resolve()
+        try:
+            path = (base / entry).resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            raise ExperimentError([Problem(file, ".".join(map(str, loc)), "a symbolic link that points to itself (a loop)",
+                                           lines.line_of(loc), shorten(repr(entry)), "a scenario file")]) from None
         if not path.is_file():
-            raise ExperimentError([Problem(file, ".".join(map(str, loc)), "scenario file not found", lines.line_of(loc), repr(entry), f"a file relative to {base}")])
+            why = "not a regular file (a folder, pipe or device)" if path.exists() else "scenario file not found"
+            raise ExperimentError([Problem(file, ".".join(map(str, loc)), why, lines.line_of(loc), shorten(repr(entry)), f"a file relative to {base}")])
     else:
         hint = difflib.get_close_matches(entry, list(shipped), n=3, cutoff=0.5)
         raise ExperimentError([Problem(
-            file, ".".join(map(str, loc)), "unknown scenario", lines.line_of(loc), repr(entry),
+            file, ".".join(map(str, loc)), "unknown scenario", lines.line_of(loc), shorten(repr(entry)),
             "a shipped scenario name (see `buurtsim list`) or a path such as 'mijn_scenario.toml'", ", ".join(hint) or None,
         )])
     scenario = load_scenario(path)
-    return ScenarioRef(name=scenario.name, path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+    return ScenarioRef(name=scenario.name, path=path, sha256=hashlib.sha256(read_user_file(path, what="scenario file")).hexdigest(),
                        digest=scenario.digest(), horizon=int(scenario.horizon), scenario=scenario)
 
 
@@ -392,16 +411,27 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read, validate and resolve an experiment file; raises `ExperimentError` naming file, line and field."""
     path = Path(path)
     file = str(path)
-    if not path.is_file():
-        raise ExperimentError([Problem(file, "", "experiment file not found", expected="an existing .toml file")])
-    raw = path.read_bytes()
-    text = raw.decode("utf-8", errors="replace")
+    try:
+        raw = read_user_file(path, what="experiment file")
+    except FileRefused as exc:
+        raise ExperimentError([Problem(file, "", exc.reason, expected="an existing .toml file")]) from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ExperimentError([Problem(file, "", "not UTF-8 text; save the file as UTF-8", line, expected="UTF-8 text")]) from None
+    if (deep := first_too_deep(text)) is not None:
+        raise ExperimentError([Problem(file, "", nesting_message(), deep[1], expected=deep[0])])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ExperimentError([Problem(file, "", f"not valid TOML: {exc}", int(m.group(1)) if m else None)]) from None
+    except RecursionError:
+        raise ExperimentError([Problem(file, "", nesting_message(), expected=f"at most {MAX_NESTING_DEPTH} levels")]) from None
     lines = KeyLines(text)
+    if (problem := structure_problem(data, file, lines)) is not None:
+        raise ExperimentError([problem])
     try:
         spec = ExperimentFile.model_validate(data)
     except ValidationError as exc:
@@ -419,6 +449,10 @@ def load_experiment(path: str | Path) -> Experiment:
         if value is not None and value not in names:
             hint = difflib.get_close_matches(value, names, n=3, cutoff=0.5)
             problems.append(Problem(file, ".".join(where), "not one of the experiment's scenarios", lines.line_of(where), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))
+    runs = len(scenarios) * sweep_size(spec.sweep) * spec.experiment.replications
+    if runs > MAX_RUNS:
+        problems.append(Problem(file, "experiment.replications", f"{runs:,} runs in all (scenarios x sweep points x replications)",
+                                lines.line_of(("experiment", "replications")), expected=f"at most {MAX_RUNS:,} runs"))
     if problems:
         raise ExperimentError(problems)
     return Experiment(

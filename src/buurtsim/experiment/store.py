@@ -14,11 +14,11 @@ stays flat however many runs there are; the same finished runs always give the s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import platform
-import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,8 +31,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from buurtsim.errors import UserError
+from buurtsim.experiment.integrity import PRODUCER, file_sha256, own_manifest, readable_parquet, verify_file
 from buurtsim.experiment.runner import RunResult, RunSpec
 from buurtsim.experiment.spec import Experiment
+from buurtsim.limits import shorten
 
 MANIFEST = "manifest.json"
 TIMESERIES = "timeseries.parquet"
@@ -40,7 +42,7 @@ RESIDENTS = "final_residents.parquet"
 RUNS_DIR = "runs"
 RUN_META_KEY = b"buurtsim.run"
 OWN_FILES = (MANIFEST, TIMESERIES, RESIDENTS, "report.html", "sensitivity.json", "sensitivity.csv", "sensitivity.png", "sensitivity_samples.parquet")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the producer marker and SHA-256 checksums of every file
 DEPENDENCIES = ("mesa", "numpy", "pandas", "pyarrow", "scipy", "networkx", "pydantic", "dask", "distributed", "SALib", "matplotlib")
 
 
@@ -99,22 +101,42 @@ def load_manifest(out: str | Path) -> dict[str, Any]:
         raise UserError(f"{out}: results directory not found (expected a directory written by `buurtsim experiment`)")
     if not path.is_file():
         raise UserError(f"{path}: no manifest.json here; expected a directory written by `buurtsim experiment` or `buurtsim run`")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"{path}: unreadable manifest ({exc})") from None
+    return own_manifest(path)
+
+
+def resume_hint(out: str | Path, manifest: dict[str, Any]) -> str:
+    """The command that finishes or repairs a results folder."""
+    return f"buurtsim experiment {manifest.get('experiment', {}).get('file', 'EXPERIMENT')} --out {out} --resume"
+
+
+def check_output_file(out: str | Path, manifest: dict[str, Any], name: str) -> None:
+    """A UserError when a consolidated file (timeseries, residents) is damaged; for results written
+    before checksums existed, the file is read in full instead (see `integrity_note`)."""
+    path = Path(out) / name
+    expected = manifest.get("files", {}).get(name)
+    why = verify_file(path, expected) if expected is not None else readable_parquet(path)
+    if why is not None:
+        raise UserError(f"{path}: {why}; rebuild it (finished runs are kept, damaged ones run again) with: {resume_hint(out, manifest)}")
+
+
+def integrity_note(out: str | Path, manifest: dict[str, Any]) -> str | None:
+    """A note for results written before checksums were recorded, or None."""
+    if manifest.get("files"):
+        return None
+    return (f"{out}: written by an older buurtsim without checksums, so damage to its files can only be found when they "
+            f"cannot be read; to add checksums (nothing is rerun unless damaged): {resume_hint(out, manifest)}")
 
 
 def timeseries_path(out: str | Path, manifest: dict[str, Any]) -> Path:
     """The consolidated metrics file, or a UserError saying why there is none and what to do."""
     path = Path(out) / TIMESERIES
     if path.is_file():
+        check_output_file(out, manifest, TIMESERIES)
         return path
     stored = len(list((Path(out) / RUNS_DIR).glob("*__r*.parquet"))) if (Path(out) / RUNS_DIR).is_dir() else 0
     if stored:
-        file = manifest.get("experiment", {}).get("file", "EXPERIMENT")
         raise UserError(f"{out}: the experiment did not finish ({stored} runs stored in {RUNS_DIR}/); "
-                        f"finish it with: buurtsim experiment {file} --out {out} --resume")
+                        f"finish it with: {resume_hint(out, manifest)}")
     raise UserError(f"{path}: no results yet (no run has finished in this directory)")
 
 
@@ -125,6 +147,7 @@ class ResultStore:
         self.out = Path(out)
         self.runs_dir = self.out / RUNS_DIR
         self.manifest: dict[str, Any] = {}
+        self.damaged: list[tuple[str, str]] = []  # (run id, why) of done runs whose files failed the check
 
     # --- paths -------------------------------------------------------------------------------
     def run_file(self, run_id: str) -> Path:
@@ -136,10 +159,21 @@ class ResultStore:
         return self.runs_dir / f"{run_id}.residents.parquet"
 
     # --- starting ------------------------------------------------------------------------------
-    def _clear_own_files(self) -> None:
+    def _clear_own_files(self, manifest: dict[str, Any]) -> None:
+        """Delete what the manifest records as buurtsim's: its run files and recorded outputs, nothing else."""
+        recorded = set(manifest.get("files", {}))
+        if not recorded:  # the first format recorded no outputs: only the consolidated files it always rebuilt
+            recorded = {TIMESERIES, RESIDENTS}
         for name in OWN_FILES:
-            (self.out / name).unlink(missing_ok=True)
-        shutil.rmtree(self.runs_dir, ignore_errors=True)
+            if name in recorded and name != MANIFEST:
+                (self.out / name).unlink(missing_ok=True)
+        for run in manifest["runs"]:
+            for path in (self.run_file(run["run_id"]), self.residents_file(run["run_id"])):
+                path.unlink(missing_ok=True)
+        for tmp in self.runs_dir.glob(".tmp-*") if self.runs_dir.is_dir() else ():
+            tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # only when empty: files buurtsim did not write stay
+            self.runs_dir.rmdir()
 
     def prepare(self, exp: Experiment, runs: list[RunSpec], *, resume: bool, force: bool, backend: dict[str, Any]) -> list[RunSpec]:
         """Check the directory, write the starting manifest and return the runs still to do."""
@@ -147,31 +181,36 @@ class ResultStore:
         existing: dict[str, Any] | None = None
         if self.out.exists() and not self.out.is_dir():
             raise UserError(f"{self.out}: exists and is not a directory")
-        if (self.out / MANIFEST).is_file():
+        if (self.out / MANIFEST).exists():
             try:
-                existing = json.loads((self.out / MANIFEST).read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                existing = {}
+                existing = own_manifest(self.out / MANIFEST)
+            except UserError as exc:
+                raise UserError(f"{exc}. buurtsim replaces only results it wrote itself, so it leaves this folder alone "
+                                "(also with --force); choose another --out directory") from None
         if existing is not None:
-            same = existing.get("experiment", {}).get("identity") == identity
+            same = existing["experiment"].get("identity") == identity
             if not same and not force:
-                other = existing.get("experiment", {}).get("name", "?")
+                other = shorten(existing["experiment"].get("name", "?"), 80)
                 raise UserError(
                     f"{self.out}: holds the results of another experiment ('{other}', or the same file changed since); "
                     "choose another --out directory, or add --force to replace those results"
                 )
             if same and not resume and not force:
-                done = sum(1 for r in existing.get("runs", []) if r.get("status") == "done")
+                done = sum(1 for r in existing["runs"] if r.get("status") == "done")
                 raise UserError(
-                    f"{self.out}: already holds this experiment ({done} of {len(existing.get('runs', []))} runs done); "
+                    f"{self.out}: already holds this experiment ({done} of {len(existing['runs'])} runs done); "
                     "add --resume to run only the missing runs, or --force to start over"
                 )
             if force and not (same and resume):
-                self._clear_own_files()
+                self._clear_own_files(existing)
                 existing = None
-        elif self.out.is_dir() and any(self.out.iterdir()) and not force:
-            raise UserError(f"{self.out}: directory is not empty and holds no buurtsim results; choose an empty or new --out directory, or add --force")
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        elif self.out.is_dir() and any(self.out.iterdir()):
+            raise UserError(f"{self.out}: directory is not empty and holds no buurtsim results; buurtsim writes only into an "
+                            "empty or new folder or its own results (--force does not change this); choose another --out directory")
+        try:
+            self.runs_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"--out {self.out}: cannot create the results folder ({exc.strerror or exc})") from None
         for tmp in self.runs_dir.glob(".tmp-*"):
             tmp.unlink(missing_ok=True)
         old_runs = {r["run_id"]: r for r in (existing or {}).get("runs", [])}
@@ -183,10 +222,10 @@ class ResultStore:
                 "funding_end": None, "timeline": [], "file": f"{RUNS_DIR}/{spec.run_id}.parquet",
             }
             old = old_runs.get(spec.run_id)
-            recovered = self._recover(spec.run_id) if old is None or old.get("status") != "done" else old
+            recovered = self._recover(spec.run_id) if old is None or old.get("status") != "done" else self._verified(old, exp.table.final_residents)
             if recovered is not None and self.run_file(spec.run_id).is_file():
                 if not exp.table.final_residents or self.residents_file(spec.run_id).is_file():
-                    entry.update({k: recovered.get(k) for k in ("status", "duration_s", "cpu_s", "funding_end", "timeline", "finished")})
+                    entry.update({k: recovered.get(k) for k in ("status", "duration_s", "cpu_s", "funding_end", "timeline", "finished", "sha256", "residents_sha256")})
                     entry["status"] = "done"
             elif old is not None and old.get("status") == "failed":
                 entry["previous_error"] = old.get("error")
@@ -194,6 +233,7 @@ class ResultStore:
         sessions = list((existing or {}).get("sessions", []))
         sessions.append({"started": now(), "finished": None, "backend": backend, "resumed": existing is not None})
         self.manifest = {
+            "producer": PRODUCER,
             "format": FORMAT_VERSION,
             "experiment": self._experiment_info(exp, identity),
             "scenarios": [
@@ -205,6 +245,7 @@ class ResultStore:
             "started": (existing or {}).get("started") or now(),
             "finished": None,
             "status": "running",
+            "files": {},
             "sessions": sessions,
             "runs": entries,
         }
@@ -228,10 +269,36 @@ class ResultStore:
         if not path.is_file():
             return None
         try:
-            meta = pq.read_schema(path).metadata or {}
-            return json.loads(meta[RUN_META_KEY])
+            meta = pq.read_table(path).schema.metadata or {}  # read in full: a truncated file is not recovered
+            info = json.loads(meta[RUN_META_KEY])
+            if not isinstance(info, dict):
+                return None
+            return {**info, **self._checksums(run_id)}
         except (OSError, KeyError, ValueError, pa.ArrowException):
             return None
+
+    def _checksums(self, run_id: str) -> dict[str, str | None]:
+        residents = self.residents_file(run_id)
+        return {"sha256": file_sha256(self.run_file(run_id)),
+                "residents_sha256": file_sha256(residents) if residents.is_file() else None}
+
+    def _verified(self, old: dict[str, Any], residents: bool) -> dict[str, Any] | None:
+        """A done run's entry when its files match their checksums (or, written before checksums, can be
+        read in full); else None, so the run is done again, and the reason is kept in `damaged`."""
+        run_id = old["run_id"]
+        files = [(self.run_file(run_id), old.get("sha256"))]
+        if residents:
+            files.append((self.residents_file(run_id), old.get("residents_sha256")))
+        for path, expected in files:
+            why = verify_file(path, expected)
+            if why is None and expected is None and path.is_file():
+                why = readable_parquet(path)
+            if why is not None:
+                self.damaged.append((run_id, f"{path.name}: {why}"))
+                for own in (self.run_file(run_id), self.residents_file(run_id)):  # recorded as ours: never recovered later
+                    own.unlink(missing_ok=True)
+                return None
+        return old if old.get("sha256") else {**old, **self._checksums(run_id)}
 
     # --- while running -------------------------------------------------------------------------
     def save_manifest(self) -> None:
@@ -256,6 +323,7 @@ class ResultStore:
                         pq.write_table(_table(result.residents), tmp)
                 with atomic_path(self.run_file(result.run_id)) as tmp:
                     pq.write_table(_table(result.timeseries, meta), tmp)
+                meta.update(self._checksums(result.run_id))
             except OSError as exc:
                 meta["status"] = "failed"
                 result.error = f"could not write the results: {exc}"
@@ -280,9 +348,16 @@ class ResultStore:
     def consolidate(self) -> None:
         """Rebuild timeseries.parquet (and final_residents.parquet) from the finished run files."""
         done = [e["run_id"] for e in self.manifest["runs"] if e["status"] == "done"]
-        self._concat([self.run_file(r) for r in done], self.out / TIMESERIES)
+        files = self.manifest.setdefault("files", {})
+        targets = [(TIMESERIES, [self.run_file(r) for r in done])]
         if self.manifest["experiment"].get("final_residents"):
-            self._concat([self.residents_file(r) for r in done], self.out / RESIDENTS)
+            targets.append((RESIDENTS, [self.residents_file(r) for r in done]))
+        for name, sources in targets:
+            self._concat(sources, self.out / name)
+            if (self.out / name).is_file():
+                files[name] = file_sha256(self.out / name)
+            else:
+                files.pop(name, None)
 
     def _concat(self, files: list[Path], target: Path) -> None:
         if not files:

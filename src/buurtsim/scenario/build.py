@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from buurtsim.limits import MAX_TICKS, check_int, whole
 from buurtsim.params import make_params, param_names
 from buurtsim.policies.base import make_policy
 from buurtsim.scenario.library import shipped_scenario_path
@@ -40,6 +41,9 @@ def model_from_scenario(
     policy objects, so one scenario can build many models.
     """
     scenario = as_scenario(scenario_or_path)
+    check_int("ticks", ticks, 1, MAX_TICKS, optional=True)
+    if n_residents is not None:
+        whole("n_residents", n_residents)  # its range: Params
     names = set(param_names())
     overrides = {k: v for k, v in kwargs.items() if k in names}
     model_kwargs = {k: v for k, v in kwargs.items() if k not in names}
@@ -54,5 +58,5 @@ def model_from_scenario(
         **model_kwargs,
     )
     model.scenario = scenario  # type: ignore[attr-defined]
-    model.horizon = int(ticks) if ticks is not None else scenario.horizon
+    model.horizon = check_int("ticks", ticks, 1, MAX_TICKS) if ticks is not None else scenario.horizon
     return model

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from buurtsim.errors import UserError
+from buurtsim.limits import MAX_PROBLEMS, shorten
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class Problem:
         for name in ("file", "path", "message", "given", "expected", "suggestion"):
             value = getattr(self, name)
             if isinstance(value, str):
-                object.__setattr__(self, name, value.encode("utf-8", "backslashreplace").decode("utf-8"))
+                value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+                object.__setattr__(self, name, shorten(value, 1000) if name == "file" else value)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (file, line, path, message, given, expected, suggestion) for UIs."""
@@ -47,14 +49,16 @@ class ScenarioError(UserError, ValueError):
     """A scenario file or scenario cannot be used. `problems` lists every problem found (as dicts)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problem_list = list(problems)
+        self.problem_list = list(problems)[:MAX_PROBLEMS]
+        self.not_listed = max(0, len(problems) - MAX_PROBLEMS)
         self.problems: list[dict[str, Any]] = [p.as_dict() for p in self.problem_list]
         super().__init__(self.format())
 
     def format(self) -> str:
-        """One line per problem, after a header naming the file."""
-        if len(self.problem_list) == 1:
+        """One line per problem (at most MAX_PROBLEMS, the rest counted), after a header naming the file."""
+        if len(self.problem_list) == 1 and not self.not_listed:
             return str(self.problem_list[0])
         files = sorted({p.file for p in self.problem_list})
-        head = f"{len(self.problem_list)} problems in {', '.join(files)}:"
-        return "\n".join([head, *(f"  - {p}" for p in self.problem_list)])
+        head = f"{len(self.problem_list) + self.not_listed} problems in {', '.join(files)}:"
+        tail = [f"  ... and {self.not_listed} more"] if self.not_listed else []
+        return "\n".join([head, *(f"  - {p}" for p in self.problem_list), *tail])

@@ -14,9 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from buurtsim.limits import MAX_FILE_BYTES, MAX_KEY_DEPTH, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, too_deep, too_wide
 from buurtsim.params import param_names
+from buurtsim.safe_io import FileRefused, read_user_file, size_text
 from buurtsim.scenario.errors import Problem, ScenarioError
-from buurtsim.scenario.locate import KeyLines
+from buurtsim.scenario.locate import KeyLines, too_deep_key
 from buurtsim.scenario.schema import (
     HEADER_FIELDS,
     NEIGHBOURHOOD_FIELDS,
@@ -36,8 +38,8 @@ from buurtsim.scenario.schema import (
     validate_policy,
 )
 
-#: Files larger than this are refused before they are parsed.
-MAX_BYTES = 1024 * 1024
+#: Files larger than this are refused before they are parsed (see `buurtsim.limits`).
+MAX_BYTES = MAX_FILE_BYTES
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
@@ -48,27 +50,21 @@ def _fail(source: str, message: str, line: int | None = None, **kw: Any) -> Scen
     return ScenarioError([Problem(file=source, path=kw.pop("path", ""), message=message, line=line, **kw)])
 
 
-def _size_text(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MiB" if n >= 1024 * 1024 else f"{n} bytes"
-
-
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raises ScenarioError naming file, line, field and fix."""
     source = str(path)
     p = Path(path)
     try:
-        if p.is_dir():
-            raise _fail(source, "this is a folder, not a file", expected=f"a scenario file, e.g. {p / '<name>.toml'}")
-        if not p.exists():
+        if not p.exists() and not p.is_symlink():
             hits = _nearby_names(p)
             raise _fail(source, "file not found", suggestion=", ".join(hits) or None)
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(source, f"file too large ({_size_text(size)}); scenario files may be at most {_size_text(MAX_BYTES)}")
-        with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise _fail(source, f"cannot be read: {exc.strerror or exc}") from None
+    except OSError:
+        pass
+    try:
+        data = read_user_file(p, what="scenario file", limit=MAX_BYTES)
+    except FileRefused as exc:
+        expected = f"a scenario file, e.g. {p / '<name>.toml'}" if exc.reason.startswith("this is a folder") else None
+        raise _fail(source, exc.reason, expected=expected) from None
     return load_scenario_bytes(data, source=source)
 
 
@@ -96,7 +92,7 @@ def _nearby_names(p: Path) -> list[str]:
 def load_scenario_bytes(data: bytes, source: str = "<upload>") -> Scenario:
     """Validate a scenario given as raw bytes (an upload): size, binary and UTF-8 checks, then the text."""
     if len(data) > MAX_BYTES:
-        raise _fail(source, f"file too large (more than {_size_text(MAX_BYTES)}); scenario files may be at most {_size_text(MAX_BYTES)}")
+        raise _fail(source, f"file too large (more than {size_text(MAX_BYTES)}); scenario files may be at most {size_text(MAX_BYTES)}")
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
@@ -119,21 +115,71 @@ def load_scenario_text(text: str, source: str = "<upload>") -> Scenario:
     if not isinstance(text, str):
         raise _fail(source, "expected the text of a scenario file", given=type(text).__name__)
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise _fail(source, f"file too large; scenario files may be at most {_size_text(MAX_BYTES)}")
+        raise _fail(source, f"file too large; scenario files may be at most {size_text(MAX_BYTES)}")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise _fail(source, "this is a binary file, not a text (TOML) scenario file", line=line, expected="UTF-8 text")
     if not text.strip():
         raise _fail(source, "the file is empty", expected="at least a [scenario] table with name and title")
+    if (deep := first_too_deep(text)) is not None:
+        raise _fail(source, nesting_message(), line=deep[1], expected=deep[0])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(exc, text, source) from None
     except RecursionError:
-        raise _fail(source, "TOML syntax error: values are nested too deeply") from None
+        raise _fail(source, nesting_message(), line=_deep_line(text), expected=f"at most {MAX_NESTING_DEPTH} levels") from None
+    lines = KeyLines(text)
+    if (problem := structure_problem(data, source, lines)) is not None:
+        raise ScenarioError([problem])
     if not data:
         raise _fail(source, "the file holds no settings (only comments or blank lines)", expected="at least a [scenario] table with name and title")
-    return scenario_from_data(data, source=source, lines=KeyLines(text))
+    return scenario_from_data(data, source=source, lines=lines)
+
+
+def nesting_message() -> str:
+    """The message for a file nested deeper than MAX_NESTING_DEPTH."""
+    return "tables, arrays or dotted keys are nested too deeply"
+
+
+def first_too_deep(text: str) -> tuple[str, int] | None:
+    """(what is allowed, line) for the first too-deep dotted key or header in TOML text, checked
+    before parsing; None when every key path stays within MAX_KEY_DEPTH. Deep arrays are found
+    after parsing (`nesting_problem`), or by the parser's own recursion limit."""
+    if (line := too_deep_key(text)) is not None:
+        return (f"at most {MAX_KEY_DEPTH} keys in a dotted key or table header", line)
+    return None
+
+
+def _deep_line(text: str) -> int | None:
+    """The line where bracket nesting first exceeds the limit, to locate a parser's recursion error
+    (a linear scan that does not skip strings: only used once the parser has failed)."""
+    depth = 0
+    line = 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+def structure_problem(data: Any, source: str, lines: KeyLines) -> Problem | None:
+    """A located problem when parsed data is nested deeper than MAX_NESTING_DEPTH or has a table
+    wider than MAX_TABLE_KEYS (checked before anything else looks at the keys), else None."""
+    path = too_deep(data)
+    if path is not None:
+        return Problem(file=source, path=path_str(path[:3]) + (" ..." if len(path) > 3 else ""), message=nesting_message(),
+                       line=lines.line_of(path), expected=f"at most {MAX_NESTING_DEPTH} levels")
+    path = too_wide(data)
+    if path is not None:
+        return Problem(file=source, path=path_str(path) or "top level", message="too many keys in one table",
+                       line=lines.line_of(path), expected=f"at most {MAX_TABLE_KEYS:,} keys")
+    return None
 
 
 def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, source: str) -> ScenarioError:

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator, model_validator
 
 import buurtsim.policies  # noqa: F401  (importing registers every policy family)
+from buurtsim.limits import MAX_TICKS
 from buurtsim.params import Params, make_params, param_names
 from buurtsim.policies.base import REGISTRY, PolicyConfig, to_weeks
 
@@ -64,7 +65,7 @@ HEADER_FIELDS: tuple[str, ...] = ("name", "title", "description", "seed", "horiz
 #: Top-level tables of a scenario file.
 TABLES: tuple[str, ...] = ("scenario", "neighbourhood", "network", "params", "policies")
 
-MAX_HORIZON_WEEKS = 52 * 200
+MAX_HORIZON_WEEKS = MAX_TICKS  # see buurtsim.limits
 MAX_WEEKS_VALUE = 10**9
 
 

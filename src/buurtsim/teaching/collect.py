@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from buurtsim.errors import UserError
+from buurtsim.escape import csv_frame, md_cell
 from buurtsim.teaching.lesson import SAME, Lesson, LessonError, get_lesson
 from buurtsim.teaching.observe import when
 from buurtsim.teaching.records import PredictionRecord, RecordError, read
@@ -206,7 +207,8 @@ def plot_class(table: pd.DataFrame, path: str | Path, lessons: Mapping[str, Less
 
 
 def write_table(table: pd.DataFrame, path: str | Path) -> Path:
-    """Save the class table as .csv (default), .md or .json, chosen by the file extension."""
+    """Save the class table as .csv (default), .md or .json, chosen by the file extension; text that a
+    spreadsheet would run as a formula, and `|` in Markdown cells, are escaped (`buurtsim.escape`)."""
     out = Path(path)
     if not out.parent.is_dir():
         raise CollectError(f"{out}: folder {out.parent} does not exist")
@@ -216,7 +218,7 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     elif suffix == ".json":
         out.write_text(table.to_json(orient="records", force_ascii=False, indent=2), encoding="utf-8")
     elif suffix in (".csv", ""):
-        table.to_csv(out, index=False)
+        csv_frame(table).to_csv(out, index=False)
     else:
         raise CollectError(f"{out}: unknown output format {suffix!r}; use .csv, .md or .json")
     return out
@@ -224,7 +226,7 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
 
 def _markdown(table: pd.DataFrame) -> str:
     cols = list(table.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines = ["| " + " | ".join(md_cell(c) for c in cols) + " |", "|" + "---|" * len(cols)]
     for _, r in table.iterrows():
-        lines.append("| " + " | ".join("" if pd.isna(v) else str(v) for v in r.tolist()) + " |")
+        lines.append("| " + " | ".join("" if pd.isna(v) else md_cell(v) for v in r.tolist()) + " |")
     return "\n".join(lines) + "\n"

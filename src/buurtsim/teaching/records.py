@@ -27,9 +27,12 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
+from buurtsim.limits import MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, shorten, too_deep, too_wide
+from buurtsim.safe_io import FileRefused, read_user_file, size_text
 from buurtsim.teaching.lesson import Lesson, LessonError, get_lesson
 from buurtsim.teaching.observe import Observation
 
+_TOO_DEEP = object()
 FORMAT: Final = "buurtsim-voorspellingen"
 VERSION: Final = 1
 
@@ -155,14 +158,14 @@ def parse_prediction(lesson: Lesson, qid: str, raw: Any) -> float | str:
     q = lesson.question(qid)
     if q.kind == "value":
         if isinstance(raw, bool):
-            raise PredictionError(f"question {qid}: expected a number, got {raw!r}", qid, "number", raw, q.display_unit)
+            raise PredictionError(f"question {qid}: expected a number, got {shorten(repr(raw), 80)}", qid, "number", raw, q.display_unit)
         try:
             val = float(str(raw).strip().replace(",", ".").rstrip("%").strip()) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError):
-            raise PredictionError(f"question {qid}: expected a number ({q.display_unit or 'value'}), got {raw!r}", qid, "number",
+            raise PredictionError(f"question {qid}: expected a number ({q.display_unit or 'value'}), got {shorten(repr(raw), 80)}", qid, "number",
                                   raw, q.display_unit) from None
         if not math.isfinite(val):
-            raise PredictionError(f"question {qid}: expected a finite number, got {raw!r}", qid, "number", raw, q.display_unit)
+            raise PredictionError(f"question {qid}: expected a finite number, got {shorten(repr(raw), 80)}", qid, "number", raw, q.display_unit)
         lo, hi = q.min, q.max
         if q.display_unit == "%":
             lo = 0.0 if lo is None else lo
@@ -179,7 +182,7 @@ def parse_prediction(lesson: Lesson, qid: str, raw: Any) -> float | str:
     for o in lesson.options(qid):
         if text.lower() == o.label.lower():
             return o.key
-    raise PredictionError(f"question {qid}: expected one of {', '.join(keys)}, got {raw!r}", qid, "choice", raw,
+    raise PredictionError(f"question {qid}: expected one of {', '.join(keys)}, got {shorten(repr(raw), 80)}", qid, "choice", raw,
                           options=tuple(o.label for o in lesson.options(qid)))
 
 
@@ -243,7 +246,7 @@ def set_answer(record: PredictionRecord, key: str, text: str, at: datetime | Non
 
 def _same_lesson(record: PredictionRecord, lesson: Lesson) -> None:
     if record.lesson != lesson.id:
-        raise RecordError(f"the record is for lesson {record.lesson!r}, not {lesson.id!r}")
+        raise RecordError(f"the record is for lesson {shorten(repr(record.lesson), 80)}, not {lesson.id!r}")
 
 
 # --- files ----------------------------------------------------------------------------------------
@@ -269,18 +272,26 @@ def loads(text: str | bytes, source: str = "<text>", lesson: Lesson | None = Non
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise RecordError(f"{source}: not a UTF-8 text file") from None
+    if len(text) > MAX_FILE_BYTES:
+        raise RecordError(f"{source}: too large; a prediction file may be at most {size_text(MAX_FILE_BYTES)}")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RecordError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or too_deep(data) is not None:
+        raise RecordError(f"{source}: objects and lists are nested too deeply (at most {MAX_NESTING_DEPTH} levels)")
+    if too_wide(data) is not None:
+        raise RecordError(f"{source}: an object has too many fields (at most {MAX_TABLE_KEYS:,})")
     if not isinstance(data, dict):
         raise RecordError(f"{source}: expected a JSON object, got {type(data).__name__}")
     fmt = data.get("format")
     if fmt != FORMAT:
-        raise RecordError(f"{source}: field 'format' is {fmt!r}; expected {FORMAT!r} (is this a buurtsim prediction file?)")
+        raise RecordError(f"{source}: field 'format' is {shorten(repr(fmt), 80)}; expected {FORMAT!r} (is this a buurtsim prediction file?)")
     version = data.get("version")
     if version != VERSION:
-        raise RecordError(f"{source}: field 'version' is {version!r}; this buurtsim reads version {VERSION}")
+        raise RecordError(f"{source}: field 'version' is {shorten(repr(version), 80)}; this buurtsim reads version {VERSION}")
     try:
         record = PredictionRecord.model_validate(data)
     except ValidationError as exc:
@@ -297,15 +308,19 @@ def loads(text: str | bytes, source: str = "<text>", lesson: Lesson | None = Non
 def read(path: str | Path, lesson: Lesson | None = None) -> PredictionRecord:
     """Read and validate a prediction file; errors name the file and the field."""
     p = Path(path)
-    if not p.is_file():
+    if not p.exists() and not p.is_symlink():
         raise RecordError(f"{p}: prediction file does not exist")
-    return loads(p.read_bytes(), source=str(p), lesson=lesson)
+    try:
+        data = read_user_file(p, what="prediction file")
+    except FileRefused as exc:
+        raise RecordError(str(exc)) from None
+    return loads(data, source=str(p), lesson=lesson)
 
 
 def check_against_lesson(record: PredictionRecord, lesson: Lesson, source: str = "<record>") -> None:
     """Every prediction and observation refers to a question of the lesson and has a valid value."""
     if record.lesson != lesson.id:
-        raise RecordError(f"{source}: field 'lesson' is {record.lesson!r}, expected {lesson.id!r}")
+        raise RecordError(f"{source}: field 'lesson' is {shorten(repr(record.lesson), 80)}, expected {lesson.id!r}")
     ids = {q.id for q in lesson.questions}
     for section in ("predictions", "observations"):
         for qid in getattr(record, section):
@@ -319,9 +334,9 @@ def check_against_lesson(record: PredictionRecord, lesson: Lesson, source: str =
     for qid, obs in record.observations.items():
         q = lesson.question(qid)
         if q.kind == "value" and not isinstance(obs.value, float | int):
-            raise RecordError(f"{source}: observations.{qid}.value: expected a number, got {obs.value!r}")
+            raise RecordError(f"{source}: observations.{qid}.value: expected a number, got {shorten(repr(obs.value), 80)}")
         if q.kind != "value" and obs.value not in {o.key for o in lesson.options(qid)}:
-            raise RecordError(f"{source}: observations.{qid}.value: expected an option key, got {obs.value!r}")
+            raise RecordError(f"{source}: observations.{qid}.value: expected an option key, got {shorten(repr(obs.value), 80)}")
 
 
 def suggested_filename(record: PredictionRecord) -> str:

@@ -1,0 +1,49 @@
+"""Escaping user text for where it is shown: spreadsheets (CSV), Markdown tables, HTML links.
+
+Text from users (student names, scenario descriptions, answers) is data, never instructions:
+- CSV: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to Excel
+  and LibreOffice; such text cells get a leading apostrophe (shown as text, the OWASP advice).
+- Markdown table cells: `|` would start a new column and a line break a new row.
+- HTML links: only http, https and mailto links stay links (`javascript:` and the rest are dropped).
+Rich markup in terminal output is handled where it is printed (`rich.text.Text`, `rich.markup.escape`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell: text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_frame(frame: Any) -> Any:
+    """A copy of a pandas DataFrame with every text cell made safe by `csv_cell` (numbers untouched)."""
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(csv_cell)
+    return out
+
+
+def md_cell(value: Any) -> str:
+    """Text for one Markdown table cell: `|` escaped, line breaks as spaces."""
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def safe_url(url: str) -> bool:
+    """True for an http, https or mailto URL, as a browser would read it (entities decoded,
+    invisible characters ignored, any case)."""
+    plain = _INVISIBLE.sub("", html.unescape(url)).lower()
+    return plain.startswith(SAFE_SCHEMES)
