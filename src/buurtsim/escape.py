@@ -39,7 +39,8 @@ def csv_frame(frame: Any) -> Any:
 
 def md_cell(value: Any) -> str:
     """Text for one Markdown table cell: `|` escaped, line breaks as spaces."""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 def safe_url(url: str) -> bool:

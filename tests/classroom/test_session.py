@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from buurtsim.classroom import session as session_mod
-from buurtsim.classroom.record import csv_safe, csv_text, md_cell
+from buurtsim.classroom.record import csv_text
 from buurtsim.classroom.session import ClassError, ClassSession, clean_nickname
+from buurtsim.escape import csv_cell as csv_safe
+from buurtsim.escape import md_cell
 from buurtsim.teaching import RecordError, get_lesson
 from buurtsim.teaching.observe import Observation
 

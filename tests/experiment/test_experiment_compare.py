@@ -146,3 +146,13 @@ def test_neighbourhood_effects_in_between_neighbourhood_sd() -> None:
     headers, cells = display_rows(comp, "en")
     assert headers[-1] == "in sd between neighbourhoods"
     assert any(c[-1] == "+1.0" for c in cells)
+
+
+def test_csv_and_markdown_neutralise_hand_edited_names() -> None:
+    """A scenario name edited into a formula or a table break stays text (issue: hostile input)."""
+    df = fixture()
+    df.loc[df["scenario"] == "programma", "scenario"] = "=HYPERLINK(\"x\")|b"
+    comp = compare_frame(df, baseline="basis", moments=[100], metrics=["mean_self_reliance"],
+                         funding_end={"basis": None, "=HYPERLINK(\"x\")|b": 100})
+    assert "'=HYPERLINK" in to_csv(comp)
+    assert "=HYPERLINK(\"x\")\\|b" in to_markdown(comp, "en")

@@ -17,21 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from buurtsim.escape import csv_cell, md_cell
+
 CSV_COLUMNS = ("lesson", "code", "student", "question", "prediction", "outcome", "hit", "seed", "run_seconds")
-
-
-def csv_safe(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: strings that would start a formula get an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def md_cell(value: Any) -> str:
-    """Text for a Markdown table cell: '|' escaped, line breaks as spaces."""
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -55,7 +43,7 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: csv_safe(row.get(k, "")) for k in CSV_COLUMNS})
+        writer.writerow({k: csv_cell(row.get(k, "")) for k in CSV_COLUMNS})
     return buf.getvalue()
 
 

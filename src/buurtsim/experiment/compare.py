@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from buurtsim.errors import UserError
+from buurtsim.escape import csv_frame, md_cell
 from buurtsim.experiment.intervals import CONFIDENCE, t_half_width
 from buurtsim.experiment.spec import TWO_YEARS, parse_moment, resolve_moment
 from buurtsim.experiment.store import load_manifest, timeseries_path
@@ -397,7 +398,7 @@ EXPLANATION = explanation("en")
 
 def _markdown_table(headers: list[str], cells: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in cells]
     return "\n".join(lines)
 
 
@@ -417,7 +418,7 @@ def to_csv(comp: Comparison) -> str:
     if not summ.empty and not df.empty:
         df = df.merge(summ.drop(columns=["metric"]), on="scenario", how="left")
     buf = io.StringIO()
-    df.to_csv(buf, index=False)
+    csv_frame(df).to_csv(buf, index=False)  # a hand-edited scenario name cannot become a spreadsheet formula
     return buf.getvalue()
 
 
