@@ -17,19 +17,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from buurtsim.calibration import DRIFT_KEYS, DRIFT_LIMIT, NEUTRAL_MIGRATION, TARGETS, YEAR, replicate
+from buurtsim.calibration import DRIFT_KEYS, DRIFT_LIMIT, NEUTRAL_MIGRATION, TARGETS, YEAR, replicate, write_doc_block
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 BEST = (("presentie", "workers", 3),)
-BLOCK = re.compile(r"(<!-- calibration-results:start -->\n).*?(<!-- calibration-results:end -->)", re.S)
 
 
 def job(args: tuple[str, str, int, int]) -> dict[str, Any]:
@@ -162,10 +160,7 @@ def main() -> None:
         (DOCS / "calibration-results.md").write_text(text, encoding="utf-8")
         (DOCS / "calibration-results.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
         plot(results, DOCS / "img" / "calibration-drift.png")
-        doc = DOCS / "calibration.md"
-        old = doc.read_text(encoding="utf-8")
-        if BLOCK.search(old):
-            doc.write_text(BLOCK.sub(lambda m: m.group(1) + text + m.group(2), old), encoding="utf-8")
+        write_doc_block(DOCS / "calibration.md", "calibration-results", text)
 
 
 if __name__ == "__main__":

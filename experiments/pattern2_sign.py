@@ -14,21 +14,20 @@ Usage: python experiments/pattern2_sign.py OUT_DIR_OF_THE_SCREENING [--seeds 10]
 from __future__ import annotations
 
 import argparse
-import re
 import tomllib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from buurtsim import NeighbourhoodModel
+from buurtsim.calibration import write_doc_block
+from buurtsim.experiment.compare import mean_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 EXPERIMENT = ROOT / "experiments" / "presentie_robuustheid.toml"
-BLOCK = re.compile(r"(<!-- pattern2-sign:start -->\n).*?(<!-- pattern2-sign:end -->)", re.S)
 
 
 def job(args: tuple[str, int, dict[str, float]]) -> float:
@@ -36,13 +35,6 @@ def job(args: tuple[str, int, dict[str, float]]) -> float:
     name, seed, overrides = args
     model = NeighbourhoodModel.from_scenario(ROOT / "scenarios" / f"{name}.toml", seed=seed, **overrides)
     return float(model.run(model.horizon)["mean_self_reliance"].iloc[-1])
-
-
-def interval(d: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95 % t-interval."""
-    m = float(d.mean())
-    half = float(stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size))
-    return m, m - half, m + half
 
 
 def verdict(lo: float, hi: float) -> str:
@@ -80,7 +72,7 @@ def main() -> None:
         "|---|---|---|---|---|",
     ]
     for (name, end, over), v in zip(variants, values, strict=True):
-        m, lo, hi = interval(v[0] - v[1])
+        m, lo, hi = mean_ci(v[0] - v[1])
         mu = "–" if not end else f"{100 * indices.loc[name, 'mu_star']:.2f}"
         value = "defaults" if not end else f"{end}: {over[name]:g}"
         lines.append(f"| {name if end else '(all at defaults)'} | {mu} | {value} | "
@@ -89,10 +81,7 @@ def main() -> None:
     print(text)
     if args.write:
         (DOCS / "pattern2-sign.md").write_text(text, encoding="utf-8")
-        doc = DOCS / "calibration.md"
-        old = doc.read_text(encoding="utf-8")
-        if BLOCK.search(old):
-            doc.write_text(BLOCK.sub(lambda mm: mm.group(1) + text + mm.group(2), old), encoding="utf-8")
+        write_doc_block(DOCS / "calibration.md", "pattern2-sign", text)
 
 
 if __name__ == "__main__":

@@ -91,3 +91,13 @@ def test_calibration_doc_quotes_the_generated_sign_table() -> None:
     block = re.search(r"<!-- pattern2-sign:start -->\n(.*?)<!-- pattern2-sign:end -->", doc, re.S)
     assert block is not None and block.group(1) == table, "run: python experiments/pattern2_sign.py OUT --write"
     assert table.count("| ") >= 13 * 5  # defaults plus six parameters at two ends
+
+
+def test_write_doc_block_replaces_only_its_block(tmp_path: Path) -> None:
+    from buurtsim.calibration import write_doc_block
+
+    doc = tmp_path / "page.md"
+    doc.write_text("intro\n<!-- t:start -->\nold\n<!-- t:end -->\nrest\n", encoding="utf-8")
+    assert write_doc_block(doc, "t", "new\n")
+    assert doc.read_text(encoding="utf-8") == "intro\n<!-- t:start -->\nnew\n<!-- t:end -->\nrest\n"
+    assert not write_doc_block(doc, "other", "x\n")

@@ -8,7 +8,9 @@ that the defaults stay inside the bands.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -115,6 +117,17 @@ def moving_rate(metrics: pd.DataFrame) -> float:
     moved = metrics["moved_out"].iloc[1:]
     years = len(moved) / YEAR
     return float(moved.sum() / years / metrics["population"].mean()) if years else float("nan")
+
+
+def write_doc_block(doc: Path, name: str, text: str) -> bool:
+    """Replace the text between `<!-- name:start -->` and `<!-- name:end -->` in a document with
+    `text` (generated tables that a page quotes); False when the page has no such block."""
+    old = doc.read_text(encoding="utf-8")
+    block = re.compile(rf"(<!-- {re.escape(name)}:start -->\n).*?(<!-- {re.escape(name)}:end -->)", re.S)
+    if not block.search(old):
+        return False
+    doc.write_text(block.sub(lambda m: m.group(1) + text + m.group(2), old), encoding="utf-8")
+    return True
 
 
 def replicate(scenario: str, seed: int, n: int, overrides: dict[str, object] | None = None,
