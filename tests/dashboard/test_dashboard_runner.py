@@ -157,3 +157,18 @@ def test_dashboard_command_defaults_to_localhost():
     sig = inspect.signature(dashboard_cmds.dashboard_cmd)
     assert sig.parameters["host"].default.default == "127.0.0.1"
     assert sig.parameters["port"].default.default == 8765
+
+
+def test_a_pause_takes_effect_at_the_next_week_not_after_the_frame() -> None:
+    """Play advances a frame of many weeks; pausing stops it before the next week starts, and
+    a comparison's two runs stay in step."""
+    run = Run(replace(settings_for(sources.default_source(), n_residents=N), horizon=40))
+    answers = iter([False, False, True])
+    assert run.step(26, lambda: next(answers)) == 2
+    assert run.tick == 2
+    assert run.step(26, lambda: True) == 0 and run.tick == 2
+    src = sources.default_source()
+    cmp = Comparison.of(src, src, seed=3, n_residents=N, horizon=40)
+    answers = iter([False, True])
+    assert cmp.step(26, lambda: next(answers)) == 1
+    assert cmp.a.tick == cmp.b.tick == 1

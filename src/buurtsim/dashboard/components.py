@@ -180,7 +180,7 @@ def SettingsPanel(state: RunState, lang: str) -> None:
             ParamControl(state, name, lang)
 
 
-def _play_loop(step: Callable[[], int], playing: solara.Reactive[bool], done: Callable[[], bool]) -> Callable[[threading.Event], None]:
+def _play_loop(step: Callable[..., int], playing: solara.Reactive[bool], done: Callable[[], bool]) -> Callable[[threading.Event], None]:
     """The play thread: step, let the page redraw, repeat until paused or at the horizon.
 
     It waits before its first step so that the click that started it finishes rendering; after
@@ -193,7 +193,7 @@ def _play_loop(step: Callable[[], int], playing: solara.Reactive[bool], done: Ca
             return
         while playing.value and not cancel.is_set():
             started = time.perf_counter()
-            step()
+            step(None, lambda: not playing.value or cancel.is_set())
             if done():
                 playing.set(False)
                 return
@@ -206,7 +206,7 @@ def _play_loop(step: Callable[[], int], playing: solara.Reactive[bool], done: Ca
 @solara.component
 def RunControls(tick: int, horizon: int, playing: solara.Reactive[bool], speed: solara.Reactive[int],
                 step: Callable[..., int], reset: Callable[[], None], done: Callable[[], bool], lang: str,
-                dirty: bool = False, testid: str = "run") -> None:
+                dirty: bool = False, testid: str = "run", pause: Callable[[], None] | None = None) -> None:
     """Play / pause / step / reset with speed and the week counter; playing runs in a thread and
     advances `speed` weeks per frame, Step always one week."""
     def start_playing() -> Callable[[], None] | None:
@@ -223,7 +223,7 @@ def RunControls(tick: int, horizon: int, playing: solara.Reactive[bool], speed: 
     is_done = tick >= horizon
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         if playing.value:
-            solara.Button(t("pause", lang), icon_name="mdi-pause", color="primary", on_click=lambda: playing.set(False),
+            solara.Button(t("pause", lang), icon_name="mdi-pause", color="primary", on_click=pause or (lambda: playing.set(False)),
                           classes=[f"bs-{testid}-pause"])
         else:
             solara.Button(t("play", lang), icon_name="mdi-play", color="primary", disabled=is_done,
@@ -400,7 +400,7 @@ def ExploreTab(session: Session) -> None:
             SettingsPanel(state, lang)
         with solara.Column():
             RunControls(run.tick, run.horizon, state.playing, state.speed, state.step, state.reset,
-                        lambda: state.run.value.done, lang, dirty=state.dirty, testid="explore")
+                        lambda: state.run.value.done, lang, dirty=state.dirty, testid="explore", pause=state.pause)
             with solara.Columns([1, 1]):
                 with solara.Column():
                     Heading(t('network', lang))
@@ -460,7 +460,7 @@ def CompareTab(session: Session) -> None:
                         on_value=set_residents)
         solara.InputInt(t("seed", lang), value=cs.seed.value, on_value=set_seed)
     RunControls(cmp.tick, cmp.horizon, cs.playing, cs.speed, cs.step, cs.reset, lambda: cs.comparison.value.done, lang,
-                testid="compare")
+                testid="compare", pause=cs.pause)
     with solara.Columns([1, 1]):
         ComparePanel(cmp.a, version, f"A: {label_of(cs.a.value)}", lang, "a")
         ComparePanel(cmp.b, version, f"B: {label_of(cs.b.value)}", lang, "b")

@@ -8,6 +8,7 @@ Everything here is plain Python so it can be tested without a browser and reused
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -102,11 +103,14 @@ class Run:
         """Whether the horizon has been reached."""
         return self.tick >= self.horizon
 
-    def step(self, weeks: int = 1) -> int:
-        """Advance up to `weeks` weeks (never past the horizon); returns the weeks done."""
+    def step(self, weeks: int = 1, stop: Callable[[], bool] | None = None) -> int:
+        """Advance up to `weeks` weeks (never past the horizon), checking `stop` before each week
+        (a pause takes effect at the next week, not after the whole frame); returns the weeks done."""
         with self.lock:
             n = max(0, min(weeks, self.horizon - self.tick))
-            for _ in range(n):
+            for k in range(n):
+                if stop is not None and stop():
+                    return k
                 with step_slot():  # one week at a time, so sessions take turns (see `load`)
                     self.model.step()
             return n
@@ -190,10 +194,10 @@ class Comparison:
         self.a.release()
         self.b.release()
 
-    def step(self, weeks: int = 1) -> int:
-        """Advance both runs by up to `weeks` weeks."""
-        n = self.a.step(weeks)
-        self.b.step(weeks)
+    def step(self, weeks: int = 1, stop: Callable[[], bool] | None = None) -> int:
+        """Advance both runs by up to `weeks` weeks (B as many as A, so they stay in step)."""
+        n = self.a.step(weeks, stop)
+        self.b.step(n)
         return n
 
     def difference(self, name: str) -> pd.Series:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -50,6 +51,12 @@ class Player:
         self.built.append(weakref.ref(target))
         return target
 
+    def pause(self) -> None:
+        """Stop playing: the week in progress finishes, no further week starts, and the page then
+        shows where the run stopped (so a paused run never moves on afterwards)."""
+        self.playing.value = False
+        self.step(stop=lambda: True)  # waits for the week in progress, then redraws
+
     def release(self) -> None:
         """Stop playing and drop the models of every run this player made."""
         with contextlib.suppress(Exception):  # the page may already be gone
@@ -63,10 +70,11 @@ class Player:
         """The run (or pair of runs) being played."""
         raise NotImplementedError
 
-    def step(self, weeks: int | None = None) -> int:
-        """Advance by `weeks` (default: the speed setting); stops playing at the horizon."""
+    def step(self, weeks: int | None = None, stop: Callable[[], bool] | None = None) -> int:
+        """Advance by `weeks` (default: the speed setting), checking `stop` before each week; stops
+        playing at the horizon."""
         target = self.stepper()
-        done = target.step(weeks or self.speed.value)
+        done = target.step(weeks or self.speed.value, stop)
         self.version.value += 1
         if target.done:
             self.playing.value = False
