@@ -24,7 +24,7 @@ from buurtsim.dashboard.i18n import (
 )
 from buurtsim.dashboard.runner import Run
 from buurtsim.dashboard.sources import DEFAULT_KEY, Source
-from buurtsim.dashboard.state import SPEEDS, CompareState, RunState, Session
+from buurtsim.dashboard.state import SPEEDS, CompareState, Player, RunState, Session
 from buurtsim.dashboard.widgets import PngView, UploadButton, png_src
 from buurtsim.formatting import number
 from buurtsim.limits import MAX_DASHBOARD_RESIDENTS
@@ -180,7 +180,8 @@ def SettingsPanel(state: RunState, lang: str) -> None:
             ParamControl(state, name, lang)
 
 
-def _play_loop(step: Callable[..., int], playing: solara.Reactive[bool], done: Callable[[], bool]) -> Callable[[threading.Event], None]:
+def _play_loop(step: Callable[..., int], playing: solara.Reactive[bool], done: Callable[[], bool],
+               halted: Callable[[], bool] = lambda: False) -> Callable[[threading.Event], None]:
     """The play thread: step, let the page redraw, repeat until paused or at the horizon.
 
     It waits before its first step so that the click that started it finishes rendering; after
@@ -191,9 +192,12 @@ def _play_loop(step: Callable[..., int], playing: solara.Reactive[bool], done: C
     def loop(cancel: threading.Event) -> None:
         if cancel.wait(START_DELAY_SECONDS):
             return
-        while playing.value and not cancel.is_set():
+        def stop() -> bool:
+            return halted() or cancel.is_set() or not playing.value
+
+        while not stop():
             started = time.perf_counter()
-            step(None, lambda: not playing.value or cancel.is_set())
+            step(None, stop)
             if done():
                 playing.set(False)
                 return
@@ -206,7 +210,7 @@ def _play_loop(step: Callable[..., int], playing: solara.Reactive[bool], done: C
 @solara.component
 def RunControls(tick: int, horizon: int, playing: solara.Reactive[bool], speed: solara.Reactive[int],
                 step: Callable[..., int], reset: Callable[[], None], done: Callable[[], bool], lang: str,
-                dirty: bool = False, testid: str = "run", pause: Callable[[], None] | None = None) -> None:
+                dirty: bool = False, testid: str = "run", player: Player | None = None) -> None:
     """Play / pause / step / reset with speed and the week counter; playing runs in a thread and
     advances `speed` weeks per frame, Step always one week."""
     def start_playing() -> Callable[[], None] | None:
@@ -215,7 +219,8 @@ def RunControls(tick: int, horizon: int, playing: solara.Reactive[bool], speed: 
         if not playing.value:
             return None
         cancel = threading.Event()
-        threading.Thread(target=_play_loop(step, playing, done), args=(cancel,), daemon=True,
+        halted = player.halted.is_set if player is not None else (lambda: False)
+        threading.Thread(target=_play_loop(step, playing, done, halted), args=(cancel,), daemon=True,
                          name="buurtsim-play").start()
         return cancel.set
 
@@ -223,11 +228,11 @@ def RunControls(tick: int, horizon: int, playing: solara.Reactive[bool], speed: 
     is_done = tick >= horizon
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         if playing.value:
-            solara.Button(t("pause", lang), icon_name="mdi-pause", color="primary", on_click=pause or (lambda: playing.set(False)),
+            solara.Button(t("pause", lang), icon_name="mdi-pause", color="primary", on_click=player.pause if player is not None else (lambda: playing.set(False)),
                           classes=[f"bs-{testid}-pause"])
         else:
             solara.Button(t("play", lang), icon_name="mdi-play", color="primary", disabled=is_done,
-                          on_click=lambda: playing.set(True), classes=[f"bs-{testid}-play"])
+                          on_click=player.play if player is not None else (lambda: playing.set(True)), classes=[f"bs-{testid}-play"])
         solara.Button(t("step", lang), icon_name="mdi-step-forward", disabled=is_done or playing.value,
                       on_click=lambda: step(1), classes=[f"bs-{testid}-step"])
         solara.Button(t("reset", lang), icon_name="mdi-restart", on_click=reset, classes=[f"bs-{testid}-reset"])
@@ -400,7 +405,7 @@ def ExploreTab(session: Session) -> None:
             SettingsPanel(state, lang)
         with solara.Column():
             RunControls(run.tick, run.horizon, state.playing, state.speed, state.step, state.reset,
-                        lambda: state.run.value.done, lang, dirty=state.dirty, testid="explore", pause=state.pause)
+                        lambda: state.run.value.done, lang, dirty=state.dirty, testid="explore", player=state)
             with solara.Columns([1, 1]):
                 with solara.Column():
                     Heading(t('network', lang))
@@ -460,7 +465,7 @@ def CompareTab(session: Session) -> None:
                         on_value=set_residents)
         solara.InputInt(t("seed", lang), value=cs.seed.value, on_value=set_seed)
     RunControls(cmp.tick, cmp.horizon, cs.playing, cs.speed, cs.step, cs.reset, lambda: cs.comparison.value.done, lang,
-                testid="compare", pause=cs.pause)
+                testid="compare", player=cs)
     with solara.Columns([1, 1]):
         ComparePanel(cmp.a, version, f"A: {label_of(cs.a.value)}", lang, "a")
         ComparePanel(cmp.b, version, f"B: {label_of(cs.b.value)}", lang, "b")

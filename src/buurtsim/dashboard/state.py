@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import replace
@@ -44,6 +45,9 @@ class Player:
         self.playing = solara.reactive(False)
         self.speed = solara.reactive(speed)
         self.built: list[weakref.ref[Any]] = []
+        # Set by `pause` before the page changes: the play thread checks it before every week, so
+        # a frame in progress stops at once (a plain event: the thread reads it without a render).
+        self.halted = threading.Event()
 
     def made(self, target: Any) -> Any:
         """Remember a newly built Run or Comparison (for `release`) and return it."""
@@ -51,11 +55,17 @@ class Player:
         self.built.append(weakref.ref(target))
         return target
 
+    def play(self) -> None:
+        """Start playing (`speed` weeks per frame, in a thread started by the page)."""
+        self.halted.clear()
+        self.playing.value = True
+
     def pause(self) -> None:
-        """Stop playing: the week in progress finishes, no further week starts, and the page then
-        shows where the run stopped (so a paused run never moves on afterwards)."""
+        """Stop playing: the week in progress finishes and no further week starts before the page
+        shows the Play button and where the run stopped, so a paused run never moves on afterwards."""
+        self.halted.set()
+        self.step(stop=lambda: True)  # waits for the week in progress (the run's lock), then redraws
         self.playing.value = False
-        self.step(stop=lambda: True)  # waits for the week in progress, then redraws
 
     def release(self) -> None:
         """Stop playing and drop the models of every run this player made."""
