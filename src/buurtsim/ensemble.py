@@ -183,7 +183,7 @@ def ensemble_from_data(data: Any, source: str = "<ensemble>") -> Ensemble:
         raise _fail(source, "members[*].weight", "weights that are not all zero")
     for i, m in enumerate(members):
         try:
-            make_params(**m.params)
+            make_params(None, **m.params)
         except ParameterError as exc:
             raise EnsembleError(f"{source}: members[{i}].params: {exc}") from None
     return Ensemble(tuple(names), members, provenance, source)
