@@ -5,18 +5,20 @@ $BUURTSIM_FRAME_LOG set, opens the page in Debian's chromium (Playwright, no bro
 presses Play on the Verkennen tab at the default speed and waits until the week counter reaches
 the horizon (520 weeks) and the browser has drawn the last frame. Reports the wall-clock time of
 the run and, from the server's frame log (`buurtsim.dashboard.frame_log`), the median and worst
-server time per frame (redrawing the page: network, charts, Solara's render) and the time spent
+server time per frame (redrawing the page: network, charts, Solara's render), the processor time
+of that redrawing (which other programs on the machine do not inflate) and the time spent
 simulating each frame's weeks.
 
-With `--baseline REF` the same is measured first for an older commit (checked out into a temporary
-git worktree and served from there with this environment); the old code has no frame log, so a
-small start-up hook (`sitecustomize`) times its `Player.step` the same way. Both are printed side
-by side.
+With `--baseline REF` the same is measured first for an older commit (its src/, scenarios/ and
+docs/ unpacked into a temporary folder with `git archive` and served from there with this
+environment); the old code has no frame log, so a small start-up hook (`sitecustomize`) times its
+`Player.step` the same way. Both are printed side by side.
 
 Usage:
     python benchmarks/bench_dashboard.py                       # N = 2,000, default speed
     python benchmarks/bench_dashboard.py --baseline fe3e710    # old (matplotlib PNG) vs now
     python benchmarks/bench_dashboard.py --n 1000 --speed 4 --screenshot /tmp/page.png
+    python benchmarks/bench_dashboard.py --pieces             # the frame's pieces, no browser
 """
 
 from __future__ import annotations
@@ -59,11 +61,12 @@ class _Finder(importlib.abc.MetaPathFinder):
                 target = self.stepper()
                 t0 = time.perf_counter()
                 done = target.step(weeks or self.speed.value, stop)
-                t1 = time.perf_counter()
+                t1, c1 = time.perf_counter(), time.thread_time()
                 self.version.value += 1
-                t2 = time.perf_counter()
+                t2, c2 = time.perf_counter(), time.thread_time()
                 with open(os.environ["BUURTSIM_FRAME_LOG"], "a") as fh:
-                    fh.write(f"{type(target).__name__}\\t{target.tick}\\t{done}\\t{1000*(t1-t0):.2f}\\t{1000*(t2-t1):.2f}\\n")
+                    fh.write(f"{type(target).__name__}\\t{target.tick}\\t{done}\\t{1000*(t1-t0):.2f}\\t{1000*(t2-t1):.2f}"
+                             f"\\t{1000*(c2-c1):.2f}\\n")
                 if target.done:
                     self.playing.value = False
                 return done
@@ -85,6 +88,7 @@ class Result:
     seconds: float
     frames: int
     frame_ms: list[float]
+    cpu_ms: list[float]
     step_ms: list[float]
     load: tuple[float, float]
 
@@ -92,9 +96,10 @@ class Result:
         """A Markdown table row."""
         med = statistics.median(self.frame_ms) if self.frame_ms else float("nan")
         worst = max(self.frame_ms) if self.frame_ms else float("nan")
+        cpu = statistics.median(self.cpu_ms) if self.cpu_ms else float("nan")
         step = statistics.median(self.step_ms) if self.step_ms else float("nan")
-        return (f"| {self.label} | {med:.0f} ms | {worst:.0f} ms | {step:.0f} ms | {self.frames} | {self.seconds:.1f} s "
-                f"| {self.load[0]:.2f} → {self.load[1]:.2f} |")
+        return (f"| {self.label} | {med:.0f} ms | {cpu:.0f} ms | {worst:.0f} ms | {step:.0f} ms | {self.frames} "
+                f"| {self.seconds:.1f} s | {self.load[0]:.2f} → {self.load[1]:.2f} |")
 
 
 @contextlib.contextmanager
@@ -155,14 +160,47 @@ def play(label: str, n: int, speed: int | None, src: Path | None = None, hook_di
             browser.close()
         rows = [line.split("\t") for line in log.read_text().splitlines()] if log.exists() else []
     runs = [r for r in rows if r[0] == "Run" and int(r[2]) > 0]
-    return Result(label, seconds, len(runs), [float(r[4]) for r in runs], [float(r[3]) for r in runs],
-                  (load_before[0], os.getloadavg()[0]))
+    return Result(label, seconds, len(runs), [float(r[4]) for r in runs], [float(r[5]) for r in runs],
+                  [float(r[3]) for r in runs], (load_before[0], os.getloadavg()[0]))
+
+
+def pieces(n: int, speed: int) -> None:
+    """Without a browser: time the current code's per-frame pieces over a ten-year run (the
+    network's frame data, the metrics table, the two Verkennen charts) and print the medians."""
+    from buurtsim.dashboard import charts, netview, sources
+    from buurtsim.dashboard.components import DEFAULT_SERIES
+    from buurtsim.dashboard.runner import Run, settings_for
+
+    run = Run(settings_for(sources.default_source(), n_residents=n))
+    slots, _ = run.drawn_slots()
+    started = time.perf_counter()
+    layout = netview.layout_of(run.model.state, slots)
+    layout.to_json()
+    once = time.perf_counter() - started
+    times: dict[str, list[float]] = {"network frame data": [], "metrics table": [], "outcomes chart": [],
+                                     "categories chart": []}
+    while not run.done:
+        run.step(speed)
+        for name, piece in (("network frame data", lambda: netview.frame_of(run.model, layout)),
+                            ("metrics table", run.metrics),
+                            ("outcomes chart", lambda: charts.series_chart(run.metrics(), DEFAULT_SERIES, run.timeline(),
+                                                                           run.horizon)),
+                            ("categories chart", lambda: charts.categories_chart(run.metrics(), run.horizon))):
+            t0 = time.perf_counter()
+            piece()
+            times[name].append(time.perf_counter() - t0)
+    print(f"layout, once per run: {1000 * once:.1f} ms")
+    for name, values in times.items():
+        print(f"{name}: median {1000 * statistics.median(values):.2f} ms, worst {1000 * max(values):.1f} ms")
 
 
 def baseline_checkout(ref: str, where: Path) -> Path:
-    """A detached git worktree of `ref` in `where`; returns its src/ folder."""
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(where), ref], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """The src/ folder of commit `ref`, unpacked into `where` with the scenarios and docs it reads
+    (git archive: no worktree is made)."""
+    where.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref, "src", "scenarios", "docs"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
     return where / "src"
 
 
@@ -173,7 +211,13 @@ def main() -> None:
     ap.add_argument("--speed", type=int, default=None, help="weeks per frame (default: the dashboard's default)")
     ap.add_argument("--baseline", default=None, help="also measure this older commit (e.g. fe3e710)")
     ap.add_argument("--screenshot", type=Path, default=None, help="save a full-page screenshot of the current page")
+    ap.add_argument("--pieces", action="store_true", help="only time the per-frame pieces, without server or browser")
     args = ap.parse_args()
+    if args.pieces:
+        from buurtsim.dashboard.state import DEFAULT_SPEED
+
+        pieces(args.n, args.speed or DEFAULT_SPEED)
+        return
     results = []
     if args.baseline:
         with tempfile.TemporaryDirectory() as tmp:
@@ -181,15 +225,12 @@ def main() -> None:
             hook_dir.mkdir()
             (hook_dir / "sitecustomize.py").write_text(_HOOK)
             src = baseline_checkout(args.baseline, Path(tmp) / "old")
-            try:
-                results.append(play(f"{args.baseline} (before)", args.n, args.speed, src, hook_dir))
-            finally:
-                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(Path(tmp) / "old")],
-                               check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            results.append(play(f"{args.baseline} (before)", args.n, args.speed, src, hook_dir))
     results.append(play("this checkout", args.n, args.speed, screenshot=args.screenshot))
     print(f"N = {args.n}, speed {args.speed or 'default'} weeks per frame, {os.cpu_count()} cores")
-    print("| code | server per frame (median) | worst frame | weeks per frame simulated (median) | frames | ten-year run | load before → after |")
-    print("|---|---|---|---|---|---|---|")
+    print("| code | server per frame (median) | of which processor time (median) | worst frame "
+          "| simulating the frame's weeks (median) | frames | ten-year run | load before → after |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         print(r.row())
 

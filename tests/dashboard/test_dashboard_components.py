@@ -253,3 +253,13 @@ def test_problem_lines_split_heading_and_items():
     head, items = problem_lines("Fout: 2 problems in x.toml:\n  - x.toml, line 1: a\n  - x.toml, line 2: b")
     assert head == "Fout: 2 problems in x.toml:" and items == ["x.toml, line 1: a", "x.toml, line 2: b"]
     assert problem_lines("x.toml, line 9: bad") == ("x.toml, line 9: bad", [])
+
+
+def test_resident_picker_lists_few_residents_and_finds_by_number():
+    from buurtsim.dashboard.components import PICK_ITEMS, pick_items
+
+    uids = list(range(1, 3001))
+    assert len(pick_items(uids, None, "")) == PICK_ITEMS  # not the whole neighbourhood per frame
+    found = [item["value"] for item in pick_items(uids, None, "#274")]
+    assert found == [274, *range(2740, 2750)]
+    assert pick_items(uids, 2999, "")[0] == {"text": "#2999", "value": 2999}  # the chosen one stays listed

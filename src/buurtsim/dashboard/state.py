@@ -87,9 +87,10 @@ class Player:
         target = self.stepper()
         started = time.perf_counter()
         done = target.step(weeks or self.speed.value, stop)
-        stepped = time.perf_counter()
+        stepped, cpu = time.perf_counter(), time.thread_time()
         self.version.value += 1  # the page redraws now (drawing data, charts, Solara's render)
-        frame_log.record(type(target).__name__, target.tick, done, stepped - started, time.perf_counter() - stepped)
+        frame_log.record(type(target).__name__, target.tick, done, stepped - started, time.perf_counter() - stepped,
+                         time.thread_time() - cpu)
         if target.done:
             self.playing.value = False
         return done
