@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import solara
@@ -322,13 +322,13 @@ def _event_text(kind: str, detail: str, lang: str) -> str:
         return f"{kind} {detail}"
 
 
-def pick_items(uids: list[int], selected: int | None, search: str, limit: int = PICK_ITEMS) -> list[dict]:
-    """The residents the picker offers: those whose number starts with the digits typed (the first
-    `limit`), and the selected one. A short list: the whole neighbourhood would be sent to the
-    browser on every frame."""
+def pick_items(uids: Sequence[int] | np.ndarray, selected: int | None, search: str, limit: int = PICK_ITEMS) -> list[dict]:
+    """The residents the picker offers from the sorted `uids`: those whose number starts with the
+    digits typed (the first `limit`), and the selected one. A short list: the whole neighbourhood
+    would be sent to the browser on every frame."""
     digits = "".join(ch for ch in search if ch.isdigit())
-    found = [u for u in uids if str(u).startswith(digits)] if digits else uids
-    shown = found[:limit]
+    every = np.asarray(uids, np.int64).tolist() if digits else np.asarray(uids[:limit], np.int64).tolist()
+    shown = [u for u in every if str(u).startswith(digits)][:limit]
     if selected is not None and selected not in shown:
         shown = [selected, *shown]
     return [{"text": f"#{u}", "value": u} for u in shown]
@@ -340,11 +340,11 @@ def StoryPanel(run: Run, version: int, selected: solara.Reactive[int | None], la
     model = run.model
     with run.lock:
         alive_uids = model.state.uid[model.state.alive]
-    uids = sorted(int(u) for u in alive_uids)
+    uids = np.sort(alive_uids)
     uid = selected.value
 
     def pick_random() -> None:
-        if uids:
+        if uids.size:
             rng = np.random.default_rng()
             selected.set(int(rng.choice(uids)))
 
