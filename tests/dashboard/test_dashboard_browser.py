@@ -53,8 +53,28 @@ def week_of(page: Page, which: str = "explore") -> int:
     return int(re.search(r"(\d+)", text).group(1))
 
 
-def img_src(page: Page, testid: str) -> str:
-    return page.locator(f"img[data-testid='{testid}']").get_attribute("src") or ""
+def drawn_frame(page: Page, testid: str) -> int:
+    """The frame a canvas has drawn, once the browser has drawn the latest one the server sent."""
+    page.wait_for_function("id => { const c = document.querySelector(`canvas[data-testid='${id}']`);"
+                           " return c && c.dataset.frame !== undefined && c.dataset.frame === c.getAttribute('data-version'); }",
+                           arg=testid, timeout=ACT_MS)
+    return int(page.locator(f"canvas[data-testid='{testid}']").get_attribute("data-version") or -1)
+
+
+# Pixels of each category colour (strong, vulnerable, sliding) in a network canvas, read back from
+# the canvas itself; and the number of residents per category the server sent with the frame.
+CATEGORY_PIXELS = """id => {
+  const c = document.querySelector(`canvas[data-testid='${id}']`);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const want = [[0x00, 0x9E, 0x73], [0xE6, 0x9F, 0x00], [0xD5, 0x5E, 0x00]];
+  const n = [0, 0, 0];
+  for (let i = 0; i < d.length; i += 4) {
+    for (let k = 0; k < 3; k++) {
+      if (Math.abs(d[i] - want[k][0]) < 3 && Math.abs(d[i + 1] - want[k][1]) < 3 && Math.abs(d[i + 2] - want[k][2]) < 3) n[k]++;
+    }
+  }
+  return n;
+}"""
 
 
 def pick(page: Page, label: str, option: str | re.Pattern[str]) -> None:
@@ -68,8 +88,7 @@ def test_explore_pick_play_and_story(page: Page, dashboard_url: str, seen: list[
     assert any("/_solara/cdn/" in u for u in seen), "assets should come through the local Solara server"
     pick(page, "Scenario", re.compile(r"^\s*\S*carrousel"))  # a scenario whose name says carrousel
     expect(page.locator(".bs-explore-week")).to_contain_text("Week 0 van", timeout=ACT_MS)
-    net0, series0 = img_src(page, "network"), img_src(page, "timeseries")
-    assert net0.startswith("data:image/png")
+    net0, series0 = drawn_frame(page, "network"), drawn_frame(page, "timeseries")
     page.locator(".bs-explore-step").click()
     expect(page.locator(".bs-explore-week")).to_contain_text("Week 1 van", timeout=ACT_MS)
     page.locator(".bs-explore-play").click()
@@ -81,9 +100,9 @@ def test_explore_pick_play_and_story(page: Page, dashboard_url: str, seen: list[
     assert stopped >= 4
     page.wait_for_timeout(1500)
     assert week_of(page) == stopped, "pause must stop the run"
-    assert img_src(page, "network") != net0
-    assert img_src(page, "timeseries") != series0
-    box = page.locator("img[data-testid='network']").bounding_box()
+    assert drawn_frame(page, "network") > net0
+    assert drawn_frame(page, "timeseries") > series0
+    box = page.locator("canvas[data-testid='network']").bounding_box()
     assert box is not None
     # click around the middle until we hit a resident (dots are dense; a few tries suffice)
     for fx, fy in ((0.5, 0.5), (0.3, 0.3), (0.7, 0.6), (0.45, 0.55), (0.2, 0.8)):
@@ -102,16 +121,43 @@ def test_compare_two_panels_and_difference(page: Page, dashboard_url: str, seen:
     open_dashboard(page, dashboard_url)
     page.get_by_role("tab", name=re.compile("Vergelijken")).click()
     for testid in ("network-a", "network-b", "difference"):
-        expect(page.locator(f"img[data-testid='{testid}']")).to_be_visible(timeout=LOAD_MS)
+        expect(page.locator(f"canvas[data-testid='{testid}']")).to_be_visible(timeout=LOAD_MS)
     expect(page.locator(".bs-panel-a")).to_be_visible()
     expect(page.locator(".bs-panel-b")).to_be_visible()
-    diff0 = img_src(page, "difference")
+    diff0 = drawn_frame(page, "difference")
     page.locator(".bs-compare-step").click()
     expect(page.locator(".bs-compare-week")).to_contain_text("Week 1 van", timeout=ACT_MS)
     page.locator(".bs-compare-step").click()
     expect(page.locator(".bs-compare-week")).to_contain_text("Week 2 van", timeout=ACT_MS)
-    assert img_src(page, "difference") != diff0
+    assert drawn_frame(page, "difference") > diff0
+    ticks = page.locator("canvas[data-testid='difference']").get_attribute("data-yticks") or ""
+    assert ticks and all(re.fullmatch(r"−?\d+(,\d+)?", tick) for tick in ticks.split("|")), ticks  # Dutch: 0,5
     page.screenshot(path=str(artifacts / "dashboard-compare.png"), full_page=True)
+
+
+def test_network_canvas_draws_categories_that_change_between_frames(page: Page, dashboard_url: str, seen: list[str],
+                                                                    artifacts: Path):
+    open_dashboard(page, dashboard_url)
+    drawn_frame(page, "network")
+    before = page.evaluate(CATEGORY_PIXELS, "network")
+    canvas = page.locator("canvas[data-testid='network']")
+    counts = [int(x) for x in (canvas.get_attribute("data-counts") or "").split(",")]
+    assert sum(before) > 10 * sum(counts) / 2, f"too few dots drawn: {before} pixels for {counts} residents"
+    assert [p > 0 for p in before] == [n > 0 for n in counts], (before, counts)  # each category's colour, and only those
+    for _ in range(2):  # two frames of the default speed: half a year each
+        page.locator(".bs-explore-step").click()
+        page.wait_for_timeout(300)
+    page.locator(".bs-explore-play").click()
+    page.wait_for_function("() => parseInt(document.querySelector('.bs-explore-week').innerText.match(/\\d+/)[0]) >= 52",
+                           timeout=ACT_MS * 2)
+    page.locator(".bs-explore-pause").click()
+    expect(page.locator(".bs-explore-play")).to_be_visible(timeout=ACT_MS)
+    drawn_frame(page, "network")
+    after = page.evaluate(CATEGORY_PIXELS, "network")
+    later = [int(x) for x in (canvas.get_attribute("data-counts") or "").split(",")]
+    assert after != before, "the network's colours did not change in a year"
+    assert [p > 0 for p in after] == [n > 0 for n in later], (after, later)
+    page.screenshot(path=str(artifacts / "dashboard-network-canvas.png"), full_page=False)
 
 
 def test_bad_upload_shows_error_and_changes_nothing(page: Page, dashboard_url: str, seen: list[str], artifacts: Path):

@@ -11,7 +11,7 @@ from dashboard_helpers import BAD, CAROUSEL, PRESENCE, N, payload
 from buurtsim.dashboard import app as app_mod
 from buurtsim.dashboard.app import Dashboard, InfoTab, Page
 from buurtsim.dashboard.state import DEFAULT_SPEED, Session
-from buurtsim.dashboard.widgets import PngView, UploadButton
+from buurtsim.dashboard.widgets import ChartCanvas, NetworkCanvas, PngView, UploadButton
 from buurtsim.scenario import ScenarioError, load_scenario_bytes
 
 
@@ -61,20 +61,23 @@ def test_page_entry_point_renders_with_week_counter(monkeypatch):
     monkeypatch.setenv("BUURTSIM_DASHBOARD_N", str(N))
     _, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
     assert text_of(rc, "bs-explore-week").startswith("Week 0 van")
-    rc.find(PngView, testid="network").assert_single()
+    rc.find(NetworkCanvas, testid="network").assert_single()
 
 
 def test_step_advances_counter_and_redraws_plots(session):
     rc = render(session)
-    net = rc.find(PngView, testid="network").widget
-    series = rc.find(PngView, testid="timeseries").widget
-    before_net, before_series = net.src, series.src
+    net = rc.find(NetworkCanvas, testid="network").widget
+    series = rc.find(ChartCanvas, testid="timeseries").widget
+    before_frame, before_series = net.frame, series.spec
+    layouts_sent: list[object] = []
+    net.observe(layouts_sent.append, names="dwellings")
     assert text_of(rc, "bs-explore-week").startswith("Week 0 van")
     click(rc, "bs-explore-step")
     assert text_of(rc, "bs-explore-week").startswith("Week 1 van")
     assert session.explore.run.value.tick == 1
-    assert net.src != before_net
-    assert series.src != before_series
+    assert net.frame != before_frame  # ties and sizes change every week
+    assert not layouts_sent  # the dwellings' positions are sent once per run, not per frame
+    assert series.spec != before_series
 
 
 def test_speed_sets_weeks_per_frame_and_step_is_one_week(session):
@@ -156,16 +159,18 @@ def test_compare_tab_shows_two_panels_and_a_difference(session):
     session.compare.setup(a=a, b=b)
     rc = render(session)
     rc.find(v.Tabs).widget.v_model = 1
-    for testid in ("network-a", "network-b", "categories-a", "categories-b", "difference"):
-        rc.find(PngView, testid=testid).assert_single()
-    diff = rc.find(PngView, testid="difference").widget
-    before = diff.src
+    for testid in ("network-a", "network-b"):
+        rc.find(NetworkCanvas, testid=testid).assert_single()
+    for testid in ("categories-a", "categories-b", "difference-ab", "difference"):
+        rc.find(ChartCanvas, testid=testid).assert_single()
+    diff = rc.find(ChartCanvas, testid="difference").widget
+    before = diff.spec
     click(rc, "bs-compare-step")
     cmp = session.compare.comparison.value
     assert cmp.tick == 1  # Step is one week, whatever the speed
     assert cmp.a.settings.seed == cmp.b.settings.seed
     assert cmp.a.settings.n_residents == cmp.b.settings.n_residents == N
-    assert diff.src != before
+    assert diff.spec != before
     assert text_of(rc, "bs-compare-week").startswith(f"Week {cmp.tick} van")
 
 
@@ -181,15 +186,13 @@ def test_language_toggle_switches_to_english(session):
 def test_clicking_the_network_shows_a_story(session):
     rc = render(session)
     click(rc, "bs-explore-step")
-    net = rc.find(PngView, testid="network").widget
+    net = rc.find(NetworkCanvas, testid="network").widget
     rc.find(v.Html, class_="bs-story-summary").assert_empty()
-    # click on a drawn resident: the picture spans the axes limits exactly
+    # click on a drawn resident: the picture spans the layout's limits exactly
     view_x, view_y = session.explore.run.value.model.state.x[0], session.explore.run.value.model.state.y[0]
-    from buurtsim.dashboard import drawing
-
-    _, view = drawing.network_figure(session.explore.run.value.model, session.explore.run.value.drawn_slots()[0])
-    fx = (view_x - view.xlim[0]) / (view.xlim[1] - view.xlim[0])
-    fy = (view.ylim[1] - view_y) / (view.ylim[1] - view.ylim[0])
+    xlim, ylim = net.dwellings["xlim"], net.dwellings["ylim"]
+    fx = (view_x - xlim[0]) / (xlim[1] - xlim[0])
+    fy = (ylim[1] - view_y) / (ylim[1] - ylim[0])
     net.clicked = {"x": fx, "y": fy, "n": 1}
     uid = int(session.explore.run.value.model.state.uid[0])
     assert session.explore.selected.value == uid
@@ -250,3 +253,13 @@ def test_problem_lines_split_heading_and_items():
     head, items = problem_lines("Fout: 2 problems in x.toml:\n  - x.toml, line 1: a\n  - x.toml, line 2: b")
     assert head == "Fout: 2 problems in x.toml:" and items == ["x.toml, line 1: a", "x.toml, line 2: b"]
     assert problem_lines("x.toml, line 9: bad") == ("x.toml, line 9: bad", [])
+
+
+def test_resident_picker_lists_few_residents_and_finds_by_number():
+    from buurtsim.dashboard.components import PICK_ITEMS, pick_items
+
+    uids = list(range(1, 3001))
+    assert len(pick_items(uids, None, "")) == PICK_ITEMS  # not the whole neighbourhood per frame
+    found = [item["value"] for item in pick_items(uids, None, "#274")]
+    assert found == [274, *range(2740, 2750)]
+    assert pick_items(uids, 2999, "")[0] == {"text": "#2999", "value": 2999}  # the chosen one stays listed

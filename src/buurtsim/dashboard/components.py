@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import solara
 
 from buurtsim import metrics as metrics_mod
-from buurtsim.dashboard import drawing
+from buurtsim.dashboard import charts, drawing, netview
 from buurtsim.dashboard.i18n import (
     DOMAIN_TEXT,
     KEY_PARAMS,
@@ -25,7 +25,7 @@ from buurtsim.dashboard.i18n import (
 from buurtsim.dashboard.runner import Run
 from buurtsim.dashboard.sources import DEFAULT_KEY, Source
 from buurtsim.dashboard.state import SPEEDS, CompareState, Player, RunState, Session
-from buurtsim.dashboard.widgets import PngView, UploadButton, png_src
+from buurtsim.dashboard.widgets import ChartCanvas, NetworkCanvas, PngView, UploadButton, png_src
 from buurtsim.formatting import number
 from buurtsim.limits import MAX_DASHBOARD_RESIDENTS
 from buurtsim.params import describe
@@ -34,6 +34,7 @@ DEFAULT_SERIES: tuple[str, ...] = ("mean_self_reliance", "participation_rate", "
 FRAME_SECONDS = 0.2  # shortest time between two frames while playing
 START_DELAY_SECONDS = 0.3  # the play thread waits this long before its first step
 MIN_PAUSE_SECONDS = 0.05  # and at least this long between frames (room for clicks)
+PICK_ITEMS = 50  # residents listed at a time in the story's picker (type digits to find others)
 
 
 def source_label(src: Source, lang: str) -> str:
@@ -258,25 +259,33 @@ def CategoryLegend(lang: str, n_pros: int) -> None:
 
 @solara.component
 def NetworkPanel(run: Run, version: int, selected: solara.Reactive[int | None], lang: str, testid: str = "network",
-                 size_inches: float = 6.0, width: str = "100%") -> None:
-    """The network picture; clicking a dot selects that resident."""
+                 width: str = "100%") -> None:
+    """The network, drawn in the browser: the dwellings' positions are sent once per run, then per
+    frame only colours, sizes and ties (see `netview`); clicking a dot selects that resident."""
     slots, sampled = run.drawn_slots()
+    layout = solara.use_memo(lambda: netview.layout_of(run.model.state, slots), [id(run), slots.size])
+    layout_json = solara.use_memo(layout.to_json, [layout])
 
-    def draw() -> tuple[bytes, drawing.NetworkView, int]:
+    def frame() -> dict:
         with run.lock:
-            fig, view = drawing.network_figure(run.model, slots, selected.value, size_inches=size_inches)
-            n_pros = len(run.model.active_professionals())
-        return drawing.to_png(fig, dpi=80), view, n_pros
+            return netview.frame_of(run.model, layout, selected.value)
 
-    png, view, n_pros = solara.use_memo(draw, [id(run), version, selected.value, size_inches])
+    data = solara.use_memo(frame, [id(run), version, selected.value, layout])
 
-    def on_click(pos: dict) -> None:
-        uid = view.nearest(float(pos.get("x", -1)), float(pos.get("y", -1)))
+    def on_click(pos: dict | None) -> None:
+        if not pos:
+            return
+        with run.lock:
+            st = run.model.state
+            slot = layout.nearest(float(pos.get("x", -1)), float(pos.get("y", -1)), st.alive)
+            uid = int(st.uid[slot]) if slot is not None else None
         if uid is not None:
             selected.set(uid)
 
-    CategoryLegend(lang, n_pros)
-    Picture(png, testid=testid, alt=t("network", lang), on_click=on_click, version=version, width=width)
+    CategoryLegend(lang, len(data["pros"]))
+    NetworkCanvas.element(dwellings=layout_json, frame=data, colours=list(drawing.CATEGORY_COLOURS),
+                          pro_colour=drawing.PROFESSIONAL_COLOUR, selected_colour=drawing.SELECTED_COLOUR,
+                          alt=t("network", lang), testid=testid, width=width, version=version, on_clicked=on_click)
     if sampled:
         solara.Info(t("sample_note", lang, n=int(run.model.state.alive.sum()), k=slots.size), dense=True)
 
@@ -287,23 +296,20 @@ def TimeSeriesPanel(run: Run, version: int, lang: str) -> None:
     names, set_names = solara.use_state(list(DEFAULT_SERIES))
     labels = {metrics_mod.label(n, lang): n for n in metrics_mod.METRIC_NAMES}
 
-    def draw() -> bytes:
-        fig = drawing.timeseries_figure(run.metrics(), names, run.timeline(), run.horizon, lang)
-        return drawing.to_png(fig, dpi=80)
-
-    png = solara.use_memo(draw, [id(run), version, tuple(names), lang])
+    spec = solara.use_memo(lambda: charts.series_chart(run.metrics(), names, run.timeline(), run.horizon, lang),
+                           [id(run), version, tuple(names), lang])
     solara.SelectMultiple(t("metrics_pick", lang), all_values=list(labels),
                           values=[metrics_mod.label(n, lang) for n in names],
                           on_value=lambda chosen: set_names([labels[c] for c in chosen if c in labels]))
-    Picture(png, testid="timeseries", alt=t("timeseries", lang), version=version, width="min(100%, 840px)")
+    ChartCanvas.element(spec=spec, testid="timeseries", alt=t("timeseries", lang), version=version,
+                        width="min(100%, 840px)")
 
 
 @solara.component
 def CategoryPanel(run: Run, version: int, lang: str, testid: str = "categories", width: str = "100%") -> None:
     """Shares strong / vulnerable / sliding over time."""
-    png = solara.use_memo(lambda: drawing.to_png(drawing.categories_figure(run.metrics(), run.horizon, lang), dpi=80),
-                          [id(run), version, lang])
-    Picture(png, testid=testid, alt=t("categories", lang), version=version, width=width)
+    spec = solara.use_memo(lambda: charts.categories_chart(run.metrics(), run.horizon, lang), [id(run), version, lang])
+    ChartCanvas.element(spec=spec, testid=testid, alt=t("categories", lang), version=version, width=width)
 
 
 def _event_text(kind: str, detail: str, lang: str) -> str:
@@ -316,23 +322,37 @@ def _event_text(kind: str, detail: str, lang: str) -> str:
         return f"{kind} {detail}"
 
 
+def pick_items(uids: Sequence[int] | np.ndarray, selected: int | None, search: str, limit: int = PICK_ITEMS) -> list[dict]:
+    """The residents the picker offers from the sorted `uids`: those whose number starts with the
+    digits typed (the first `limit`), and the selected one. A short list: the whole neighbourhood
+    would be sent to the browser on every frame."""
+    digits = "".join(ch for ch in search if ch.isdigit())
+    every = np.asarray(uids, np.int64).tolist() if digits else np.asarray(uids[:limit], np.int64).tolist()
+    shown = [u for u in every if str(u).startswith(digits)][:limit]
+    if selected is not None and selected not in shown:
+        shown = [selected, *shown]
+    return [{"text": f"#{u}", "value": u} for u in shown]
+
+
 @solara.component
 def StoryPanel(run: Run, version: int, selected: solara.Reactive[int | None], lang: str) -> None:
     """A resident's story: self-reliance and ties over time, caseload weeks, events."""
     model = run.model
     with run.lock:
         alive_uids = model.state.uid[model.state.alive]
-    uids = sorted(int(u) for u in alive_uids)
+    uids = np.sort(alive_uids)
     uid = selected.value
 
     def pick_random() -> None:
-        if uids:
+        if uids.size:
             rng = np.random.default_rng()
             selected.set(int(rng.choice(uids)))
 
+    search, set_search = solara.use_state("")
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.v.Autocomplete(label=t("story_pick", lang), items=[{"text": f"#{u}", "value": u} for u in uids[:5000]],
+        solara.v.Autocomplete(label=t("story_pick", lang), items=pick_items(uids, uid, search),
                               v_model=uid, on_v_model=lambda v: selected.set(int(v) if v is not None else None),
+                              search_input=search, on_search_input=lambda text: set_search(text or ""),
                               clearable=True, dense=True, style_="max-width: 220px")
         solara.Button(t("random_resident", lang), icon_name="mdi-dice-5", text=True, on_click=pick_random,
                       classes=["bs-random-resident"])
@@ -397,29 +417,36 @@ def ExploreTab(session: Session) -> None:
     """Pick a scenario, set parameters, run, and look at the network, outcomes and one resident."""
     lang = session.lang.value
     state = session.explore
-    run = state.run.value
-    version = state.version.value
     with solara.Columns([1, 3], gutters_dense=True):
         with solara.Column():
             ScenarioPicker(session, state)
             SettingsPanel(state, lang)
         with solara.Column():
-            RunControls(run.tick, run.horizon, state.playing, state.speed, state.step, state.reset,
-                        lambda: state.run.value.done, lang, dirty=state.dirty, testid="explore", player=state)
-            with solara.Columns([1, 1]):
-                with solara.Column():
-                    Heading(t('network', lang))
-                    solara.Text(t("network_hint", lang), style={"font-size": "0.85em"})
-                    NetworkPanel(run, version, state.selected, lang)
-                with solara.Column():
-                    Heading(t('story', lang))
-                    StoryPanel(run, version, state.selected, lang)
-                    Heading(t('categories', lang))
-                    CategoryPanel(run, version, lang)
-            Heading(t('timeseries', lang))
-            TimeSeriesPanel(run, version, lang)
-            Heading(t('export', lang))
-            ExportPanel(run, lang, run.settings.source.scenario.name)
+            ExploreRun(state, lang)
+
+
+@solara.component
+def ExploreRun(state: RunState, lang: str) -> None:
+    """The run being explored: controls, network, story, categories, outcomes and export. Only this
+    part reads the frame counter, so a frame re-renders it and leaves the settings alone."""
+    run = state.run.value
+    version = state.version.value
+    RunControls(run.tick, run.horizon, state.playing, state.speed, state.step, state.reset,
+                lambda: state.run.value.done, lang, dirty=state.dirty, testid="explore", player=state)
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            Heading(t('network', lang))
+            solara.Text(t("network_hint", lang), style={"font-size": "0.85em"})
+            NetworkPanel(run, version, state.selected, lang)
+        with solara.Column():
+            Heading(t('story', lang))
+            StoryPanel(run, version, state.selected, lang)
+            Heading(t('categories', lang))
+            CategoryPanel(run, version, lang)
+    Heading(t('timeseries', lang))
+    TimeSeriesPanel(run, version, lang)
+    Heading(t('export', lang))
+    ExportPanel(run, lang, run.settings.source.scenario.name)
 
 
 @solara.component
@@ -427,8 +454,7 @@ def ComparePanel(run: Run, version: int, title: str, lang: str, testid: str) -> 
     """One side of the A/B view: title, network and categories."""
     selected: solara.Reactive[int | None] = solara.use_reactive(None)
     with solara.Card(title, style={"width": "100%"}), solara.Div(classes=[f"bs-panel-{testid}"]):
-        NetworkPanel(run, version, selected, lang, testid=f"network-{testid}", size_inches=4.5,
-                     width="min(100%, 420px)")
+        NetworkPanel(run, version, selected, lang, testid=f"network-{testid}", width="min(100%, 420px)")
         CategoryPanel(run, version, lang, testid=f"categories-{testid}", width="min(100%, 420px)")
 
 
@@ -473,13 +499,15 @@ def CompareTab(session: Session) -> None:
     solara.Select(t("compare_metric", lang), values=list(labels_m), value=metrics_mod.label(cs.metric.value, lang),
                   on_value=lambda lbl: cs.metric.set(labels_m.get(lbl, cs.metric.value)))
 
-    def draw() -> bytes:
-        fig = drawing.difference_figure(cmp.a.metrics(), cmp.b.metrics(), cs.metric.value,
+    def specs() -> tuple[dict, dict]:
+        return charts.difference_charts(cmp.a.metrics(), cmp.b.metrics(), cs.metric.value,
                                         (cmp.a.timeline(), cmp.b.timeline()), cmp.horizon,
                                         (cs.a.value.scenario.name, cs.b.value.scenario.name), lang)
-        return drawing.to_png(fig, dpi=80)
 
-    png = solara.use_memo(draw, [id(cmp), version, cs.metric.value, lang])
+    top, bottom = solara.use_memo(specs, [id(cmp), version, cs.metric.value, lang])
     Heading(t('difference', lang))
-    Picture(png, testid="difference", alt=t("difference", lang), version=version, width="min(100%, 840px)")
+    ChartCanvas.element(spec=top, testid="difference-ab", alt=t("difference", lang), version=version,
+                        width="min(100%, 840px)")
+    ChartCanvas.element(spec=bottom, testid="difference", alt=t("difference", lang), version=version,
+                        width="min(100%, 840px)")
     solara.FileDownload(lambda: cmp.csv(lang), filename="vergelijking-metrics.csv", label=t("export_csv", lang), mime_type="text/csv")

@@ -84,6 +84,7 @@ class Run:
     settings: Settings
     model: NeighbourhoodModel = field(init=False)
     lock: threading.RLock = field(init=False, default_factory=threading.RLock)
+    _metrics: tuple[int, pd.DataFrame] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.model = build_model(self.settings)
@@ -116,9 +117,12 @@ class Run:
             return n
 
     def metrics(self) -> pd.DataFrame:
-        """Outcomes per tick so far."""
+        """Outcomes per tick so far (built once per week reached: every chart of a frame reads the
+        same table). Do not modify the table returned."""
         with self.lock:
-            return self.model.metrics()
+            if self._metrics is None or self._metrics[0] != self.tick:
+                self._metrics = (self.tick, self.model.metrics())
+            return self._metrics[1]
 
     def release(self) -> None:
         """Drop the model (its page has closed): the memory is freed even if a reference to this
@@ -126,6 +130,7 @@ class Run:
         with self.lock:
             if self.model is not None:
                 release_model(self.model)
+            self._metrics = None
             self.model = None  # type: ignore[assignment]
 
     def timeline(self) -> list[tuple[int, int, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,7 +18,7 @@ from typing import Any
 
 import solara
 
-from buurtsim.dashboard import sources
+from buurtsim.dashboard import frame_log, sources
 from buurtsim.dashboard.i18n import t
 from buurtsim.dashboard.load import return_memory_later
 from buurtsim.dashboard.runner import Comparison, Run, Settings, settings_for
@@ -84,8 +85,12 @@ class Player:
         """Advance by `weeks` (default: the speed setting), checking `stop` before each week; stops
         playing at the horizon."""
         target = self.stepper()
+        started = time.perf_counter()
         done = target.step(weeks or self.speed.value, stop)
-        self.version.value += 1
+        stepped, cpu = time.perf_counter(), time.thread_time()
+        self.version.value += 1  # the page redraws now (drawing data, charts, Solara's render)
+        frame_log.record(type(target).__name__, target.tick, done, stepped - started, time.perf_counter() - stepped,
+                         time.thread_time() - cpu)
         if target.done:
             self.playing.value = False
         return done
