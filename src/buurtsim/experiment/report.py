@@ -293,6 +293,24 @@ def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str) -> tup
     return "".join(parts), found
 
 
+def robustness_section(out: Path, manifest: dict[str, Any], lang: str) -> str:
+    """Experiments over plausible worlds: per scenario pair and outcome the share of worlds in which A
+    beats B, then (when the experiment asks for it) the regions where a comparison goes the other way."""
+    from buurtsim.experiment import robustness
+
+    exp = manifest["experiment"]
+    if not exp.get("uncertainty") and not exp.get("discovery"):
+        return ""
+    parts = [f"<section id='robustness'><h2>{pick(lang, 'Robuustheid over plausibele werelden', 'Robustness over plausible worlds')}</h2>"]
+    if exp.get("uncertainty"):
+        parts.append(f"<p class='muted'>{html.escape(robustness.worlds_note(exp['uncertainty'], lang))}</p>")
+        verdicts = robustness.results_robustness(out, manifest)
+        parts.append("<ul>" + "".join(f"<li>{html.escape(robustness.sentence(v, lang))}</li>" for v in verdicts) + "</ul>")
+        parts.append(f"<p class='muted'>{html.escape(robustness.explanation(lang))}</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def mkba_section(df: pd.DataFrame, manifest: dict[str, Any], prices: Any, lang: str) -> tuple[str, list[Any]]:
     """The social cost-benefit section: sentences, present values per item, the price table and its sources."""
     from buurtsim.experiment.mkba import eur_with_ci, mkba_all, mkba_sentences, price_rows
@@ -354,6 +372,7 @@ def build_report(out: str | Path, target: str | Path | None = None, *, lang: str
         parts.append(f"<p>{html.escape(exp['description'])}</p>")
     answer_html, _ = answer_section(df, manifest, lang)
     parts.append(answer_html)
+    parts.append(robustness_section(out, manifest, lang))
     mkba_html, _ = mkba_section(df, manifest, price_table, lang)
     parts.append(mkba_html)
 
