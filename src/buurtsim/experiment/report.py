@@ -307,7 +307,36 @@ def robustness_section(out: Path, manifest: dict[str, Any], lang: str) -> str:
         verdicts = robustness.results_robustness(out, manifest)
         parts.append("<ul>" + "".join(f"<li>{html.escape(robustness.sentence(v, lang))}</li>" for v in verdicts) + "</ul>")
         parts.append(f"<p class='muted'>{html.escape(robustness.explanation(lang))}</p>")
+    if exp.get("discovery"):
+        parts.append(discovery_html(out, exp["discovery"], lang))
     parts.append("</section>")
+    return "".join(parts)
+
+
+def discovery_html(out: Path, settings: dict[str, Any], lang: str) -> str:
+    """The experiment's [discovery]: PRIM boxes where the comparison goes the other way (or why none)."""
+    from buurtsim.experiment.discovery import discover, lines
+
+    parts = [f"<h3 id='discovery'>{pick(lang, 'Waar gaat het de andere kant op?', 'Where does it go the other way?')}</h3>"]
+    try:
+        found = discover(out, a=settings["a"], b=settings["b"], metric=settings.get("metric", "mean_self_reliance"), at=settings.get("at", "end"),
+                         threshold=settings.get("threshold", 0.6), peel_alpha=settings.get("peel_alpha", 0.05), boxes=settings.get("boxes", 2))
+    except UserError as exc:
+        return "".join(parts) + f"<p>{html.escape(pick(lang, 'Niet te bepalen: ', 'Cannot be determined: ') + str(exc))}</p>"
+    text = lines(found, lang)
+    parts += [f"<p>{html.escape(t)}</p>" for t in text[:2]]
+    if not found.boxes:
+        return "".join(parts + [f"<p>{html.escape(t)}</p>" for t in text[2:]])
+    rows = []
+    for k, box in enumerate(found.boxes, start=1):
+        for name, (lo, hi) in box.limits.items():
+            flo, fhi = box.full[name]
+            rows.append([str(k), percent(box.coverage, lang, 0), percent(box.density, lang, 0), f"{box.n}", name,
+                         f"{lo:.4g} - {hi:.4g}", f"{flo:.4g} - {fhi:.4g}"])
+    parts.append(_table([pick(lang, "gebied", "region"), pick(lang, "dekking", "coverage"), pick(lang, "dichtheid", "density"),
+                         pick(lang, "werelden erin", "worlds in it"), "parameter", pick(lang, "bereik in het gebied", "range in the region"),
+                         pick(lang, "bereik in alle werelden", "range in all worlds")], rows))
+    parts.append(f"<p class='muted'>{html.escape(text[-1])}</p>")
     return "".join(parts)
 
 
