@@ -118,7 +118,7 @@ def robustness_frame(df: pd.DataFrame, pairs: list[tuple[str, str]], metrics: li
                 va, vb = (per_replication(df, g, metric) for g in (ga, gb))
                 if tick not in va.index or tick not in vb.index:
                     continue
-                diffs = (va.loc[tick] - vb.loc[tick]).dropna()  # aligned on replication: the same world
+                diffs = pd.Series(va.loc[tick] - vb.loc[tick], dtype=float).dropna()  # aligned on replication: the same world
                 label_a, label_b = (ga, gb) if point is not None else (a, b)
                 out.append(verdict_from_differences(label_a, label_b, metric, tick, diffs))
     return out

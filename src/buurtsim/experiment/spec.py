@@ -513,27 +513,23 @@ def load_experiment(path: str | Path) -> Experiment:
         if names.index(name) != i:
             loc = ("experiment", "scenarios", i)
             problems.append(Problem(file, ".".join(map(str, loc)), f"scenario name '{name}' occurs twice", lines.line_of(loc), expected="each scenario once"))
-    for where, value in ((("experiment", "baseline"), spec.experiment.baseline),
-                         (("sensitivity", "scenario"), spec.sensitivity.scenario if spec.sensitivity else None),
-                         (("sensitivity", "minus"), spec.sensitivity.minus if spec.sensitivity else None)):
+    named: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("experiment", "baseline"), spec.experiment.baseline),
+        (("sensitivity", "scenario"), spec.sensitivity.scenario if spec.sensitivity else None),
+        (("sensitivity", "minus"), spec.sensitivity.minus if spec.sensitivity else None),
+    ]
+    named += [(("experiment", "pairs", i), value) for i, pair in enumerate(spec.experiment.pairs or []) for value in pair]
+    if spec.discovery is not None:
+        named += [(("discovery", "a"), spec.discovery.a), (("discovery", "b"), spec.discovery.b)]
+    for where, value in named:
         if value is not None and value not in names:
             hint = difflib.get_close_matches(value, names, n=3, cutoff=0.5)
-            problems.append(Problem(file, ".".join(where), "not one of the experiment's scenarios", lines.line_of(where), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))
+            problems.append(Problem(file, ".".join(map(str, where)), "not one of the experiment's scenarios", lines.line_of(where), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))
     for i, pair in enumerate(spec.experiment.pairs or []):
-        where = ("experiment", "pairs", i)
-        for value in pair:
-            if value not in names:
-                hint = difflib.get_close_matches(value, names, n=3, cutoff=0.5)
-                problems.append(Problem(file, ".".join(map(str, where)), "not one of the experiment's scenarios", lines.line_of(where), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))
         if pair[0] == pair[1]:
+            where = ("experiment", "pairs", i)
             problems.append(Problem(file, ".".join(map(str, where)), "a scenario paired with itself", lines.line_of(where), repr(list(pair)), "two different scenarios [A, B]"))
     if spec.discovery is not None:
-        for key in ("a", "b"):
-            value = getattr(spec.discovery, key)
-            where = ("discovery", key)
-            if value not in names:
-                hint = difflib.get_close_matches(value, names, n=3, cutoff=0.5)
-                problems.append(Problem(file, ".".join(where), "not one of the experiment's scenarios", lines.line_of(where), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))
         if spec.discovery.a == spec.discovery.b:
             problems.append(Problem(file, "discovery.b", "the same scenario as discovery.a", lines.line_of(("discovery", "b")), repr(spec.discovery.b), "another scenario"))
         if spec.sweep is None and spec.experiment.uncertainty is None:
