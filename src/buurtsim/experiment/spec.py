@@ -561,7 +561,11 @@ def _load_worlds(value: str, base: Path, replications: int, file: str, lines: Ke
     where = ("experiment", "uncertainty")
     try:
         return load_worlds(value, base, replications)
-    except (UserError, ValueError) as exc:  # the ensemble's own message names its file and field
+    except (UserError, ValueError) as exc:
+        from buurtsim.ensemble import EnsembleError
+
+        if isinstance(exc, EnsembleError):  # the file was found: its own message names its field and what it expected
+            raise ExperimentError([Problem(file, ".".join(where), problem_text(exc), lines.line_of(where))]) from None
         why = problem_text(exc) if isinstance(exc, UserError) else str(exc)
         raise ExperimentError([Problem(file, ".".join(where), why, lines.line_of(where), shorten(repr(value)), EXPECTED)]) from None
 
