@@ -91,3 +91,21 @@ def test_report_shows_robustness_and_discovery(worlds: Path, run_cli: CliRun, tm
     page = target.read_text(encoding="utf-8")
     assert "id='robustness'" in page and "plausible worlds presentie does better than carrousel" in page
     assert "id='discovery'" in page and "Where does it go the other way?" in page
+
+
+def test_a_sweep_on_top_of_the_ensemble_is_compared_point_by_point_and_discovered(tmp_path: Path, run_cli: CliRun) -> None:
+    write_ensemble(tmp_path / "ens.json", 3)
+    path = write_experiment(tmp_path, names=("carrousel", "presentie"), replications=5,
+                            extra='uncertainty = "ens.json"\npairs = [["presentie", "carrousel"]]\n\n'
+                                  '[sweep]\nmethod = "grid"\n\n[sweep.grid]\ntie_decay = [0.01, 0.04]\n')
+    manifest = run_experiment(load_experiment(path), tmp_path / "out", backend="serial")
+    assert manifest["status"] == "complete"
+    code, out, err = run_cli("compare", str(tmp_path / "out"), "--format", "json")
+    assert code == 0, err
+    pairs = {(r["a"], r["b"]) for r in json.loads(out)["robustness"]}
+    assert pairs == {("presentie [p0]", "carrousel [p0]"), ("presentie [p1]", "carrousel [p1]")}
+    code, out, err = run_cli("discover", str(tmp_path / "out"), "--a", "presentie", "--b", "carrousel", "--format", "json")
+    assert code == 0, err
+    found = json.loads(out)
+    assert found["n"] == 10  # 2 points x 5 replications
+    assert set(found["parameters"]) == {"professional_effect", "trust_build_weeks", "recovery_rate", "tie_decay"}
