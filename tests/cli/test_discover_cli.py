@@ -91,6 +91,7 @@ def test_report_shows_robustness_and_discovery(worlds: Path, run_cli: CliRun, tm
     page = target.read_text(encoding="utf-8")
     assert "id='robustness'" in page and "plausible worlds presentie does better than carrousel" in page
     assert "id='discovery'" in page and "Where does it go the other way?" in page
+    assert "intervals carry uncertainty about the parameters" in page and "ensemble members per replication" in page
 
 
 def test_a_sweep_on_top_of_the_ensemble_is_compared_point_by_point_and_discovered(tmp_path: Path, run_cli: CliRun) -> None:

@@ -280,6 +280,8 @@ def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str) -> tup
     parts = [f"<section id='answer'><h2>{pick(lang, 'Het antwoord', 'The answer')}</h2>"]
     n = exp.get("replications")
     parts.append(f"<p class='muted'>{html.escape(pick(lang, f'Gepaarde verschillen met de basislijn over {n} replicaties (zelfde seed per replicatie), met 95%-intervallen tussen haken. Niet te onderscheiden: het interval bevat nul.', f'Paired differences to the baseline over {n} replications (same seed per replication), 95% intervals in brackets. Not distinguishable: the interval covers zero.'))}</p>")
+    if exp.get("uncertainty"):
+        parts.append(f"<p class='muted'>{html.escape(pick(lang, 'Elke replicatie draait in een plausibele wereld (een lid van het ensemble, in elk scenario hetzelfde), dus de intervallen bevatten ook onzekerheid over de parameters, niet alleen toeval.', 'Each replication runs in a plausible world (an ensemble member, the same in every scenario), so the intervals carry uncertainty about the parameters as well as chance.'))}</p>")
     backdrop = baseline_change(df, exp["baseline"], lang)
     if backdrop:
         parts.append(f"<p>{html.escape(backdrop)}</p>")
@@ -465,6 +467,10 @@ def provenance_rows(manifest: dict[str, Any]) -> list[list[str]]:
         ["n_residents override", str(exp.get("n_residents"))], ["ticks override", str(exp.get("ticks"))],
         ["params", str(exp.get("params") or {})], ["started", manifest.get("started", "")], ["finished", str(manifest.get("finished"))],
     ]
+    if exp.get("uncertainty"):
+        unc = exp["uncertainty"]
+        prov += [["ensemble", f"{unc.get('source', '')} (sha256 {str(unc.get('sha256', ''))[:16]}...)"],
+                 ["ensemble members per replication", ", ".join(map(str, unc.get("replication_members", [])))]]
     prov += [[f"scenario {s['name']}", f"{s['file']} (sha256 {s['sha256'][:16]}..., digest {str(s.get('digest', ''))[:16]}...)"] for s in manifest["scenarios"]]
     prov += [[f"version {k}", v] for k, v in manifest.get("versions", {}).items()]
     prov += [[f"session {i + 1}", f"{s['started']} - {s.get('finished')}, backend {s['backend'].get('name')} x{s['backend'].get('workers')}"
