@@ -199,3 +199,13 @@ def test_dask_local_cluster_runs_the_worlds_like_serial(tmp_path: Path) -> None:
     a, b = (pd.read_parquet(tmp_path / d / "timeseries.parquet") for d in ("serial", "dask"))
     pd.testing.assert_frame_equal(a, b)
     assert set(b["member"]) == {0, 1}
+
+
+def test_sensitivity_refuses_an_ensemble_instead_of_ignoring_it(tmp_path: Path) -> None:
+    from buurtsim.errors import UserError
+    from buurtsim.experiment import run_sensitivity
+
+    path = _exp(tmp_path, extra='\n[sensitivity]\nscenario = "carrousel"\nsamples = 2\n\n[sensitivity.ranges]\ntie_decay = [0.01, 0.04]\n')
+    with pytest.raises(UserError, match=r"experiment\.uncertainty.*not an ensemble"):
+        run_sensitivity(load_experiment(path), tmp_path / "out", backend="serial")
+    assert not (tmp_path / "out").exists()
