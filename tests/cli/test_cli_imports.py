@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("numba", "pandas", "mesa", "scipy", "networkx", "matplotlib", "pyarrow", "dask", "solara", "buurtsim.model")
+HEAVY = ("numba", "pandas", "mesa", "scipy", "networkx", "matplotlib", "pyarrow", "dask", "solara", "buurtsim.model",
+         "ema_workbench", "sklearn", "statsmodels")
 
 PROBE = """
 import json, sys
@@ -43,6 +44,7 @@ def loaded_by(*args: str) -> dict:
 
 @pytest.mark.parametrize("args", [
     ("--help",),
+    ("discover", "--help"),
     ("--version",),
     ("list",),
     ("schema",),

@@ -55,3 +55,29 @@ def write_experiment(folder: Path, body: str = "", *, names: tuple[str, ...] = (
 def mini(tmp_path: Path) -> Path:
     """Path of a tiny experiment: basis and carrousel, 2 replications, 36 weeks, N=120."""
     return write_experiment(tmp_path)
+
+
+#: Calibrated parameters of the test ensembles (drawn from half to twice their default, inside their documented range).
+ENSEMBLE_PARAMS = ("professional_effect", "trust_build_weeks", "recovery_rate")
+
+
+def write_ensemble(path: Path, members: int = 4, *, seed: int = 3, params: tuple[str, ...] = ENSEMBLE_PARAMS,
+                   weights: list[float] | None = None) -> Path:
+    """A small ensemble file (the format `buurtsim calibrate` writes): members drawn with a seeded
+    Generator from half to twice each parameter's default, within its documented range."""
+    import numpy as np
+
+    from buurtsim.ensemble import Ensemble, Member, provenance, save_ensemble
+    from buurtsim.params import describe
+
+    rng = np.random.default_rng(seed)
+    ranges = {}
+    for name in params:
+        d = describe(name)
+        ranges[name] = (max(d["min"], d["default"] / 2), min(d["max"], d["default"] * 2))
+    drawn = tuple(
+        Member({n: float(rng.uniform(*ranges[n])) for n in params}, 1.0 if weights is None else weights[i], int(rng.integers(0, 2**31)))
+        for i in range(members)
+    )
+    ens = Ensemble(params, drawn, provenance({"name": "test fixture"}, {"master": seed}))
+    return save_ensemble(ens, path)

@@ -18,6 +18,7 @@ from buurtsim.cli import (
     batch_cmds,
     classroom_cmds,
     dashboard_cmds,
+    discover_cmds,
     model_cmds,
     scenario_cmds,
     teaching_cmds,
@@ -36,7 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (model_cmds, scenario_cmds, batch_cmds, dashboard_cmds, teaching_cmds, worksheet_cmds, classroom_cmds):
+for _module in (model_cmds, scenario_cmds, batch_cmds, discover_cmds, dashboard_cmds, teaching_cmds, worksheet_cmds, classroom_cmds):
     _module.register(app)
 
 err_console = Console(stderr=True, soft_wrap=True)

@@ -294,6 +294,18 @@ def print_answer(results_dir: Path, *, baseline: str | None, lang: str, prices: 
     console.print()
 
 
+def print_robustness(comp: Any, lang: str) -> None:
+    """Per scenario pair and outcome: in how many plausible worlds A beats B, with the interval."""
+    from buurtsim.experiment import robustness
+
+    console.print(Text(pick(lang, "Robuustheid over plausibele werelden", "Robustness over plausible worlds"), style="bold"))
+    console.print(Text(robustness.worlds_note(comp.worlds, lang), style="dim"))
+    for v in comp.robustness:
+        console.print(Padding(Text(robustness.sentence(v, lang)), (0, 0, 0, 2), expand=False))
+    console.print(Text(robustness.explanation(lang), style="dim"))
+    console.print()
+
+
 def compare_cmd(
     results_dir: Annotated[Path, typer.Argument(help="Map met resultaten van `buurtsim experiment`. / Results directory.")],
     baseline: Annotated[str | None, typer.Option("--baseline", help="Scenario om mee te vergelijken (standaard: uit het experiment). / Baseline scenario.")] = None,
@@ -352,6 +364,8 @@ def compare_cmd(
         sys.stdout.write(to_json(comp) + "\n")
         return
     print_answer(results_dir, baseline=baseline, lang=lang, prices=prices)
+    if comp.robustness:
+        print_robustness(comp, lang)
     for title, (headers, cells) in ((pick(lang, "Bijlage: vergelijking per uitkomst", "Appendix: comparison per outcome"), display_rows(comp, lang)),
                                     (pick(lang, "Duurzaamheid en kosten", "Durability and cost"), display_summary(comp, lang))):
         if cells:

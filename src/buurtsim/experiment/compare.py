@@ -100,6 +100,8 @@ class Comparison:
     rows: list[dict[str, Any]] = field(default_factory=list)
     summary: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    robustness: list[Any] = field(default_factory=list)  # `robustness.Robustness` per pair and outcome (ensemble experiments)
+    worlds: dict[str, Any] = field(default_factory=dict)  # the manifest's record of the ensemble (ensemble experiments)
 
     def frame(self) -> pd.DataFrame:
         """The rows as a DataFrame."""
@@ -278,6 +280,11 @@ def compare_results(
                          funding_end=funding_ends(manifest), last_tick=last)
     if exp.get("sweep"):
         comp.notes += [f"[p{j}]: " + ", ".join(f"{k} = {v}" for k, v in point.items()) for j, point in enumerate(exp.get("points", []))]
+    if exp.get("uncertainty"):
+        from buurtsim.experiment.robustness import results_robustness
+
+        comp.robustness = results_robustness(out, manifest)
+        comp.worlds = exp["uncertainty"]
     return comp
 
 
@@ -407,6 +414,12 @@ def to_markdown(comp: Comparison, lang: str = "nl") -> str:
     parts = ["## " + pick(lang, "Vergelijking", "Comparison"), "", _markdown_table(*display_rows(comp, lang))]
     if comp.summary:
         parts += ["", "## " + pick(lang, "Duurzaamheid en kosten", "Durability and cost"), "", _markdown_table(*display_summary(comp, lang))]
+    if comp.robustness:
+        from buurtsim.experiment import robustness
+
+        parts += ["", "## " + pick(lang, "Robuustheid over plausibele werelden", "Robustness over plausible worlds"), "",
+                  robustness.worlds_note(comp.worlds, lang), "",
+                  *(f"- {md_cell(robustness.sentence(v, lang))}" for v in comp.robustness), "", robustness.explanation(lang)]
     parts += ["", explanation(lang), *(f"- {n}" for n in comp.notes)]
     return "\n".join(parts) + "\n"
 
@@ -444,4 +457,10 @@ def to_json(comp: Comparison) -> str:
         "summary": [{k: _clean(v) for k, v in s.items()} for s in comp.summary],
         "notes": comp.notes,
     }
+    if comp.robustness:
+        from buurtsim.experiment.robustness import explanation as robustness_explanation
+        from buurtsim.experiment.robustness import to_records
+
+        data["robustness"] = [{k: _clean(v) for k, v in r.items()} for r in to_records(comp.robustness)]
+        data["robustness_definitions"] = robustness_explanation("en")
     return json.dumps(data, indent=1, ensure_ascii=False)

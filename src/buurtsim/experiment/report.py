@@ -280,6 +280,8 @@ def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str) -> tup
     parts = [f"<section id='answer'><h2>{pick(lang, 'Het antwoord', 'The answer')}</h2>"]
     n = exp.get("replications")
     parts.append(f"<p class='muted'>{html.escape(pick(lang, f'Gepaarde verschillen met de basislijn over {n} replicaties (zelfde seed per replicatie), met 95%-intervallen tussen haken. Niet te onderscheiden: het interval bevat nul.', f'Paired differences to the baseline over {n} replications (same seed per replication), 95% intervals in brackets. Not distinguishable: the interval covers zero.'))}</p>")
+    if exp.get("uncertainty"):
+        parts.append(f"<p class='muted'>{html.escape(pick(lang, 'Elke replicatie draait in een plausibele wereld (een lid van het ensemble, in elk scenario hetzelfde), dus de intervallen bevatten ook onzekerheid over de parameters, niet alleen toeval.', 'Each replication runs in a plausible world (an ensemble member, the same in every scenario), so the intervals carry uncertainty about the parameters as well as chance.'))}</p>")
     backdrop = baseline_change(df, exp["baseline"], lang)
     if backdrop:
         parts.append(f"<p>{html.escape(backdrop)}</p>")
@@ -291,6 +293,53 @@ def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str) -> tup
                      f"<figcaption class='muted'>{html.escape(pick(lang, 'Lijn: gemiddeld gepaard verschil; band: 95%-interval; zwarte lijn: geen verschil.', 'Line: mean paired difference; band: 95% interval; black line: no difference.'))}</figcaption></figure>")
     parts.append("</section>")
     return "".join(parts), found
+
+
+def robustness_section(out: Path, manifest: dict[str, Any], lang: str) -> str:
+    """Experiments over plausible worlds: per scenario pair and outcome the share of worlds in which A
+    beats B, then (when the experiment asks for it) the regions where a comparison goes the other way."""
+    from buurtsim.experiment import robustness
+
+    exp = manifest["experiment"]
+    if not exp.get("uncertainty") and not exp.get("discovery"):
+        return ""
+    parts = [f"<section id='robustness'><h2>{pick(lang, 'Robuustheid over plausibele werelden', 'Robustness over plausible worlds')}</h2>"]
+    if exp.get("uncertainty"):
+        parts.append(f"<p class='muted'>{html.escape(robustness.worlds_note(exp['uncertainty'], lang))}</p>")
+        verdicts = robustness.results_robustness(out, manifest)
+        parts.append("<ul>" + "".join(f"<li>{html.escape(robustness.sentence(v, lang))}</li>" for v in verdicts) + "</ul>")
+        parts.append(f"<p class='muted'>{html.escape(robustness.explanation(lang))}</p>")
+    if exp.get("discovery"):
+        parts.append(discovery_html(out, exp["discovery"], lang))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def discovery_html(out: Path, settings: dict[str, Any], lang: str) -> str:
+    """The experiment's [discovery]: PRIM boxes where the comparison goes the other way (or why none)."""
+    from buurtsim.experiment.discovery import discover, lines
+
+    parts = [f"<h3 id='discovery'>{pick(lang, 'Waar gaat het de andere kant op?', 'Where does it go the other way?')}</h3>"]
+    try:
+        found = discover(out, a=settings["a"], b=settings["b"], metric=settings.get("metric", "mean_self_reliance"), at=settings.get("at", "end"),
+                         threshold=settings.get("threshold", 0.6), peel_alpha=settings.get("peel_alpha", 0.05), boxes=settings.get("boxes", 2))
+    except UserError as exc:
+        return "".join(parts) + f"<p>{html.escape(pick(lang, 'Niet te bepalen: ', 'Cannot be determined: ') + str(exc))}</p>"
+    text = lines(found, lang)
+    parts += [f"<p>{html.escape(t)}</p>" for t in text[:2]]
+    if not found.boxes:
+        return "".join(parts + [f"<p>{html.escape(t)}</p>" for t in text[2:]])
+    rows = []
+    for k, box in enumerate(found.boxes, start=1):
+        for name, (lo, hi) in box.limits.items():
+            flo, fhi = box.full[name]
+            rows.append([str(k), percent(box.coverage, lang, 0), percent(box.density, lang, 0), f"{box.n}", name,
+                         f"{lo:.4g} - {hi:.4g}", f"{flo:.4g} - {fhi:.4g}"])
+    parts.append(_table([pick(lang, "gebied", "region"), pick(lang, "dekking", "coverage"), pick(lang, "dichtheid", "density"),
+                         pick(lang, "werelden erin", "worlds in it"), "parameter", pick(lang, "bereik in het gebied", "range in the region"),
+                         pick(lang, "bereik in alle werelden", "range in all worlds")], rows))
+    parts.append(f"<p class='muted'>{html.escape(text[-1])}</p>")
+    return "".join(parts)
 
 
 def mkba_section(df: pd.DataFrame, manifest: dict[str, Any], prices: Any, lang: str) -> tuple[str, list[Any]]:
@@ -354,6 +403,7 @@ def build_report(out: str | Path, target: str | Path | None = None, *, lang: str
         parts.append(f"<p>{html.escape(exp['description'])}</p>")
     answer_html, _ = answer_section(df, manifest, lang)
     parts.append(answer_html)
+    parts.append(robustness_section(out, manifest, lang))
     mkba_html, _ = mkba_section(df, manifest, price_table, lang)
     parts.append(mkba_html)
 
@@ -417,6 +467,10 @@ def provenance_rows(manifest: dict[str, Any]) -> list[list[str]]:
         ["n_residents override", str(exp.get("n_residents"))], ["ticks override", str(exp.get("ticks"))],
         ["params", str(exp.get("params") or {})], ["started", manifest.get("started", "")], ["finished", str(manifest.get("finished"))],
     ]
+    if exp.get("uncertainty"):
+        unc = exp["uncertainty"]
+        prov += [["ensemble", f"{unc.get('source', '')} (sha256 {str(unc.get('sha256', ''))[:16]}...)"],
+                 ["ensemble members per replication", ", ".join(map(str, unc.get("replication_members", [])))]]
     prov += [[f"scenario {s['name']}", f"{s['file']} (sha256 {s['sha256'][:16]}..., digest {str(s.get('digest', ''))[:16]}...)"] for s in manifest["scenarios"]]
     prov += [[f"version {k}", v] for k, v in manifest.get("versions", {}).items()]
     prov += [[f"session {i + 1}", f"{s['started']} - {s.get('finished')}, backend {s['backend'].get('name')} x{s['backend'].get('workers')}"

@@ -37,6 +37,8 @@ class RunSpec:
     n_residents: int | None = None
     outputs: tuple[str, ...] = ()
     final_residents: bool = False
+    member: int | None = None  # ensemble member (plausible world) of this replication, if any
+    member_params: tuple[tuple[str, Any], ...] = ()  # its values that reach the model (levers win)
 
 
 @dataclass
@@ -61,14 +63,22 @@ def run_id_for(scenario: str, replication: int, point: int | None) -> str:
 
 
 def plan_runs(exp: Experiment) -> list[RunSpec]:
-    """All runs of an experiment in their canonical order: scenario, sweep point, replication."""
+    """All runs of an experiment in their canonical order: scenario, sweep point, replication.
+
+    With an ensemble, replication r runs in member `exp.worlds.members[r]`: its parameter values
+    first, then the levers over them (the experiment's params and the sweep point; a parameter the
+    scenario sets itself is left to the scenario)."""
     seeds = exp.seeds
     sweep = exp.spec.sweep is not None
+    worlds = exp.worlds
     runs = []
     for ref in exp.scenarios:
         for j, point in enumerate(exp.points):
-            overrides = {**exp.table.params, **point}
+            levers = {**exp.table.params, **point}
+            fixed = exp.fixed_by_levers(ref, point)
             for r, seed in enumerate(seeds):
+                world = worlds.applied(r, fixed) if worlds is not None else {}
+                overrides = {**world, **levers}
                 runs.append(RunSpec(
                     run_id=run_id_for(ref.name, r, j if sweep else None),
                     scenario=ref.name,
@@ -82,6 +92,8 @@ def plan_runs(exp: Experiment) -> list[RunSpec]:
                     n_residents=exp.table.n_residents,
                     outputs=tuple(exp.outputs),
                     final_residents=exp.table.final_residents,
+                    member=worlds.members[r] if worlds is not None else None,
+                    member_params=tuple(sorted(world.items())),
                 ))
     return runs
 
@@ -156,6 +168,8 @@ def execute_run(spec: RunSpec) -> RunResult:
             "seed": np.int64(spec.seed),
             "tick": metrics["tick"].astype(np.int32),
         })
+        if spec.member is not None:
+            ts["member"] = np.int32(spec.member)
         if spec.swept:
             ts.insert(1, "point", np.int32(spec.point))
             values = dict(spec.overrides)

@@ -174,6 +174,9 @@ def run_sensitivity(
     table = exp.spec.sensitivity
     if table is None:
         raise UserError(f"{exp.path}: has no 'sensitivity' table; add one with the parameter ranges to analyse (example: experiments/gevoeligheid.toml)")
+    if exp.worlds is not None:  # silently dropping the ensemble would analyse another question
+        raise UserError(f"{exp.path}: experiment.uncertainty: a sensitivity analysis samples the ranges in [sensitivity], not an ensemble's "
+                        "plausible worlds; expected no 'uncertainty' in a file for `buurtsim sensitivity` (use `buurtsim discover` over the worlds)")
     check_backend(backend, workers, scheduler)
     method = method or table.method
     if method not in ("morris", "sobol"):

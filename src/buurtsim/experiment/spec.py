@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from buurtsim.errors import UserError
 from buurtsim.experiment.seeds import aux_seed, replication_seeds
+from buurtsim.experiment.uncertainty import EXPECTED, Worlds, fixed_by_levers
 from buurtsim.limits import MAX_NESTING_DEPTH, MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
 from buurtsim.metrics import METRIC_NAMES
 from buurtsim.params import Params, describe, make_params, param_names
@@ -121,6 +122,8 @@ class ExperimentTable(BaseModel):
     )
     baseline: str | None = Field(None, description="Scenario the others are compared with (default: the first).")
     final_residents: bool = Field(False, description="Also store every resident's end state (final_residents.parquet).")
+    uncertainty: str | None = Field(None, max_length=1000, description="Plausible worlds: \"ensemble\" (the shipped ensemble) or an ensemble file (.json) relative to this file; replication r of every scenario runs in the same member with the same seed.")
+    pairs: list[tuple[str, str]] | None = Field(None, max_length=100, description="Scenario pairs [A, B] whose robustness is reported (share of plausible worlds in which A beats B); default: every scenario against the baseline.")
 
     @field_validator("name")
     @classmethod
@@ -235,6 +238,34 @@ class SensitivityTable(BaseModel):
         return {name: _check_param_range(name, lo, hi) for name, (lo, hi) in v.items()}
 
 
+class DiscoveryTable(BaseModel):
+    """The optional `[discovery]` table: where does a comparison go the other way (PRIM)?"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    a: str = Field(description="Scenario A of the comparison.")
+    b: str = Field(description="Scenario B of the comparison.")
+    metric: str = Field("mean_self_reliance", description="Outcome compared.")
+    at: int | str = Field("end", description="Moment: a week number, a duration, 'end' or 'end_of_funding'.")
+    threshold: float = Field(0.6, gt=0.0, le=1.0, description="Least density of a box: share of its worlds in which the comparison goes the other way.")
+    peel_alpha: float = Field(0.05, gt=0.0, lt=0.5, description="Share of the worlds PRIM peels off per step.")
+    boxes: int = Field(2, ge=1, le=10, description="At most this many boxes.")
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, v: str) -> str:
+        if v not in METRIC_NAMES:
+            hint = difflib.get_close_matches(v, METRIC_NAMES, n=3, cutoff=0.5)
+            raise ValueError(f"unknown metric '{v}'" + (f" (did you mean: {', '.join(hint)}?)" if hint else ""))
+        return v
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, v: int | str) -> int | str:
+        parse_moment(v)
+        return v
+
+
 class ExperimentFile(BaseModel):
     """A whole experiment file."""
 
@@ -243,6 +274,7 @@ class ExperimentFile(BaseModel):
     experiment: ExperimentTable
     sweep: SweepTable | None = None
     sensitivity: SensitivityTable | None = None
+    discovery: DiscoveryTable | None = None
 
 
 _TABLES: dict[str, type[BaseModel]] = {
@@ -250,6 +282,7 @@ _TABLES: dict[str, type[BaseModel]] = {
     "experiment": ExperimentTable,
     "sweep": SweepTable,
     "sensitivity": SensitivityTable,
+    "discovery": DiscoveryTable,
 }
 
 
@@ -275,6 +308,7 @@ class Experiment:
     scenarios: list[ScenarioRef]
     points: list[dict[str, Any]] = field(default_factory=lambda: [{}])
     fixed_seeds: list[int] | None = None
+    worlds: Worlds | None = None
 
     @property
     def name(self) -> str:
@@ -314,13 +348,49 @@ class Experiment:
                 return ref
         raise KeyError(name)
 
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """Scenario pairs (A, B) whose robustness is reported: the file's, else each against the baseline."""
+        if self.table.pairs:
+            return [tuple(p) for p in self.table.pairs]  # type: ignore[misc]
+        return [(s.name, self.baseline) for s in self.scenarios if s.name != self.baseline]
+
+    def fixed_by_levers(self, ref: ScenarioRef, point: dict[str, Any]) -> set[str]:
+        """Calibrated parameters that the scenario, the experiment's params or the sweep point set
+        themselves: for them the lever wins over the ensemble member (see experiment/uncertainty.py)."""
+        if self.worlds is None:
+            return set()
+        return fixed_by_levers(self.worlds.ensemble.parameters, dict(getattr(ref.scenario, "params", {}) or {}), {**self.table.params, **point})
+
+    def uncertainty_info(self) -> dict[str, Any] | None:
+        """The ensemble as the manifest records it, or None without one."""
+        if self.worlds is None:
+            return None
+        fixed: dict[str, set[str]] = {}
+        for ref in self.scenarios:
+            for point in self.points:
+                names = self.fixed_by_levers(ref, point)
+                if names:
+                    fixed.setdefault(ref.name, set()).update(names)
+        return self.worlds.info({k: sorted(v) for k, v in fixed.items()})
+
     def identity(self) -> str:
-        """Hash of what determines the results: the validated spec and every scenario's content."""
-        payload = {
-            "spec": self.spec.model_dump(mode="json"),
+        """Hash of what determines the results: the validated spec, every scenario's content and the
+        ensemble's content. Fields added later are left out when unset, so results written before
+        them keep their identity (and resume)."""
+        spec = self.spec.model_dump(mode="json")
+        for key in ("uncertainty", "pairs"):
+            if spec["experiment"].get(key) is None:
+                spec["experiment"].pop(key, None)
+        if spec.get("discovery") is None:
+            spec.pop("discovery", None)
+        payload: dict[str, Any] = {
+            "spec": spec,
             "scenarios": [(s.name, s.digest) for s in self.scenarios],
             "fixed_seeds": self.fixed_seeds,
         }
+        if self.worlds is not None:
+            payload["ensemble"] = self.worlds.sha256
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -443,12 +513,31 @@ def load_experiment(path: str | Path) -> Experiment:
         if names.index(name) != i:
             loc = ("experiment", "scenarios", i)
             problems.append(Problem(file, ".".join(map(str, loc)), f"scenario name '{name}' occurs twice", lines.line_of(loc), expected="each scenario once"))
-    for where, value in ((("experiment", "baseline"), spec.experiment.baseline),
-                         (("sensitivity", "scenario"), spec.sensitivity.scenario if spec.sensitivity else None),
-                         (("sensitivity", "minus"), spec.sensitivity.minus if spec.sensitivity else None)):
+    named: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("experiment", "baseline"), spec.experiment.baseline),
+        (("sensitivity", "scenario"), spec.sensitivity.scenario if spec.sensitivity else None),
+        (("sensitivity", "minus"), spec.sensitivity.minus if spec.sensitivity else None),
+    ]
+    named += [(("experiment", "pairs", i), value) for i, pair in enumerate(spec.experiment.pairs or []) for value in pair]
+    if spec.discovery is not None:
+        named += [(("discovery", "a"), spec.discovery.a), (("discovery", "b"), spec.discovery.b)]
+    for where, value in named:
         if value is not None and value not in names:
             hint = difflib.get_close_matches(value, names, n=3, cutoff=0.5)
-            problems.append(Problem(file, ".".join(where), "not one of the experiment's scenarios", lines.line_of(where), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))
+            problems.append(Problem(file, ".".join(map(str, where)), "not one of the experiment's scenarios", lines.line_of(where), repr(value), "one of: " + ", ".join(names), ", ".join(hint) or None))
+    for i, pair in enumerate(spec.experiment.pairs or []):
+        if pair[0] == pair[1]:
+            where = ("experiment", "pairs", i)
+            problems.append(Problem(file, ".".join(map(str, where)), "a scenario paired with itself", lines.line_of(where), repr(list(pair)), "two different scenarios [A, B]"))
+    if spec.discovery is not None:
+        if spec.discovery.a == spec.discovery.b:
+            problems.append(Problem(file, "discovery.b", "the same scenario as discovery.a", lines.line_of(("discovery", "b")), repr(spec.discovery.b), "another scenario"))
+        if spec.sweep is None and spec.experiment.uncertainty is None:
+            problems.append(Problem(file, "discovery", "nothing varies between worlds to discover regions in", lines.line_of(("discovery",)),
+                                    expected="experiment.uncertainty (an ensemble) or a [sweep] table"))
+    worlds = None
+    if spec.experiment.uncertainty is not None and not problems:
+        worlds = _load_worlds(spec.experiment.uncertainty, path.parent, spec.experiment.replications, file, lines)
     runs = len(scenarios) * sweep_size(spec.sweep) * spec.experiment.replications
     if runs > MAX_RUNS:
         problems.append(Problem(file, "experiment.replications", f"{runs:,} runs in all (scenarios x sweep points x replications)",
@@ -461,7 +550,24 @@ def load_experiment(path: str | Path) -> Experiment:
         spec=spec,
         scenarios=scenarios,
         points=_sweep_points(spec.sweep, spec.experiment.master_seed),
+        worlds=worlds,
     )
+
+
+def _load_worlds(value: str, base: Path, replications: int, file: str, lines: KeyLines) -> Worlds:
+    """The experiment's ensemble, or an ExperimentError naming this file's field and the ensemble's problem."""
+    from buurtsim.experiment.uncertainty import load_worlds, problem_text
+
+    where = ("experiment", "uncertainty")
+    try:
+        return load_worlds(value, base, replications)
+    except (UserError, ValueError) as exc:
+        from buurtsim.ensemble import EnsembleError
+
+        if isinstance(exc, EnsembleError):  # the file was found: its own message names its field and what it expected
+            raise ExperimentError([Problem(file, ".".join(where), problem_text(exc), lines.line_of(where))]) from None
+        why = problem_text(exc) if isinstance(exc, UserError) else str(exc)
+        raise ExperimentError([Problem(file, ".".join(where), why, lines.line_of(where), shorten(repr(value)), EXPECTED)]) from None
 
 
 def single_run_experiment(

@@ -221,6 +221,8 @@ class ResultStore:
                 "seed": spec.seed, "ticks": spec.ticks, "status": "pending", "duration_s": None, "cpu_s": None, "error": None,
                 "funding_end": None, "timeline": [], "file": f"{RUNS_DIR}/{spec.run_id}.parquet",
             }
+            if spec.member is not None:
+                entry.update({"member": spec.member, "member_params": dict(spec.member_params)})
             old = old_runs.get(spec.run_id)
             recovered = self._recover(spec.run_id) if old is None or old.get("status") != "done" else self._verified(old, exp.table.final_residents)
             if recovered is not None and self.run_file(spec.run_id).is_file():
@@ -255,12 +257,20 @@ class ResultStore:
 
     def _experiment_info(self, exp: Experiment, identity: str) -> dict[str, Any]:
         t = exp.table
+        added: dict[str, Any] = {}  # keys of newer experiments only, so older manifests stay as they were
+        if exp.worlds is not None:
+            added["uncertainty"] = exp.uncertainty_info()
+        if exp.worlds is not None or t.pairs:
+            added["pairs"] = [list(p) for p in exp.pairs]
+        if exp.spec.discovery is not None:
+            added["discovery"] = exp.spec.discovery.model_dump(mode="json")
         return {
             "name": t.name, "title": t.title, "description": t.description, "file": str(exp.path), "sha256": exp.sha256,
             "identity": identity, "master_seed": t.master_seed, "replications": t.replications, "seeds": exp.seeds,
             "n_residents": t.n_residents, "ticks": t.ticks, "params": t.params, "outputs": exp.outputs,
             "ticks_of_interest": t.ticks_of_interest, "baseline": exp.baseline, "final_residents": t.final_residents,
             "sweep": exp.spec.sweep.model_dump(mode="json") if exp.spec.sweep else None, "points": exp.points,
+            **added,
         }
 
     def _recover(self, run_id: str) -> dict[str, Any] | None:
