@@ -20,7 +20,13 @@ from buurtsim.mesa_interop import MesaInterop, MetricsDataCollector
 from buurtsim.network import TieStore
 from buurtsim.params import Params, make_params
 from buurtsim.policies.base import WEEKS_PER_YEAR, Policy
-from buurtsim.population import assign_households, block_layout, draw_residents, initial_participation
+from buurtsim.population import (
+    assign_households,
+    block_layout,
+    draw_residents,
+    household_ranks,
+    initial_participation,
+)
 from buurtsim.processes import initiatives as ini_mod
 from buurtsim.processes.life_events import life_events
 from buurtsim.processes.migration import movers
@@ -316,8 +322,8 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
             shares, shift = income_shares or self.newcomer_income_shares, self.newcomer_potential_shift
         new = draw_residents(slots.size, p, rng, shares, shift)
         new.block, new.x, new.y = st.block[slots], st.x[slots], st.y[slots]
-        _, group = np.unique(st.household[slots], return_inverse=True)  # by the household that left
-        new.household = group.astype(np.int64) + self._next_household
+        group = household_ranks(st.household[slots])  # by the household that left
+        new.household = group + self._next_household
         self._next_household += int(group.max()) + 1 if slots.size else 0
         new.attachment[:] = 0.3
         new.safety[:] = st.safety[st.alive].mean() if st.alive.any() else 0.6

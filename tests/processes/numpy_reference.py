@@ -6,6 +6,8 @@ implementation of these formulas, not a new model.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from buurtsim.network import TieStore
@@ -159,3 +161,58 @@ def perceptions(st: ResidentState, ties: TieStore, p: Params) -> None:
     st.attachment += p.attachment_rate * (att_target - st.attachment)
     for arr in (st.safety, st.trust, st.attachment):
         np.clip(arr, 0.0, 1.0, out=arr)
+
+
+def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Whole households move when their head (first live member) draws below its hazard."""
+    pull = p.attachment_move_effect * (0.5 - st.attachment) + p.safety_move_effect * (0.5 - st.safety)
+    push = np.exp(pull)
+    push[st.income > st.income_start] *= p.riser_move_multiplier
+    hazard = p.move_rate * np.asarray(p.income_mobility, float)[st.income] * push
+    u = rng.random(st.size)
+    live = np.flatnonzero(st.alive)
+    _, first = np.unique(st.household[live], return_index=True)
+    heads = live[first]
+    moving_households = st.household[heads[u[heads] < hazard[heads]]]
+    return live[np.isin(st.household[live], moving_households)]
+
+
+def sustain_members(st: ResidentState, ini: Any, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The first half of `initiatives.sustain`: members leave, which initiatives stop (members, stop)."""
+    n = len(ini.alive)
+    leave = (st.initiative >= 0) & (~st.alive | (st.participation < p.active_level - 1))
+    st.initiative[leave] = -1
+    members = np.flatnonzero(st.initiative >= 0)
+    size = np.bincount(st.initiative[members], minlength=n)
+    alive = np.asarray(ini.alive)
+    fade = np.where(ini.supported, 0.5 * p.initiative_fade, p.initiative_fade)
+    stop = alive & ((size < p.initiative_min_owners) | (rng.random(n) < fade))
+    return members, stop
+
+
+def accepted_meetings(st: ResidentState, who: np.ndarray, cand: np.ndarray, degree: np.ndarray, p: Params,
+                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`form_ties` after the candidates are drawn: the accepted pairs and their kinds."""
+    ok = cand >= 0
+    ok[ok] = st.alive[cand[ok]] & (cand[ok] != who[ok])
+    ok[ok] &= (degree[who[ok]] < p.max_degree) & (degree[cand[ok]] < p.max_degree)
+    w, c = who[ok], cand[ok]
+    gap = np.abs(st.self_reliance[w] - st.self_reliance[c])
+    acc = np.exp(-p.homophily_status * gap) * np.where(st.style[w] == st.style[c], 1.0, p.homophily_style)
+    acc *= 0.5 + 0.5 * st.capacity[w]
+    yes = rng.random(w.size) < acc
+    w, c = w[yes], c[yes]
+    kind = np.where(st.block[w] == st.block[c], NEIGHBOUR, ACQUAINTANCE).astype(np.int8)
+    return w, c, kind
+
+
+def events_from_cumulative(cum: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Poisson-thinned events: a mask over all cells, then its indices."""
+    total = float(cum[-1]) if cum.size else 0.0
+    if total <= 0:
+        return np.empty(0, np.int64)
+    k = rng.poisson(total)
+    idx = np.searchsorted(cum, rng.random(k) * total, side="right")
+    hit = np.zeros(cum.size, np.bool_)
+    hit[np.minimum(idx, cum.size - 1)] = True
+    return np.flatnonzero(hit)

@@ -11,11 +11,14 @@ import pytest
 from tests.conftest import build_model
 from tests.processes import numpy_reference as ref
 
-from buurtsim.processes.life_events import life_events
+from buurtsim.population import household_ranks
+from buurtsim.processes.initiatives import Initiatives, _members, _stops
+from buurtsim.processes.life_events import events_from_cumulative, life_events
+from buurtsim.processes.migration import movers
 from buurtsim.processes.participation import climb_ladder
 from buurtsim.processes.perceptions import perceptions
 from buurtsim.processes.support import informal_support
-from buurtsim.processes.ties import contact_and_decay
+from buurtsim.processes.ties import FAMILY, _accepted, _meetings, _non_family, contact_and_decay
 
 STATE_FIELDS = ("domains", "self_reliance", "capacity", "load", "given", "participation", "asked",
                 "safety", "trust", "attachment")
@@ -140,3 +143,71 @@ def test_flows_see_strengths_as_of_the_copy_into_the_matrix(world) -> None:
     assert after.sum() < before.sum()
     ref.refresh(ties)
     np.testing.assert_array_equal(after, ref.propagate(ties, x))
+
+
+def test_movers_match_numpy(world) -> None:
+    st = copy.deepcopy(world.state)
+    rng = np.random.default_rng(11)
+    st.household[:] = np.arange(st.size) // 3  # households of three, some members gone
+    st.income_start[rng.random(st.size) < 0.3] = 0  # some have risen since arrival
+    st.attachment[:] = rng.random(st.size)
+    st.safety[:] = rng.random(st.size)
+    p = world.params.model_copy(update={"move_rate": 0.05})
+    out = movers(st, p, np.random.default_rng(12))
+    np.testing.assert_array_equal(out, ref.movers(st, p, np.random.default_rng(12)), strict=True)
+    assert out.size > 0
+
+
+def test_initiative_members_and_stops_match_numpy(world) -> None:
+    st1, st2 = copy.deepcopy(world.state), copy.deepcopy(world.state)
+    rng = np.random.default_rng(13)
+    ini = Initiatives()
+    for _ in range(6):
+        ini.new(0)
+    ini.supported[::2] = True
+    ini.alive[5] = False
+    for st in (st1, st2):
+        st.initiative[:] = np.where(rng.random(st.size) < 0.3, rng.integers(0, 6, st.size), -1)
+        rng = np.random.default_rng(13)
+    st1.participation[:] = st2.participation[:] = np.random.default_rng(14).integers(0, 7, st1.size)
+    p = world.params.model_copy(update={"initiative_fade": 0.4})
+    members, size = _members(st1.initiative, st1.alive, st1.participation, p.active_level - 1, len(ini.alive))
+    stop = _stops(np.asarray(ini.alive), ini.supported, size, p.initiative_min_owners,
+                  np.random.default_rng(15).random(len(ini.alive)), p.initiative_fade, 0.5 * p.initiative_fade)
+    ref_members, ref_stop = ref.sustain_members(st2, ini, p, np.random.default_rng(15))
+    np.testing.assert_array_equal(st1.initiative, st2.initiative, strict=True)
+    np.testing.assert_array_equal(members, ref_members, strict=True)
+    np.testing.assert_array_equal(stop, ref_stop, strict=True)
+    assert members.size > 0 and stop.any() and not stop.all()
+
+
+def test_accepted_meetings_match_numpy(world) -> None:
+    st, p = world.state, world.params.model_copy(update={"max_degree": 6})
+    rng = np.random.default_rng(16)
+    who = np.flatnonzero(st.alive)[rng.integers(0, int(st.alive.sum()), 400)]
+    cand = rng.integers(-1, st.size, 400)
+    cand[:5] = who[:5]  # meeting oneself
+    degree = world.ties.degree()
+    w, c, status = _meetings(who, cand, st.alive, degree, p.max_degree, st.self_reliance, -p.homophily_status)
+    np.exp(status, out=status)
+    got = _accepted(w, c, status, st.style, st.capacity, p.homophily_style, st.block,
+                    np.random.default_rng(17).random(w.size))
+    want = ref.accepted_meetings(st, who, cand, degree, p, np.random.default_rng(17))
+    for x, y in zip(got, want, strict=True):
+        np.testing.assert_array_equal(x, y, strict=True)
+    assert 0 < got[0].size < w.size < who.size
+
+
+def test_non_family_ties_and_events_match_numpy(world) -> None:
+    ties = world.ties
+    np.testing.assert_array_equal(_non_family(ties.alive, ties.kind, ties.n),
+                                  np.flatnonzero(ties.alive[: ties.n] & (ties.kind[: ties.n] != FAMILY)), strict=True)
+    cum = np.cumsum(np.random.default_rng(18).random(1000) * 0.01)
+    np.testing.assert_array_equal(events_from_cumulative(cum, np.random.default_rng(19)),
+                                  ref.events_from_cumulative(cum, np.random.default_rng(19)), strict=True)
+
+
+def test_household_ranks_are_the_inverse_of_unique() -> None:
+    h = np.random.default_rng(20).integers(0, 50, 300)
+    np.testing.assert_array_equal(household_ranks(h), np.unique(h, return_inverse=True)[1].astype(np.int64),
+                                  strict=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from buurtsim.jit import kernel
 from buurtsim.network import TieStore
 from buurtsim.params import Params
 from buurtsim.state import ResidentState
@@ -63,13 +64,9 @@ def sustain(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: P
     n = len(ini.alive)
     if n == 0:
         return
-    leave = (st.initiative >= 0) & (~st.alive | (st.participation < p.active_level - 1))
-    st.initiative[leave] = -1
-    members = np.flatnonzero(st.initiative >= 0)
-    size = np.bincount(st.initiative[members], minlength=n)
-    alive = np.asarray(ini.alive)
-    fade = np.where(ini.supported, 0.5 * p.initiative_fade, p.initiative_fade)
-    stop = alive & ((size < p.initiative_min_owners) | (rng.random(n) < fade))
+    members, size = _members(st.initiative, st.alive, st.participation, p.active_level - 1, n)
+    stop = _stops(np.asarray(ini.alive), ini.supported, size, p.initiative_min_owners, rng.random(n),
+                  p.initiative_fade, 0.5 * p.initiative_fade)
     if stop.any():
         ini.end(np.flatnonzero(stop), tick)
         ended = np.asarray(ini.alive)[st.initiative[members]] == False  # noqa: E712
@@ -77,6 +74,37 @@ def sustain(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: P
         members = members[~ended]
     ini.supported[:] = False
     shared_activity_ties(st, ties, members, tick, p, rng)
+
+
+@kernel
+def _members(initiative: np.ndarray, alive: np.ndarray, participation: np.ndarray, min_rung: int,
+             n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Members who moved away or dropped below min_rung leave (initiative set to -1); returns the
+    remaining members' slots, ascending, and the number of members per initiative."""
+    members = np.empty(initiative.size, np.int64)
+    size = np.zeros(n, np.int64)
+    k = 0
+    for i in range(initiative.size):
+        if initiative[i] < 0:
+            continue
+        if not alive[i] or participation[i] < min_rung:
+            initiative[i] = -1
+            continue
+        members[k] = i
+        size[initiative[i]] += 1
+        k += 1
+    return members[:k].copy(), size
+
+
+@kernel
+def _stops(alive: np.ndarray, supported: np.ndarray, size: np.ndarray, min_owners: int, u: np.ndarray,
+           fade: float, supported_fade: float) -> np.ndarray:
+    """Running initiatives that stop: too few members, or their uniform below the fade rate (the
+    halved rate when supported)."""
+    stop = np.empty(alive.size, np.bool_)
+    for i in range(alive.size):
+        stop[i] = alive[i] and (size[i] < min_owners or u[i] < (supported_fade if supported[i] else fade))
+    return stop
 
 
 def shared_activity_ties(st: ResidentState, ties: TieStore, members: np.ndarray, tick: int, p: Params,
