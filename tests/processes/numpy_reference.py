@@ -206,13 +206,8 @@ def accepted_meetings(st: ResidentState, who: np.ndarray, cand: np.ndarray, degr
     return w, c, kind
 
 
-def events_from_cumulative(cum: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Poisson-thinned events: a mask over all cells, then its indices."""
-    total = float(cum[-1]) if cum.size else 0.0
-    if total <= 0:
-        return np.empty(0, np.int64)
-    k = rng.poisson(total)
-    idx = np.searchsorted(cum, rng.random(k) * total, side="right")
-    hit = np.zeros(cum.size, np.bool_)
-    hit[np.minimum(idx, cum.size - 1)] = True
+def distinct_sorted(idx: np.ndarray, size: int) -> np.ndarray:
+    """The cells hit by life events: a mask over all cells, then its indices."""
+    hit = np.zeros(size, np.bool_)
+    hit[np.minimum(idx, size - 1)] = True
     return np.flatnonzero(hit)

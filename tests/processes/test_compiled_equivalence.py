@@ -13,7 +13,7 @@ from tests.processes import numpy_reference as ref
 
 from buurtsim.population import household_ranks
 from buurtsim.processes.initiatives import Initiatives, _members, _stops
-from buurtsim.processes.life_events import events_from_cumulative, life_events
+from buurtsim.processes.life_events import _distinct_sorted, life_events
 from buurtsim.processes.migration import movers
 from buurtsim.processes.participation import climb_ladder
 from buurtsim.processes.perceptions import perceptions
@@ -202,9 +202,8 @@ def test_non_family_ties_and_events_match_numpy(world) -> None:
     ties = world.ties
     np.testing.assert_array_equal(_non_family(ties.alive, ties.kind, ties.n),
                                   np.flatnonzero(ties.alive[: ties.n] & (ties.kind[: ties.n] != FAMILY)), strict=True)
-    cum = np.cumsum(np.random.default_rng(18).random(1000) * 0.01)
-    np.testing.assert_array_equal(events_from_cumulative(cum, np.random.default_rng(19)),
-                                  ref.events_from_cumulative(cum, np.random.default_rng(19)), strict=True)
+    idx = np.random.default_rng(18).integers(0, 120, 200)  # repeats, and beyond the last cell
+    np.testing.assert_array_equal(_distinct_sorted(idx, 100), ref.distinct_sorted(idx, 100), strict=True)
 
 
 def test_household_ranks_are_the_inverse_of_unique() -> None:
