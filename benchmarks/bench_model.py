@@ -9,7 +9,9 @@ Measures, on one core (BLAS threads pinned to 1):
    Mesa model at N = 10,000 (every resident a FixedAgent on a `discrete_space.Network` cell whose
    step() averages its network neighbours' values, as in Mesa's virus_on_network example,
    activated by `model.agents.shuffle_do("step")`), measured alternately in the same script so
-   that machine load hits both alike.
+   that machine load hits both alike; and against the "dict-graph" model of issue 16 (every
+   resident a `mesa.Agent` whose step() averages neighbours read straight from a networkx graph,
+   then advance(); `shuffle_do("step")`, `do("advance")`), and hand-made neighbour lists.
 
 Usage: python benchmarks/bench_model.py [--repeats 5] [--skip-large] [--json out.json]
 """
@@ -67,6 +69,44 @@ class MinimalMesaModel(mesa.Model):
     def step(self) -> None:
         """One tick: every agent steps in random order."""
         self.agents.shuffle_do("step")
+
+
+class GraphAgent(mesa.Agent):
+    """The per-agent model of issue 16 ("dict-graph"): each agent reads its neighbours straight from
+    a networkx graph's adjacency (agents listed by node) and updates simultaneously: step() computes
+    the new value, advance() applies it."""
+
+    def __init__(self, model: GraphModel, node: int, value: float) -> None:
+        super().__init__(model)
+        self.node = node
+        self.value = value
+        self.next_value = value
+
+    def step(self) -> None:
+        """Compute a move halfway towards the neighbours' mean value."""
+        by_node = self.model.by_node
+        values = [by_node[v].value for v in self.model.graph[self.node]]
+        if values:
+            self.next_value = self.value + 0.5 * (sum(values) / len(values) - self.value)
+
+    def advance(self) -> None:
+        """Apply the value computed in step()."""
+        self.value = self.next_value
+
+
+class GraphModel(mesa.Model):
+    """N agents on the nodes of a networkx random graph with buurtsim's mean degree."""
+
+    def __init__(self, n: int, mean_degree: float, seed: int = 0) -> None:
+        super().__init__(seed=seed)
+        self.graph = nx.fast_gnp_random_graph(n, mean_degree / max(n - 1, 1), seed=seed)
+        self.by_node = [GraphAgent(self, node, float(value))
+                        for node, value in zip(self.graph.nodes, self.rng.random(n), strict=True)]
+
+    def step(self) -> None:
+        """One tick: every agent steps in random order, then all advance."""
+        self.agents.shuffle_do("step")
+        self.agents.do("advance")
 
 
 class ListAgent(mesa.Agent):
@@ -164,7 +204,7 @@ def main() -> None:
         "numpy": np.__version__,
     }
     n = 10_000
-    totals, warm_totals, runs, rates_full, rates_min, rates_list = [], [], [], [], [], []
+    totals, warm_totals, runs, rates_full, rates_min, rates_list, rates_graph = [], [], [], [], [], [], []
     for r in range(args.repeats):
         init_s, warm_s, run_s, degree = time_buurtsim(n, TICKS, seed=r)
         totals.append(init_s + run_s)
@@ -173,12 +213,16 @@ def main() -> None:
         rates_full.append(n * TICKS / run_s)
         min_s = time_minimal(n, args.minimal_ticks, degree, seed=r)
         rates_min.append(n * args.minimal_ticks / min_s)
+        graph_s = time_minimal(n, args.minimal_ticks, degree, seed=r, cls=GraphModel)
+        rates_graph.append(n * args.minimal_ticks / graph_s)
         list_s = time_minimal(n, args.minimal_ticks, degree, seed=r, cls=ListModel)
         rates_list.append(n * args.minimal_ticks / list_s)
         print(f"repeat {r}: buurtsim N={n} cold {init_s + run_s:.2f} s, warm {warm_s + run_s:.2f} s (run {run_s:.2f} s, "
               f"{run_s / TICKS * 1000:.1f} ms/tick); idiomatic Mesa {min_s / args.minimal_ticks * 1000:.0f} ms/tick; "
+              f"dict-graph Mesa {graph_s / args.minimal_ticks * 1000:.0f} ms/tick; "
               f"neighbour lists {list_s / args.minimal_ticks * 1000:.0f} ms/tick; "
-              f"ratio {rates_full[-1] / rates_min[-1]:.1f}", flush=True)
+              f"ratios {rates_full[-1] / rates_min[-1]:.1f} (Network), {rates_full[-1] / rates_graph[-1]:.1f} (dict-graph)",
+              flush=True)
     results["n10k_total_s_median"] = statistics.median(totals)
     results["n10k_run_s_median"] = statistics.median(runs)
     results["n10k_totals"] = totals
@@ -188,6 +232,10 @@ def main() -> None:
     ratios = [a / b for a, b in zip(rates_full, rates_min, strict=True)]
     results["throughput_ratio_median"] = statistics.median(ratios)
     results["throughput_ratios"] = ratios
+    ratios_graph = [a / b for a, b in zip(rates_full, rates_graph, strict=True)]
+    results["rate_graph_median"] = statistics.median(rates_graph)
+    results["throughput_ratio_graph_median"] = statistics.median(ratios_graph)
+    results["throughput_ratios_graph"] = ratios_graph
     ratios_list = [a / b for a, b in zip(rates_full, rates_list, strict=True)]
     results["rate_lists_median"] = statistics.median(rates_list)
     results["throughput_ratio_lists_median"] = statistics.median(ratios_list)
@@ -215,6 +263,10 @@ def main() -> None:
     ratio = results["throughput_ratio_median"]
     print(f"| resident-weeks/s, buurtsim / idiomatic minimal Mesa (N = 10,000) | >= 10 | {ratio:.1f} "
           f"({results['rate_buurtsim_median']:,.0f} vs {results['rate_minimal_median']:,.0f}) | {'met' if ratio >= 10 else 'NOT met'} |")
+    rg = results["throughput_ratio_graph_median"]
+    print(f"| the same against the dict-graph Mesa model of issue 16 (networkx neighbours, step/advance) | >= 25 | "
+          f"{rg:.1f} ({results['rate_buurtsim_median']:,.0f} vs {results['rate_graph_median']:,.0f}) | "
+          f"{'met' if rg >= 25 else 'NOT met'} |")
     rl = results["throughput_ratio_lists_median"]
     print(f"| the same against hand-optimised neighbour lists (not idiomatic; for reference) | – | {rl:.1f} "
           f"({results['rate_buurtsim_median']:,.0f} vs {results['rate_lists_median']:,.0f}) | – |")
