@@ -30,7 +30,7 @@ from buurtsim.population import (
 from buurtsim.processes import initiatives as ini_mod
 from buurtsim.processes.life_events import life_events
 from buurtsim.processes.migration import movers
-from buurtsim.processes.participation import climb_ladder, residents_ask
+from buurtsim.processes.participation import active_flags, climb_ladder, residents_ask
 from buurtsim.processes.perceptions import perceptions
 from buurtsim.processes.position import change_position
 from buurtsim.processes.professional_work import fade_dependency, professional_work, release_clients, solved_for
@@ -251,7 +251,9 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         ties.maybe_rebuild()
         ties.refresh()
         shocks = life_events(st, p, s["life_events"])
-        informal_support(st, ties, p)
+        # the ladder's peer flow runs on the same matrix: computed in support's pass, and reused
+        # by climb_ladder if neither the rungs nor the ties it depends on changed in between
+        informal_support(st, ties, p, ahead=(active_flags(st, p),))
         self.week.overburdened = st.alive & (st.load > p.overburden_load)
         pros = self.active_professionals()
         targets = {pro.unique_id: (pro.target(self) if pro.target else None) for pro in pros}

@@ -93,10 +93,11 @@ def triangles(a: np.ndarray, b: np.ndarray, alive: np.ndarray, m: int, n_slots: 
 @kernel
 def flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np.ndarray, s: np.ndarray,
                refresh: bool, row_sums: np.ndarray, end_sums: np.ndarray, nx: int, x0: np.ndarray,
-               x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> None:
+               x1: np.ndarray, x2: np.ndarray, y0: np.ndarray, y1: np.ndarray, y2: np.ndarray) -> None:
     """For a CSR matrix W over edge ids: if `refresh`, data[k] = s[eid[k]], row_sums = W @ 1 and
     end_sums[0 or 1, i] = the strengths of i's ties in which i is the lower or the higher slot;
-    then y0 = W @ x0 (nx >= 1) and y1 = W @ x1 (nx == 2). Rows are summed in stored order.
+    then y0 = W @ x0 (nx >= 1), y1 = W @ x1 (nx >= 2) and y2 = W @ x2 (nx == 3). Rows are summed
+    in stored order, each vector on its own (as separate passes would).
 
     The ties are sorted by (lower slot, higher slot) at a rebuild, so a row's entries above and
     below its own slot come in edge-id order: end_sums add up in the order strength_sum() does.
@@ -109,6 +110,7 @@ def flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np
         higher = 0.0
         acc0 = 0.0
         acc1 = 0.0
+        acc2 = 0.0
         for k in range(start, stop):
             if refresh:
                 w = s[eid[k]]
@@ -125,6 +127,8 @@ def flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np
                 acc0 += w * x0[j]
                 if nx > 1:
                     acc1 += w * x1[j]
+                    if nx > 2:
+                        acc2 += w * x2[j]
         if refresh:
             row_sums[i] = r
             end_sums[0, i] = lower
@@ -133,6 +137,8 @@ def flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np
             y0[i] = acc0
         if nx > 1:
             y1[i] = acc1
+        if nx > 2:
+            y2[i] = acc2
         start = stop
 
 

@@ -210,3 +210,44 @@ def test_household_ranks_are_the_inverse_of_unique() -> None:
     h = np.random.default_rng(20).integers(0, 50, 300)
     np.testing.assert_array_equal(household_ranks(h), np.unique(h, return_inverse=True)[1].astype(np.int64),
                                   strict=True)
+
+
+def test_flows_computed_ahead_are_what_a_new_pass_gives(world) -> None:
+    """A flow computed ahead in an earlier pass is handed out only while it is still exact."""
+    ties = copy.deepcopy(world.ties)
+    rng = np.random.default_rng(21)
+    x, later = rng.random(ties.n_slots), rng.random(ties.n_slots)
+    ties.refresh()
+    ties.propagate_many(x, ahead=(later,))
+    fresh = copy.deepcopy(ties)
+    fresh._ahead = []
+    np.testing.assert_array_equal(ties.propagate(later), fresh.propagate(later), strict=True)
+    assert ties._recall(later) is not None  # handed out from what was kept
+    assert ties._recall(later + 0.0 * later) is not None and ties._recall(later * 0.5) is None
+
+    pending = np.flatnonzero(ties.alive[ties.n_built: ties.n]) + ties.n_built
+    ties.s[pending[0]] *= 0.5  # a direct change of a tie not yet in the matrix (as mobilisation does)
+    assert ties._recall(later) is None
+    np.testing.assert_array_equal(ties.propagate(later), ref.propagate(ties, later))
+
+
+@pytest.mark.parametrize("change", ["refresh", "add", "kill", "rebuild"])
+def test_flows_computed_ahead_are_dropped_when_the_ties_change(world, change: str) -> None:
+    ties = copy.deepcopy(world.ties)
+    later = np.random.default_rng(22).random(ties.n_slots)
+    ties.refresh()
+    ties.propagate_many(ahead=(later,))
+    assert ties._recall(later) is not None
+    if change == "refresh":
+        ties.refresh()
+    elif change == "add":
+        free = np.flatnonzero(ties.degree() == 0)
+        a, b = (free[:2] if free.size >= 2 else (0, ties.n_slots - 1))
+        ties.add(np.array([a]), np.array([b]), 0.5, 3, 0)
+    elif change == "kill":
+        ties.kill(ties.live_ids()[-1:])
+    else:
+        ties._rebuild()
+    assert ties._recall(later) is None
+    ref.refresh(ties)
+    np.testing.assert_array_equal(ties.propagate(later), ref.propagate(ties, later))

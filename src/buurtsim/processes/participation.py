@@ -19,11 +19,15 @@ def residents_ask(st: ResidentState, ties: TieStore, p: Params, rng: np.random.G
     st.asked[nb[nb >= 0]] = True
 
 
+def active_flags(st: ResidentState, p: Params) -> np.ndarray:
+    """1.0 for residents at or above the active rung, else 0.0 (the peers the ladder counts)."""
+    return (st.participation >= p.active_level).astype(float)
+
+
 def climb_ladder(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Generator,
                  overburdened: np.ndarray) -> None:
     """Step up (more when asked or when enough ties take part) or down (when capacity is short)."""
-    active = (st.participation >= p.active_level).astype(float)
-    n_active, n_ties = ties.propagate(active), ties.weighted_degree()
+    n_active, n_ties = ties.propagate(active_flags(st, p)), ties.weighted_degree()
     u = rng.random(st.size)
     _climb(st.participation, unsigned(st.style), st.capacity, st.asked, st.threshold, st.initiative, st.alive,
            overburdened, n_active, n_ties, u, np.asarray(p.participation_up, float), p.asked_multiplier,
