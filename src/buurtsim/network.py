@@ -17,6 +17,7 @@ from buurtsim.jit import unsigned
 from buurtsim.network_loops import (
     add_pending_flow,
     add_pending_strength,
+    add_pending_weight,
     add_ties,
     csr_of_ties,
     find_ties,
@@ -188,8 +189,7 @@ class TieStore:
         y = self._row_sums.copy()
         lo, hi = self.n_built, self.n
         if hi > lo:
-            add_pending_flow(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi,
-                              (np.ones(self.n_slots),), (y,))
+            add_pending_weight(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi, y)
         return y
 
     def propagate(self, x: np.ndarray) -> np.ndarray:

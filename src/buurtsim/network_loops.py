@@ -53,6 +53,21 @@ def add_pending_flow(a: np.ndarray, b: np.ndarray, s: np.ndarray, alive: np.ndar
 
 
 @kernel
+def add_pending_weight(a: np.ndarray, b: np.ndarray, s: np.ndarray, alive: np.ndarray, lo: int, hi: int,
+                       y: np.ndarray) -> None:
+    """add_pending_flow with x = 1 everywhere (w * 1.0 is w): y += the summed strength of the
+    live ties lo..hi-1 at each end, each end's sum kept apart and the two added before joining y."""
+    pa = np.zeros(y.size)
+    pb = np.zeros(y.size)
+    for e in range(lo, hi):
+        if alive[e]:
+            pa[a[e]] += s[e]
+            pb[b[e]] += s[e]
+    for i in range(y.size):
+        y[i] += pa[i] + pb[i]
+
+
+@kernel
 def triangles(a: np.ndarray, b: np.ndarray, alive: np.ndarray, m: int, n_slots: int,
                sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per sampled slot: triangles through it and its degree, over the live ties among the first m."""

@@ -13,6 +13,7 @@ import numpy as np
 from buurtsim.network import TieStore
 from buurtsim.params import Params
 from buurtsim.processes.life_events import FED_BY, UNIFORM_SD, draw_events
+from buurtsim.processes.position import TOP
 from buurtsim.processes.ties import ACQUAINTANCE, FAMILY, FRIEND, NEIGHBOUR
 from buurtsim.state import ResidentState
 
@@ -211,3 +212,15 @@ def distinct_sorted(idx: np.ndarray, size: int) -> np.ndarray:
     hit = np.zeros(size, np.bool_)
     hit[np.minimum(idx, size - 1)] = True
     return np.flatnonzero(hit)
+
+
+def change_position(st: ResidentState, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Income classes up with secure work and down with a work problem."""
+    work = st.domains[:, 0]
+    u = rng.random(st.size)
+    up = st.alive & (st.income < TOP) & (work >= p.income_up_work) & (u < p.income_up_rate)
+    down = st.alive & (st.income > 0) & (work < p.problem_threshold) & (u < p.income_down_rate)
+    risen, fallen = np.flatnonzero(up), np.flatnonzero(down)
+    st.income[risen] += 1
+    st.income[fallen] -= 1
+    return risen, fallen

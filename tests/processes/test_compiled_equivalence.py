@@ -12,11 +12,12 @@ from tests.conftest import build_model
 from tests.processes import numpy_reference as ref
 
 from buurtsim.population import household_ranks
-from buurtsim.processes.initiatives import Initiatives, _members, _stops
+from buurtsim.processes.initiatives import Initiatives, _founders_pool, _members, _stops
 from buurtsim.processes.life_events import _distinct_sorted, life_events
 from buurtsim.processes.migration import movers
-from buurtsim.processes.participation import climb_ladder
+from buurtsim.processes.participation import _active_slots, climb_ladder
 from buurtsim.processes.perceptions import perceptions
+from buurtsim.processes.position import change_position
 from buurtsim.processes.support import informal_support
 from buurtsim.processes.ties import FAMILY, _accepted, _meetings, _non_family, contact_and_decay
 
@@ -251,3 +252,26 @@ def test_flows_computed_ahead_are_dropped_when_the_ties_change(world, change: st
     assert ties._recall(later) is None
     ref.refresh(ties)
     np.testing.assert_array_equal(ties.propagate(later), ref.propagate(ties, later))
+
+
+@pytest.mark.parametrize("up_work", [0.5, 0.2])  # 0.2: below the problem threshold, up and down at once
+def test_change_position_matches_numpy(world, up_work: float) -> None:
+    (st1, _), (st2, _) = twins(world)
+    p = world.params.model_copy(update={"income_up_work": up_work, "income_up_rate": 0.3, "income_down_rate": 0.3})
+    got = change_position(st1, p, np.random.default_rng(23))
+    want = ref.change_position(st2, p, np.random.default_rng(23))
+    for x, y in zip(got, want, strict=True):
+        np.testing.assert_array_equal(x, y, strict=True)
+    np.testing.assert_array_equal(st1.income, st2.income, strict=True)
+    assert got[0].size and got[1].size
+
+
+def test_founder_and_active_pools_match_numpy(world) -> None:
+    st = world.state
+    st = copy.deepcopy(st)
+    st.participation[:] = np.random.default_rng(24).integers(0, 7, st.size)
+    np.testing.assert_array_equal(_founders_pool(st.alive, st.participation, st.initiative),
+                                  np.flatnonzero(st.alive & (st.participation >= 5) & (st.initiative < 0)), strict=True)
+    level = world.params.active_level
+    np.testing.assert_array_equal(_active_slots(st.alive, st.participation, level),
+                                  np.flatnonzero(st.alive & (st.participation >= level)), strict=True)

@@ -47,7 +47,7 @@ class Initiatives:
 def found(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: Params,
           rng: np.random.Generator, boost: float = 1.0) -> None:
     """Residents high on the ladder with active ties may start an initiative and bring ties in."""
-    cand = np.flatnonzero(st.alive & (st.participation >= 5) & (st.initiative < 0))
+    cand = _founders_pool(st.alive, st.participation, st.initiative)
     founders = cand[rng.random(cand.size) < p.initiative_found_rate * boost]
     for f in founders.tolist():
         iid = ini.new(tick)
@@ -74,6 +74,18 @@ def sustain(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: P
         members = members[~ended]
     ini.supported[:] = False
     shared_activity_ties(st, ties, members, tick, p, rng)
+
+
+@kernel
+def _founders_pool(alive: np.ndarray, participation: np.ndarray, initiative: np.ndarray) -> np.ndarray:
+    """Live residents on rung 5 or 6 who are in no initiative, ascending."""
+    out = np.empty(alive.size, np.int64)
+    k = 0
+    for i in range(alive.size):
+        if alive[i] and participation[i] >= 5 and initiative[i] < 0:
+            out[k] = i
+            k += 1
+    return out[:k].copy()
 
 
 @kernel

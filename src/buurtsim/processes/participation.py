@@ -13,10 +13,22 @@ from buurtsim.state import ResidentState
 
 def residents_ask(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Generator) -> None:
     """Active residents sometimes ask one of their ties to join."""
-    active = np.flatnonzero(st.alive & (st.participation >= p.active_level))
+    active = _active_slots(st.alive, st.participation, p.active_level)
     askers = active[rng.random(active.size) < p.resident_ask_rate]
     nb = ties.random_neighbour(askers, rng)
     st.asked[nb[nb >= 0]] = True
+
+
+@kernel
+def _active_slots(alive: np.ndarray, participation: np.ndarray, level: int) -> np.ndarray:
+    """Live residents at or above the rung `level`, ascending."""
+    out = np.empty(alive.size, np.int64)
+    k = 0
+    for i in range(alive.size):
+        if alive[i] and participation[i] >= level:
+            out[k] = i
+            k += 1
+    return out[:k].copy()
 
 
 def active_flags(st: ResidentState, p: Params) -> np.ndarray:
