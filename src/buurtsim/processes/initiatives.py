@@ -28,6 +28,11 @@ class Initiatives:
         """Number of running initiatives."""
         return int(sum(self.alive))
 
+    def alive_mask(self) -> np.ndarray:
+        """`alive` as a (read-only) numpy bool array; from the list's bytes, several times faster
+        than np.asarray over a list that holds every initiative ever founded."""
+        return np.frombuffer(bytes(self.alive), np.bool_)
+
     def new(self, tick: int) -> int:
         """Register a new initiative and return its id."""
         self.founded.append(tick)
@@ -65,11 +70,11 @@ def sustain(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: P
     if n == 0:
         return
     members, size = _members(st.initiative, st.alive, st.participation, p.active_level - 1, n)
-    stop = _stops(np.asarray(ini.alive), ini.supported, size, p.initiative_min_owners, rng.random(n),
+    stop = _stops(ini.alive_mask(), ini.supported, size, p.initiative_min_owners, rng.random(n),
                   p.initiative_fade, 0.5 * p.initiative_fade)
     if stop.any():
         ini.end(np.flatnonzero(stop), tick)
-        ended = np.asarray(ini.alive)[st.initiative[members]] == False  # noqa: E712
+        ended = ~ini.alive_mask()[st.initiative[members]]
         st.initiative[members[ended]] = -1
         members = members[~ended]
     ini.supported[:] = False
