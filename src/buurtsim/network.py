@@ -23,6 +23,7 @@ from buurtsim.network_loops import (
     find_ties,
     flow_pass,
     incident_ties,
+    live_in_key_order,
     merge_keys,
     random_neighbours,
     tie_totals,
@@ -66,6 +67,9 @@ class TieStore:
         self._copies = 0  # counts the copies of strengths into the matrix (and rebuilds)
         self._ahead: list[tuple[np.ndarray, np.ndarray]] = []  # flows computed ahead: (x, W @ x)
         self._ahead_state: tuple[int, int, int, np.ndarray, np.ndarray] | None = None
+        self._keys = np.empty(0, np.int64)  # keys of the built ties, ascending (ids 0..n_built-1)
+        self._pending_keys = np.empty(0, np.int64)  # ties added since: their keys, sorted, and ids
+        self._pending_ids = np.empty(0, np.int64)
         self._rebuild()
 
     # --- structure ----------------------------------------------------------------------------
@@ -87,17 +91,14 @@ class TieStore:
 
     def _rebuild(self) -> None:
         """Drop dead ties, sort by key and rebuild the CSR of edge ids."""
-        keep = np.flatnonzero(self.alive[: self.n])
-        keys = edge_keys(self.a[keep], self.b[keep])
-        order = np.argsort(keys, kind="stable")
-        keep = keep[order]
+        keep, self._keys = live_in_key_order(self.alive, self._keys, self.n_built, self._pending_keys,
+                                             self._pending_ids)
         for name in ("a", "b", "s", "kind", "alive", "born"):
             arr = getattr(self, name)
             arr[: keep.size] = arr[keep]
         self.alive[keep.size : self.n] = False
         self.n = self.n_built = int(keep.size)
         self.dead_since_build = 0
-        self._keys = keys[order]
         self._pending_keys = np.empty(0, np.int64)  # ties added since: their keys, sorted, and ids
         self._pending_ids = np.empty(0, np.int64)
         self._copies += 1

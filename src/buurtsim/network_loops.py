@@ -303,6 +303,36 @@ def random_neighbours(indptr: np.ndarray, indices: np.ndarray, eid: np.ndarray, 
 
 
 @kernel
+def live_in_key_order(alive: np.ndarray, built_keys: np.ndarray, n_built: int, pending_keys: np.ndarray,
+                      pending_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and keys of the live ties sorted by key: the built ties (ids 0..n_built-1, keys
+    ascending) merged with the ties added since (their keys sorted, with ids). Keys are unique,
+    so this is the order a sort of the live ties' keys gives."""
+    n = 0
+    for e in range(n_built):
+        n += alive[e]
+    for k in range(pending_ids.size):
+        n += alive[pending_ids[k]]
+    ids = np.empty(n, np.int64)
+    keys = np.empty(n, np.int64)
+    i = j = 0
+    for k in range(n):
+        while i < n_built and not alive[i]:
+            i += 1
+        while j < pending_ids.size and not alive[pending_ids[j]]:
+            j += 1
+        if j >= pending_ids.size or (i < n_built and built_keys[i] < pending_keys[j]):
+            ids[k] = i
+            keys[k] = built_keys[i]
+            i += 1
+        else:
+            ids[k] = pending_ids[j]
+            keys[k] = pending_keys[j]
+            j += 1
+    return ids, keys
+
+
+@kernel
 def merge_keys(keys: np.ndarray, ids: np.ndarray, new_keys: np.ndarray, first_id: int) -> tuple[np.ndarray, np.ndarray]:
     """Merge sorted new keys (ids first_id, first_id + 1, ...) into sorted keys with their ids."""
     n, m = keys.size, new_keys.size

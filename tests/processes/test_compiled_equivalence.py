@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import build_model
 from tests.processes import numpy_reference as ref
 
+from buurtsim.network import edge_keys
+from buurtsim.network_loops import live_in_key_order
 from buurtsim.population import household_ranks
 from buurtsim.processes.initiatives import Initiatives, _founders_pool, _members, _stops
 from buurtsim.processes.life_events import _distinct_sorted, life_events
@@ -275,3 +277,15 @@ def test_founder_and_active_pools_match_numpy(world) -> None:
     level = world.params.active_level
     np.testing.assert_array_equal(_active_slots(st.alive, st.participation, level),
                                   np.flatnonzero(st.alive & (st.participation >= level)), strict=True)
+
+
+def test_live_ties_in_key_order_match_a_sort_of_their_keys(world) -> None:
+    ties = copy.deepcopy(world.ties)
+    ties.kill(ties.live_ids()[::7])  # dead ties among the built and the pending ones
+    assert ties.n > ties.n_built and not ties.alive[: ties.n].all()
+    keep = np.flatnonzero(ties.alive[: ties.n])
+    keys = edge_keys(ties.a[keep], ties.b[keep])
+    order = np.argsort(keys, kind="stable")
+    ids, got_keys = live_in_key_order(ties.alive, ties._keys, ties.n_built, ties._pending_keys, ties._pending_ids)
+    np.testing.assert_array_equal(ids, keep[order], strict=True)
+    np.testing.assert_array_equal(got_keys, keys[order], strict=True)
