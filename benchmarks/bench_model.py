@@ -277,7 +277,7 @@ def main() -> None:
     print(f"| the same against the dict-graph Mesa model of issue 16 (networkx neighbours, step/advance) | >= 25 | "
           f"{rg:.1f} ({results['rate_buurtsim_median']:,.0f} vs {results['rate_graph_median']:,.0f}) | "
           f"{'met' if rg >= 25 else 'NOT met'} |")
-    print(f"| the two ratios in CPU time (waiting for a core not counted; robust on a loaded machine) | – | "
+    print(f"| the two ratios in CPU time (waiting for a core not counted) | – | "
           f"{results['cpu_ratio_median']:.1f} (Network), {results['cpu_ratio_graph_median']:.1f} (dict-graph) | – |")
     rl = results["throughput_ratio_lists_median"]
     print(f"| the same against hand-optimised neighbour lists (not idiomatic; for reference) | – | {rl:.1f} "
