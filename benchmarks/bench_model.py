@@ -9,7 +9,9 @@ Measures, on one core (BLAS threads pinned to 1):
    Mesa model at N = 10,000 (every resident a FixedAgent on a `discrete_space.Network` cell whose
    step() averages its network neighbours' values, as in Mesa's virus_on_network example,
    activated by `model.agents.shuffle_do("step")`), measured alternately in the same script so
-   that machine load hits both alike.
+   that machine load hits both alike; and against the "dict-graph" model of issue 16 (every
+   resident a `mesa.Agent` whose step() averages neighbours read straight from a networkx graph,
+   then advance(); `shuffle_do("step")`, `do("advance")`), and hand-made neighbour lists.
 
 Usage: python benchmarks/bench_model.py [--repeats 5] [--skip-large] [--json out.json]
 """
@@ -69,6 +71,44 @@ class MinimalMesaModel(mesa.Model):
         self.agents.shuffle_do("step")
 
 
+class GraphAgent(mesa.Agent):
+    """The per-agent model of issue 16 ("dict-graph"): each agent reads its neighbours straight from
+    a networkx graph's adjacency (agents listed by node) and updates simultaneously: step() computes
+    the new value, advance() applies it."""
+
+    def __init__(self, model: GraphModel, node: int, value: float) -> None:
+        super().__init__(model)
+        self.node = node
+        self.value = value
+        self.next_value = value
+
+    def step(self) -> None:
+        """Compute a move halfway towards the neighbours' mean value."""
+        by_node = self.model.by_node
+        values = [by_node[v].value for v in self.model.graph[self.node]]
+        if values:
+            self.next_value = self.value + 0.5 * (sum(values) / len(values) - self.value)
+
+    def advance(self) -> None:
+        """Apply the value computed in step()."""
+        self.value = self.next_value
+
+
+class GraphModel(mesa.Model):
+    """N agents on the nodes of a networkx random graph with buurtsim's mean degree."""
+
+    def __init__(self, n: int, mean_degree: float, seed: int = 0) -> None:
+        super().__init__(seed=seed)
+        self.graph = nx.fast_gnp_random_graph(n, mean_degree / max(n - 1, 1), seed=seed)
+        self.by_node = [GraphAgent(self, node, float(value))
+                        for node, value in zip(self.graph.nodes, self.rng.random(n), strict=True)]
+
+    def step(self) -> None:
+        """One tick: every agent steps in random order, then all advance."""
+        self.agents.shuffle_do("step")
+        self.agents.do("advance")
+
+
 class ListAgent(mesa.Agent):
     """A favourable per-agent variant: neighbour lists precomputed once (not Mesa's idiom)."""
 
@@ -100,10 +140,10 @@ class ListModel(mesa.Model):
         self.agents.shuffle_do("step")
 
 
-def time_buurtsim(n: int, ticks: int, seed: int) -> tuple[float, float, float, float]:
+def time_buurtsim(n: int, ticks: int, seed: int) -> tuple[float, float, float, float, float]:
     """(cold construction seconds incl. the twenty-year burn-in, warm construction seconds (the
     settled state restored, as every later model with these parameters and seed gets it), seconds
-    for `ticks` steps, mean degree at the end)."""
+    for `ticks` steps, mean degree at the end, CPU seconds of the steps)."""
     from buurtsim import NeighbourhoodModel, warmstart
 
     t0 = time.perf_counter()
@@ -112,24 +152,26 @@ def time_buurtsim(n: int, ticks: int, seed: int) -> tuple[float, float, float, f
     warmstart.WARM.put(warmstart.key(cold.params, cold.seed), cold._settled())
     t2 = time.perf_counter()
     model = NeighbourhoodModel(n, seed=seed)
-    t3 = time.perf_counter()
+    t3, c3 = time.perf_counter(), time.process_time()
     model.run(ticks)
-    t4 = time.perf_counter()
-    return t1 - t0, t3 - t2, t4 - t3, float(model.metrics()["mean_degree"].iloc[-1])
+    t4, c4 = time.perf_counter(), time.process_time()
+    return t1 - t0, t3 - t2, t4 - t3, float(model.metrics()["mean_degree"].iloc[-1]), c4 - c3
 
 
-def time_minimal(n: int, ticks: int, mean_degree: float, seed: int, cls: type[mesa.Model] = MinimalMesaModel) -> float:
-    """Seconds for `ticks` steps of a per-agent model (default: the idiomatic minimal Mesa model).
+def time_minimal(n: int, ticks: int, mean_degree: float, seed: int,
+                 cls: type[mesa.Model] = MinimalMesaModel) -> tuple[float, float]:
+    """(Seconds, CPU seconds) for `ticks` steps of a per-agent model (default: the idiomatic
+    minimal Mesa model).
 
     One untimed step first: Mesa builds and caches each cell's neighbourhood on first use (the
     first step costs three to six steady ones), and buurtsim's own set-up is not in its rate either.
     """
     model = cls(n, mean_degree, seed)
     model.step()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(ticks):
         model.step()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def large_run_in_subprocess(n: int, seed: int) -> dict[str, float]:
@@ -164,21 +206,29 @@ def main() -> None:
         "numpy": np.__version__,
     }
     n = 10_000
-    totals, warm_totals, runs, rates_full, rates_min, rates_list = [], [], [], [], [], []
+    totals, warm_totals, runs, rates_full, rates_min, rates_list, rates_graph = [], [], [], [], [], [], []
+    cpu_ratios_min, cpu_ratios_graph = [], []
     for r in range(args.repeats):
-        init_s, warm_s, run_s, degree = time_buurtsim(n, TICKS, seed=r)
+        init_s, warm_s, run_s, degree, run_cpu = time_buurtsim(n, TICKS, seed=r)
         totals.append(init_s + run_s)
         warm_totals.append(warm_s + run_s)
         runs.append(run_s)
         rates_full.append(n * TICKS / run_s)
-        min_s = time_minimal(n, args.minimal_ticks, degree, seed=r)
+        min_s, min_cpu = time_minimal(n, args.minimal_ticks, degree, seed=r)
         rates_min.append(n * args.minimal_ticks / min_s)
-        list_s = time_minimal(n, args.minimal_ticks, degree, seed=r, cls=ListModel)
+        graph_s, graph_cpu = time_minimal(n, args.minimal_ticks, degree, seed=r, cls=GraphModel)
+        rates_graph.append(n * args.minimal_ticks / graph_s)
+        list_s, _ = time_minimal(n, args.minimal_ticks, degree, seed=r, cls=ListModel)
         rates_list.append(n * args.minimal_ticks / list_s)
+        # the same ratios in CPU time: on a loaded machine, waiting for a core is not counted
+        cpu_ratios_min.append((TICKS / run_cpu) / (args.minimal_ticks / min_cpu))
+        cpu_ratios_graph.append((TICKS / run_cpu) / (args.minimal_ticks / graph_cpu))
         print(f"repeat {r}: buurtsim N={n} cold {init_s + run_s:.2f} s, warm {warm_s + run_s:.2f} s (run {run_s:.2f} s, "
               f"{run_s / TICKS * 1000:.1f} ms/tick); idiomatic Mesa {min_s / args.minimal_ticks * 1000:.0f} ms/tick; "
+              f"dict-graph Mesa {graph_s / args.minimal_ticks * 1000:.0f} ms/tick; "
               f"neighbour lists {list_s / args.minimal_ticks * 1000:.0f} ms/tick; "
-              f"ratio {rates_full[-1] / rates_min[-1]:.1f}", flush=True)
+              f"ratios {rates_full[-1] / rates_min[-1]:.1f} (Network), {rates_full[-1] / rates_graph[-1]:.1f} (dict-graph); "
+              f"in CPU time {cpu_ratios_min[-1]:.1f}, {cpu_ratios_graph[-1]:.1f}", flush=True)
     results["n10k_total_s_median"] = statistics.median(totals)
     results["n10k_run_s_median"] = statistics.median(runs)
     results["n10k_totals"] = totals
@@ -188,6 +238,14 @@ def main() -> None:
     ratios = [a / b for a, b in zip(rates_full, rates_min, strict=True)]
     results["throughput_ratio_median"] = statistics.median(ratios)
     results["throughput_ratios"] = ratios
+    ratios_graph = [a / b for a, b in zip(rates_full, rates_graph, strict=True)]
+    results["rate_graph_median"] = statistics.median(rates_graph)
+    results["throughput_ratio_graph_median"] = statistics.median(ratios_graph)
+    results["throughput_ratios_graph"] = ratios_graph
+    results["cpu_ratio_median"] = statistics.median(cpu_ratios_min)
+    results["cpu_ratio_graph_median"] = statistics.median(cpu_ratios_graph)
+    results["cpu_ratios"] = cpu_ratios_min
+    results["cpu_ratios_graph"] = cpu_ratios_graph
     ratios_list = [a / b for a, b in zip(rates_full, rates_list, strict=True)]
     results["rate_lists_median"] = statistics.median(rates_list)
     results["throughput_ratio_lists_median"] = statistics.median(ratios_list)
@@ -215,6 +273,12 @@ def main() -> None:
     ratio = results["throughput_ratio_median"]
     print(f"| resident-weeks/s, buurtsim / idiomatic minimal Mesa (N = 10,000) | >= 10 | {ratio:.1f} "
           f"({results['rate_buurtsim_median']:,.0f} vs {results['rate_minimal_median']:,.0f}) | {'met' if ratio >= 10 else 'NOT met'} |")
+    rg = results["throughput_ratio_graph_median"]
+    print(f"| the same against the dict-graph Mesa model of issue 16 (networkx neighbours, step/advance) | >= 25 | "
+          f"{rg:.1f} ({results['rate_buurtsim_median']:,.0f} vs {results['rate_graph_median']:,.0f}) | "
+          f"{'met' if rg >= 25 else 'NOT met'} |")
+    print(f"| the two ratios in CPU time (waiting for a core not counted) | – | "
+          f"{results['cpu_ratio_median']:.1f} (Network), {results['cpu_ratio_graph_median']:.1f} (dict-graph) | – |")
     rl = results["throughput_ratio_lists_median"]
     print(f"| the same against hand-optimised neighbour lists (not idiomatic; for reference) | – | {rl:.1f} "
           f"({results['rate_buurtsim_median']:,.0f} vs {results['rate_lists_median']:,.0f}) | – |")

@@ -29,7 +29,7 @@ class Metric:
 TALLIES: tuple[str, ...] = (
     "n", "sr", "strong", "vulnerable", "sliding", "isolated", "degree", "strength", "active", "acting", "trust",
     "safety", "attachment", "given", "helpers", "overburdened", "helpers_sr", "dependent",
-    "multi_problem", "no_confidant", "contact", "outsiders", "outsiders_active", "clients",
+    "multi_problem", "no_confidant", "contact", "outsiders", "outsiders_active", "clients", "risen",
 )
 
 
@@ -70,9 +70,21 @@ def gini(x: np.ndarray) -> float:
     x = np.asarray(x, float)
     if x.size == 0 or x.sum() <= 0:
         return 0.0
-    run = np.cumsum(np.sort(x))
-    n = run.size
-    return float((n + 1 - 2 * (np.cumsum(run)[-1] / run[-1])) / n)
+    total, sum_of_running = _running_sums(np.sort(x))
+    n = x.size
+    return float((n + 1 - 2 * (sum_of_running / total)) / n)
+
+
+@kernel
+def _running_sums(x: np.ndarray) -> tuple[float, float]:
+    """The last running sum of x and the sum of all running sums, added in order: the last
+    elements of np.cumsum(x) and np.cumsum(np.cumsum(x)), without the two arrays."""
+    run = 0.0
+    acc = 0.0
+    for i in range(x.size):
+        run += x[i]
+        acc += run
+    return run, acc
 
 
 def _collective_efficacy(m: NeighbourhoodModel, s: Snapshot) -> float:
@@ -144,9 +156,8 @@ def snapshot(model: NeighbourhoodModel) -> Snapshot:
     tally = _tally(st.alive, st.self_reliance, strength, degree, close, st.participation, st.trust, st.safety,
            st.attachment, st.given, st.load, st.dependency, st.domains, contact, st.style, st.client_of,
            p.strong_threshold, p.sliding_threshold, p.isolation_strength, p.active_level, p.helping_min,
-           p.overburden_load, p.dependency_flag, p.problem_threshold)
+           p.overburden_load, p.dependency_flag, p.problem_threshold, st.income, st.income_start)
     values = {k: float(v) for k, v in zip(TALLIES, tally, strict=True)}
-    values["risen"] = float(np.count_nonzero(st.alive & (st.income > st.income_start)))
     reached = st.alive & st.reached
     return Snapshot(tally=values, sr_alive=st.self_reliance[st.alive], reached=int(np.count_nonzero(reached)),
                     reached_sr=float(st.self_reliance[reached].sum()))
@@ -158,11 +169,12 @@ def _tally(alive: np.ndarray, sr: np.ndarray, strength: np.ndarray, degree: np.n
            attachment: np.ndarray, given: np.ndarray, load: np.ndarray, dependency: np.ndarray,
            domains: np.ndarray, contact: np.ndarray, style: np.ndarray, client_of: np.ndarray,
            strong_at: float, sliding_at: float, isolated_at: float, active_level: int, helping_min: float,
-           overburden_load: float, dependency_flag: float, problem_at: float) -> tuple[float, ...]:
+           overburden_load: float, dependency_flag: float, problem_at: float, income: np.ndarray,
+           income_start: np.ndarray) -> tuple[float, ...]:
     """Counts and sums over live residents, in the order of TALLIES."""
     n = strong = vulnerable = sliding = isolated = degrees = active = acting = 0
     helpers = overburdened = dependent = multi_problem = no_confidant = contacts = 0
-    outsiders = outsiders_active = clients = 0
+    outsiders = outsiders_active = clients = risen = 0
     sum_sr = sum_strength = sum_trust = sum_safety = sum_attachment = sum_given = helpers_sr = 0.0
     for i in range(alive.size):
         if not alive[i]:
@@ -199,9 +211,10 @@ def _tally(alive: np.ndarray, sr: np.ndarray, strength: np.ndarray, degree: np.n
             outsiders += 1
             outsiders_active += is_active
         clients += client_of[i] >= 0
+        risen += income[i] > income_start[i]
     return (n, sum_sr, strong, vulnerable, sliding, isolated, degrees, sum_strength, active, acting,
               sum_trust, sum_safety, sum_attachment, sum_given, helpers, overburdened, helpers_sr,
-            dependent, multi_problem, no_confidant, contacts, outsiders, outsiders_active, clients)
+            dependent, multi_problem, no_confidant, contacts, outsiders, outsiders_active, clients, risen)
 
 
 def collect(model: NeighbourhoodModel) -> dict[str, float]:

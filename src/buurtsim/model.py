@@ -20,11 +20,17 @@ from buurtsim.mesa_interop import MesaInterop, MetricsDataCollector
 from buurtsim.network import TieStore
 from buurtsim.params import Params, make_params
 from buurtsim.policies.base import WEEKS_PER_YEAR, Policy
-from buurtsim.population import assign_households, block_layout, draw_residents, initial_participation
+from buurtsim.population import (
+    assign_households,
+    block_layout,
+    draw_residents,
+    household_ranks,
+    initial_participation,
+)
 from buurtsim.processes import initiatives as ini_mod
 from buurtsim.processes.life_events import life_events
 from buurtsim.processes.migration import movers
-from buurtsim.processes.participation import climb_ladder, residents_ask
+from buurtsim.processes.participation import active_flags, climb_ladder, residents_ask
 from buurtsim.processes.perceptions import perceptions
 from buurtsim.processes.position import change_position
 from buurtsim.processes.professional_work import fade_dependency, professional_work, release_clients, solved_for
@@ -245,7 +251,9 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         ties.maybe_rebuild()
         ties.refresh()
         shocks = life_events(st, p, s["life_events"])
-        informal_support(st, ties, p)
+        # the ladder's peer flow runs on the same matrix: computed in support's pass, and reused
+        # by climb_ladder if neither the rungs nor the ties it depends on changed in between
+        informal_support(st, ties, p, ahead=(active_flags(st, p),))
         self.week.overburdened = st.alive & (st.load > p.overburden_load)
         pros = self.active_professionals()
         targets = {pro.unique_id: (pro.target(self) if pro.target else None) for pro in pros}
@@ -316,8 +324,8 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
             shares, shift = income_shares or self.newcomer_income_shares, self.newcomer_potential_shift
         new = draw_residents(slots.size, p, rng, shares, shift)
         new.block, new.x, new.y = st.block[slots], st.x[slots], st.y[slots]
-        _, group = np.unique(st.household[slots], return_inverse=True)  # by the household that left
-        new.household = group.astype(np.int64) + self._next_household
+        group = household_ranks(st.household[slots])  # by the household that left
+        new.household = group + self._next_household
         self._next_household += int(group.max()) + 1 if slots.size else 0
         new.attachment[:] = 0.3
         new.safety[:] = st.safety[st.alive].mean() if st.alive.any() else 0.6

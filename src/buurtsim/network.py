@@ -17,11 +17,13 @@ from buurtsim.jit import unsigned
 from buurtsim.network_loops import (
     add_pending_flow,
     add_pending_strength,
+    add_pending_weight,
     add_ties,
     csr_of_ties,
     find_ties,
     flow_pass,
     incident_ties,
+    live_in_key_order,
     merge_keys,
     random_neighbours,
     tie_totals,
@@ -62,6 +64,12 @@ class TieStore:
         self.dead_since_build = 0
         self.version = 0  # bumped on every structural change (for caches such as to_networkx)
         self._degree: tuple[int, np.ndarray] | None = None  # (version, degree) when known
+        self._copies = 0  # counts the copies of strengths into the matrix (and rebuilds)
+        self._ahead: list[tuple[np.ndarray, np.ndarray]] = []  # flows computed ahead: (x, W @ x)
+        self._ahead_state: tuple[int, int, int, np.ndarray, np.ndarray] | None = None
+        self._keys = np.empty(0, np.int64)  # keys of the built ties, ascending (ids 0..n_built-1)
+        self._pending_keys = np.empty(0, np.int64)  # ties added since: their keys, sorted, and ids
+        self._pending_ids = np.empty(0, np.int64)
         self._rebuild()
 
     # --- structure ----------------------------------------------------------------------------
@@ -83,19 +91,17 @@ class TieStore:
 
     def _rebuild(self) -> None:
         """Drop dead ties, sort by key and rebuild the CSR of edge ids."""
-        keep = np.flatnonzero(self.alive[: self.n])
-        keys = edge_keys(self.a[keep], self.b[keep])
-        order = np.argsort(keys, kind="stable")
-        keep = keep[order]
+        keep, self._keys = live_in_key_order(self.alive, self._keys, self.n_built, self._pending_keys,
+                                             self._pending_ids)
         for name in ("a", "b", "s", "kind", "alive", "born"):
             arr = getattr(self, name)
             arr[: keep.size] = arr[keep]
         self.alive[keep.size : self.n] = False
         self.n = self.n_built = int(keep.size)
         self.dead_since_build = 0
-        self._keys = keys[order]
         self._pending_keys = np.empty(0, np.int64)  # ties added since: their keys, sorted, and ids
         self._pending_ids = np.empty(0, np.int64)
+        self._copies += 1
         indptr, indices, self._eid = csr_of_ties(unsigned(self.a), unsigned(self.b), self.n, self.n_slots)
         self._mat = sp.csr_array((np.zeros(indices.size), indices, indptr), shape=(self.n_slots, self.n_slots))
         self.refresh()
@@ -174,6 +180,7 @@ class TieStore:
         Strengths changed after that copy are not seen by flows until the next refresh().
         """
         self._stale = True
+        self._ahead = []
 
     def weighted_degree(self) -> np.ndarray:
         """W @ 1: the summed strength of each slot's ties as flows see them (strengths as of the
@@ -183,8 +190,7 @@ class TieStore:
         y = self._row_sums.copy()
         lo, hi = self.n_built, self.n
         if hi > lo:
-            add_pending_flow(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi,
-                              (np.ones(self.n_slots),), (y,))
+            add_pending_weight(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi, y)
         return y
 
     def propagate(self, x: np.ndarray) -> np.ndarray:
@@ -193,19 +199,49 @@ class TieStore:
             return self.propagate_many(x)[0]
         return np.column_stack(self.propagate_many(*x.T))
 
-    def propagate_many(self, *xs: np.ndarray) -> list[np.ndarray]:
-        """[W @ x for x in xs], two vectors per pass over the matrix (each row summed in stored
-        order, as scipy's product does); ties added since the last rebuild in one pass for all."""
+    def propagate_many(self, *xs: np.ndarray, ahead: tuple[np.ndarray, ...] = ()) -> list[np.ndarray]:
+        """[W @ x for x in xs], three vectors per pass over the matrix (each row summed in stored
+        order, as scipy's product does); ties added since the last rebuild in one pass for all.
+
+        `ahead`: vectors whose flows a later call will ask for, computed in the same pass and kept.
+        A later call with a bit-identical x gets the kept W @ x if it is still what a new pass
+        would give: no copy of strengths or rebuild since, and the ties added since the last
+        rebuild unchanged in number, strength and life. Otherwise it is computed again.
+        """
         xs = tuple(np.ascontiguousarray(v, dtype=float) for v in xs)
-        ys = [np.empty(self.n_slots) for _ in xs]
-        for k in range(0, len(xs), 2):
-            self._flow_pass(xs[k: k + 2], ys[k: k + 2])
-        if not xs and self._stale:
+        ys: list[np.ndarray | None] = [self._recall(x) for x in xs]
+        todo = [i for i, y in enumerate(ys) if y is None]
+        ahead = tuple(np.ascontiguousarray(v, dtype=float) for v in ahead)
+        pass_xs = tuple(xs[i] for i in todo) + ahead
+        pass_ys = tuple(np.empty(self.n_slots) for _ in pass_xs)
+        for k in range(0, len(pass_xs), 3):
+            self._flow_pass(pass_xs[k: k + 3], pass_ys[k: k + 3])
+        if not pass_xs and self._stale:
             self._flow_pass()
         lo, hi = self.n_built, self.n
-        if hi > lo and xs:
-            add_pending_flow(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi, xs, tuple(ys))
-        return ys
+        if hi > lo and pass_xs:
+            add_pending_flow(unsigned(self.a), unsigned(self.b), self.s, self.alive, lo, hi, pass_xs, pass_ys)
+        for i, y in zip(todo, pass_ys, strict=False):
+            ys[i] = y
+        if ahead:
+            self._ahead = [(x.copy(), y) for x, y in zip(ahead, pass_ys[len(todo):], strict=True)]
+            self._ahead_state = (self._copies, lo, hi, self.s[lo:hi].copy(), self.alive[lo:hi].copy())
+        return [y for y in ys if y is not None]
+
+    def _recall(self, x: np.ndarray) -> np.ndarray | None:
+        """A copy of W @ x computed ahead, if x is bit-identical and the flow still holds; else None."""
+        if not self._ahead or self._stale or self._ahead_state is None:
+            return None
+        copies, lo, hi, s, alive = self._ahead_state
+        if copies != self._copies or lo != self.n_built or hi != self.n \
+                or not np.array_equal(s.view(np.int64), self.s[lo:hi].view(np.int64)) \
+                or not np.array_equal(alive, self.alive[lo:hi]):
+            self._ahead = []
+            return None
+        for kept_x, kept_y in self._ahead:
+            if kept_x.shape == x.shape and np.array_equal(kept_x.view(np.int64), x.view(np.int64)):
+                return kept_y.copy()
+        return None
 
     def flows_and_strength(self, *xs: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
         """`propagate_many(*xs)` and `strength_sum()` together: when strengths are due to be
@@ -221,19 +257,22 @@ class TieStore:
         return ys, ends[0] + ends[1]
 
     def _flow_pass(self, xs: tuple[np.ndarray, ...] = (), ys: list[np.ndarray] | tuple[np.ndarray, ...] = ()) -> None:
-        """One pass over the matrix: copy strengths in if stale, and y = W @ x for up to two x."""
+        """One pass over the matrix: copy strengths in if stale, and y = W @ x for up to three x."""
         mat = self._mat
         if self._stale:
             self._row_sums = np.empty(self.n_slots)
             self._end_sums = np.empty((2, self.n_slots))
-        # The kernel has fixed slots for two vectors; unused ones get any array of the right size
+            self._copies += 1
+        # The kernel has fixed slots for three vectors; unused ones get any array of the right size
         # (it reads and writes only the first len(xs)).
         x0 = xs[0] if xs else self._row_sums
         x1 = xs[1] if len(xs) > 1 else x0
+        x2 = xs[2] if len(xs) > 2 else x0
         y0 = ys[0] if ys else self._row_sums
         y1 = ys[1] if len(ys) > 1 else y0
+        y2 = ys[2] if len(ys) > 2 else y0
         flow_pass(unsigned(mat.indptr), unsigned(mat.indices), mat.data, unsigned(self._eid), self.s,
-                   self._stale, self._row_sums, self._end_sums, len(xs), x0, x1, y0, y1)
+                   self._stale, self._row_sums, self._end_sums, len(xs), x0, x1, x2, y0, y1, y2)
         self._stale = False
 
     # --- statistics -----------------------------------------------------------------------------

@@ -53,6 +53,21 @@ def add_pending_flow(a: np.ndarray, b: np.ndarray, s: np.ndarray, alive: np.ndar
 
 
 @kernel
+def add_pending_weight(a: np.ndarray, b: np.ndarray, s: np.ndarray, alive: np.ndarray, lo: int, hi: int,
+                       y: np.ndarray) -> None:
+    """add_pending_flow with x = 1 everywhere (w * 1.0 is w): y += the summed strength of the
+    live ties lo..hi-1 at each end, each end's sum kept apart and the two added before joining y."""
+    pa = np.zeros(y.size)
+    pb = np.zeros(y.size)
+    for e in range(lo, hi):
+        if alive[e]:
+            pa[a[e]] += s[e]
+            pb[b[e]] += s[e]
+    for i in range(y.size):
+        y[i] += pa[i] + pb[i]
+
+
+@kernel
 def triangles(a: np.ndarray, b: np.ndarray, alive: np.ndarray, m: int, n_slots: int,
                sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per sampled slot: triangles through it and its degree, over the live ties among the first m."""
@@ -93,10 +108,11 @@ def triangles(a: np.ndarray, b: np.ndarray, alive: np.ndarray, m: int, n_slots: 
 @kernel
 def flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np.ndarray, s: np.ndarray,
                refresh: bool, row_sums: np.ndarray, end_sums: np.ndarray, nx: int, x0: np.ndarray,
-               x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> None:
+               x1: np.ndarray, x2: np.ndarray, y0: np.ndarray, y1: np.ndarray, y2: np.ndarray) -> None:
     """For a CSR matrix W over edge ids: if `refresh`, data[k] = s[eid[k]], row_sums = W @ 1 and
     end_sums[0 or 1, i] = the strengths of i's ties in which i is the lower or the higher slot;
-    then y0 = W @ x0 (nx >= 1) and y1 = W @ x1 (nx == 2). Rows are summed in stored order.
+    then y0 = W @ x0 (nx >= 1), y1 = W @ x1 (nx >= 2) and y2 = W @ x2 (nx == 3). Rows are summed
+    in stored order, each vector on its own (as separate passes would).
 
     The ties are sorted by (lower slot, higher slot) at a rebuild, so a row's entries above and
     below its own slot come in edge-id order: end_sums add up in the order strength_sum() does.
@@ -109,6 +125,7 @@ def flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np
         higher = 0.0
         acc0 = 0.0
         acc1 = 0.0
+        acc2 = 0.0
         for k in range(start, stop):
             if refresh:
                 w = s[eid[k]]
@@ -125,6 +142,8 @@ def flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np
                 acc0 += w * x0[j]
                 if nx > 1:
                     acc1 += w * x1[j]
+                    if nx > 2:
+                        acc2 += w * x2[j]
         if refresh:
             row_sums[i] = r
             end_sums[0, i] = lower
@@ -133,6 +152,8 @@ def flow_pass(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, eid: np
             y0[i] = acc0
         if nx > 1:
             y1[i] = acc1
+        if nx > 2:
+            y2[i] = acc2
         start = stop
 
 
@@ -279,6 +300,36 @@ def random_neighbours(indptr: np.ndarray, indices: np.ndarray, eid: np.ndarray, 
             pos = lo + np.int64(np.floor(u[i] * deg))
             if alive[eid[pos]]:
                 out[i] = indices[pos]
+
+
+@kernel
+def live_in_key_order(alive: np.ndarray, built_keys: np.ndarray, n_built: int, pending_keys: np.ndarray,
+                      pending_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and keys of the live ties sorted by key: the built ties (ids 0..n_built-1, keys
+    ascending) merged with the ties added since (their keys sorted, with ids). Keys are unique,
+    so this is the order a sort of the live ties' keys gives."""
+    n = 0
+    for e in range(n_built):
+        n += alive[e]
+    for k in range(pending_ids.size):
+        n += alive[pending_ids[k]]
+    ids = np.empty(n, np.int64)
+    keys = np.empty(n, np.int64)
+    i = j = 0
+    for k in range(n):
+        while i < n_built and not alive[i]:
+            i += 1
+        while j < pending_ids.size and not alive[pending_ids[j]]:
+            j += 1
+        if j >= pending_ids.size or (i < n_built and built_keys[i] < pending_keys[j]):
+            ids[k] = i
+            keys[k] = built_keys[i]
+            i += 1
+        else:
+            ids[k] = pending_ids[j]
+            keys[k] = pending_keys[j]
+            j += 1
+    return ids, keys
 
 
 @kernel

@@ -111,3 +111,11 @@ def _starting_levels(base: np.ndarray, spread: np.ndarray, noise: np.ndarray, ga
             acc = dom if j == 0 else acc + dom
         sr[i] = acc / k
         trust[i] = min(max(trust_base[style[i]] + trust_noise[i], 0.0), 1.0)
+
+
+@kernel
+def household_ranks(household: np.ndarray) -> np.ndarray:
+    """Each entry's rank among the distinct values (0 for the smallest): the inverse that
+    `np.unique(household, return_inverse=True)` returns, as int64."""
+    distinct = np.unique(household)
+    return np.searchsorted(distinct, household).astype(np.int64)

@@ -6,11 +6,14 @@ implementation of these formulas, not a new model.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from buurtsim.network import TieStore
 from buurtsim.params import Params
 from buurtsim.processes.life_events import FED_BY, UNIFORM_SD, draw_events
+from buurtsim.processes.position import TOP
 from buurtsim.processes.ties import ACQUAINTANCE, FAMILY, FRIEND, NEIGHBOUR
 from buurtsim.state import ResidentState
 
@@ -159,3 +162,65 @@ def perceptions(st: ResidentState, ties: TieStore, p: Params) -> None:
     st.attachment += p.attachment_rate * (att_target - st.attachment)
     for arr in (st.safety, st.trust, st.attachment):
         np.clip(arr, 0.0, 1.0, out=arr)
+
+
+def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Whole households move when their head (first live member) draws below its hazard."""
+    pull = p.attachment_move_effect * (0.5 - st.attachment) + p.safety_move_effect * (0.5 - st.safety)
+    push = np.exp(pull)
+    push[st.income > st.income_start] *= p.riser_move_multiplier
+    hazard = p.move_rate * np.asarray(p.income_mobility, float)[st.income] * push
+    u = rng.random(st.size)
+    live = np.flatnonzero(st.alive)
+    _, first = np.unique(st.household[live], return_index=True)
+    heads = live[first]
+    moving_households = st.household[heads[u[heads] < hazard[heads]]]
+    return live[np.isin(st.household[live], moving_households)]
+
+
+def sustain_members(st: ResidentState, ini: Any, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The first half of `initiatives.sustain`: members leave, which initiatives stop (members, stop)."""
+    n = len(ini.alive)
+    leave = (st.initiative >= 0) & (~st.alive | (st.participation < p.active_level - 1))
+    st.initiative[leave] = -1
+    members = np.flatnonzero(st.initiative >= 0)
+    size = np.bincount(st.initiative[members], minlength=n)
+    alive = np.asarray(ini.alive)
+    fade = np.where(ini.supported, 0.5 * p.initiative_fade, p.initiative_fade)
+    stop = alive & ((size < p.initiative_min_owners) | (rng.random(n) < fade))
+    return members, stop
+
+
+def accepted_meetings(st: ResidentState, who: np.ndarray, cand: np.ndarray, degree: np.ndarray, p: Params,
+                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`form_ties` after the candidates are drawn: the accepted pairs and their kinds."""
+    ok = cand >= 0
+    ok[ok] = st.alive[cand[ok]] & (cand[ok] != who[ok])
+    ok[ok] &= (degree[who[ok]] < p.max_degree) & (degree[cand[ok]] < p.max_degree)
+    w, c = who[ok], cand[ok]
+    gap = np.abs(st.self_reliance[w] - st.self_reliance[c])
+    acc = np.exp(-p.homophily_status * gap) * np.where(st.style[w] == st.style[c], 1.0, p.homophily_style)
+    acc *= 0.5 + 0.5 * st.capacity[w]
+    yes = rng.random(w.size) < acc
+    w, c = w[yes], c[yes]
+    kind = np.where(st.block[w] == st.block[c], NEIGHBOUR, ACQUAINTANCE).astype(np.int8)
+    return w, c, kind
+
+
+def distinct_sorted(idx: np.ndarray, size: int) -> np.ndarray:
+    """The cells hit by life events: a mask over all cells, then its indices."""
+    hit = np.zeros(size, np.bool_)
+    hit[np.minimum(idx, size - 1)] = True
+    return np.flatnonzero(hit)
+
+
+def change_position(st: ResidentState, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Income classes up with secure work and down with a work problem."""
+    work = st.domains[:, 0]
+    u = rng.random(st.size)
+    up = st.alive & (st.income < TOP) & (work >= p.income_up_work) & (u < p.income_up_rate)
+    down = st.alive & (st.income > 0) & (work < p.problem_threshold) & (u < p.income_down_rate)
+    risen, fallen = np.flatnonzero(up), np.flatnonzero(down)
+    st.income[risen] += 1
+    st.income[fallen] -= 1
+    return risen, fallen

@@ -11,11 +11,17 @@ import pytest
 from tests.conftest import build_model
 from tests.processes import numpy_reference as ref
 
-from buurtsim.processes.life_events import life_events
-from buurtsim.processes.participation import climb_ladder
+from buurtsim.network import edge_keys
+from buurtsim.network_loops import live_in_key_order
+from buurtsim.population import household_ranks
+from buurtsim.processes.initiatives import Initiatives, _founders_pool, _members, _stops
+from buurtsim.processes.life_events import _distinct_sorted, life_events
+from buurtsim.processes.migration import movers
+from buurtsim.processes.participation import _active_slots, climb_ladder
 from buurtsim.processes.perceptions import perceptions
+from buurtsim.processes.position import change_position
 from buurtsim.processes.support import informal_support
-from buurtsim.processes.ties import contact_and_decay
+from buurtsim.processes.ties import FAMILY, _accepted, _meetings, _non_family, contact_and_decay
 
 STATE_FIELDS = ("domains", "self_reliance", "capacity", "load", "given", "participation", "asked",
                 "safety", "trust", "attachment")
@@ -140,3 +146,146 @@ def test_flows_see_strengths_as_of_the_copy_into_the_matrix(world) -> None:
     assert after.sum() < before.sum()
     ref.refresh(ties)
     np.testing.assert_array_equal(after, ref.propagate(ties, x))
+
+
+def test_movers_match_numpy(world) -> None:
+    st = copy.deepcopy(world.state)
+    rng = np.random.default_rng(11)
+    st.household[:] = np.arange(st.size) // 3  # households of three, some members gone
+    st.income_start[rng.random(st.size) < 0.3] = 0  # some have risen since arrival
+    st.attachment[:] = rng.random(st.size)
+    st.safety[:] = rng.random(st.size)
+    p = world.params.model_copy(update={"move_rate": 0.05})
+    out = movers(st, p, np.random.default_rng(12))
+    np.testing.assert_array_equal(out, ref.movers(st, p, np.random.default_rng(12)), strict=True)
+    assert out.size > 0
+
+
+def test_initiative_members_and_stops_match_numpy(world) -> None:
+    st1, st2 = copy.deepcopy(world.state), copy.deepcopy(world.state)
+    rng = np.random.default_rng(13)
+    ini = Initiatives()
+    for _ in range(6):
+        ini.new(0)
+    ini.supported[::2] = True
+    ini.alive[5] = False
+    for st in (st1, st2):
+        st.initiative[:] = np.where(rng.random(st.size) < 0.3, rng.integers(0, 6, st.size), -1)
+        rng = np.random.default_rng(13)
+    st1.participation[:] = st2.participation[:] = np.random.default_rng(14).integers(0, 7, st1.size)
+    p = world.params.model_copy(update={"initiative_fade": 0.4})
+    members, size = _members(st1.initiative, st1.alive, st1.participation, p.active_level - 1, len(ini.alive))
+    stop = _stops(np.asarray(ini.alive), ini.supported, size, p.initiative_min_owners,
+                  np.random.default_rng(15).random(len(ini.alive)), p.initiative_fade, 0.5 * p.initiative_fade)
+    ref_members, ref_stop = ref.sustain_members(st2, ini, p, np.random.default_rng(15))
+    np.testing.assert_array_equal(st1.initiative, st2.initiative, strict=True)
+    np.testing.assert_array_equal(members, ref_members, strict=True)
+    np.testing.assert_array_equal(stop, ref_stop, strict=True)
+    assert members.size > 0 and stop.any() and not stop.all()
+
+
+def test_accepted_meetings_match_numpy(world) -> None:
+    st, p = world.state, world.params.model_copy(update={"max_degree": 6})
+    rng = np.random.default_rng(16)
+    who = np.flatnonzero(st.alive)[rng.integers(0, int(st.alive.sum()), 400)]
+    cand = rng.integers(-1, st.size, 400)
+    cand[:5] = who[:5]  # meeting oneself
+    degree = world.ties.degree()
+    w, c, status = _meetings(who, cand, st.alive, degree, p.max_degree, st.self_reliance, -p.homophily_status)
+    np.exp(status, out=status)
+    got = _accepted(w, c, status, st.style, st.capacity, p.homophily_style, st.block,
+                    np.random.default_rng(17).random(w.size))
+    want = ref.accepted_meetings(st, who, cand, degree, p, np.random.default_rng(17))
+    for x, y in zip(got, want, strict=True):
+        np.testing.assert_array_equal(x, y, strict=True)
+    assert 0 < got[0].size < w.size < who.size
+
+
+def test_non_family_ties_and_events_match_numpy(world) -> None:
+    ties = world.ties
+    np.testing.assert_array_equal(_non_family(ties.alive, ties.kind, ties.n),
+                                  np.flatnonzero(ties.alive[: ties.n] & (ties.kind[: ties.n] != FAMILY)), strict=True)
+    idx = np.random.default_rng(18).integers(0, 120, 200)  # repeats, and beyond the last cell
+    np.testing.assert_array_equal(_distinct_sorted(idx, 100), ref.distinct_sorted(idx, 100), strict=True)
+
+
+def test_household_ranks_are_the_inverse_of_unique() -> None:
+    h = np.random.default_rng(20).integers(0, 50, 300)
+    np.testing.assert_array_equal(household_ranks(h), np.unique(h, return_inverse=True)[1].astype(np.int64),
+                                  strict=True)
+
+
+def test_flows_computed_ahead_are_what_a_new_pass_gives(world) -> None:
+    """A flow computed ahead in an earlier pass is handed out only while it is still exact."""
+    ties = copy.deepcopy(world.ties)
+    rng = np.random.default_rng(21)
+    x, later = rng.random(ties.n_slots), rng.random(ties.n_slots)
+    ties.refresh()
+    ties.propagate_many(x, ahead=(later,))
+    fresh = copy.deepcopy(ties)
+    fresh._ahead = []
+    np.testing.assert_array_equal(ties.propagate(later), fresh.propagate(later), strict=True)
+    assert ties._recall(later) is not None  # handed out from what was kept
+    assert ties._recall(later + 0.0 * later) is not None and ties._recall(later * 0.5) is None
+
+    pending = np.flatnonzero(ties.alive[ties.n_built: ties.n]) + ties.n_built
+    ties.s[pending[0]] *= 0.5  # a direct change of a tie not yet in the matrix (as mobilisation does)
+    assert ties._recall(later) is None
+    np.testing.assert_array_equal(ties.propagate(later), ref.propagate(ties, later))
+
+
+@pytest.mark.parametrize("change", ["refresh", "add", "kill", "rebuild"])
+def test_flows_computed_ahead_are_dropped_when_the_ties_change(world, change: str) -> None:
+    ties = copy.deepcopy(world.ties)
+    later = np.random.default_rng(22).random(ties.n_slots)
+    ties.refresh()
+    ties.propagate_many(ahead=(later,))
+    assert ties._recall(later) is not None
+    if change == "refresh":
+        ties.refresh()
+    elif change == "add":
+        free = np.flatnonzero(ties.degree() == 0)
+        a, b = (free[:2] if free.size >= 2 else (0, ties.n_slots - 1))
+        ties.add(np.array([a]), np.array([b]), 0.5, 3, 0)
+    elif change == "kill":
+        ties.kill(ties.live_ids()[-1:])
+    else:
+        ties._rebuild()
+    assert ties._recall(later) is None
+    ref.refresh(ties)
+    np.testing.assert_array_equal(ties.propagate(later), ref.propagate(ties, later))
+
+
+@pytest.mark.parametrize("up_work", [0.5, 0.2])  # 0.2: below the problem threshold, up and down at once
+def test_change_position_matches_numpy(world, up_work: float) -> None:
+    (st1, _), (st2, _) = twins(world)
+    p = world.params.model_copy(update={"income_up_work": up_work, "income_up_rate": 0.3, "income_down_rate": 0.3})
+    got = change_position(st1, p, np.random.default_rng(23))
+    want = ref.change_position(st2, p, np.random.default_rng(23))
+    for x, y in zip(got, want, strict=True):
+        np.testing.assert_array_equal(x, y, strict=True)
+    np.testing.assert_array_equal(st1.income, st2.income, strict=True)
+    assert got[0].size and got[1].size
+
+
+def test_founder_and_active_pools_match_numpy(world) -> None:
+    st = world.state
+    st = copy.deepcopy(st)
+    st.participation[:] = np.random.default_rng(24).integers(0, 7, st.size)
+    np.testing.assert_array_equal(_founders_pool(st.alive, st.participation, st.initiative),
+                                  np.flatnonzero(st.alive & (st.participation >= 5) & (st.initiative < 0)), strict=True)
+    level = world.params.active_level
+    np.testing.assert_array_equal(_active_slots(st.alive, st.participation, level),
+                                  np.flatnonzero(st.alive & (st.participation >= level)), strict=True)
+
+
+def test_live_ties_in_key_order_match_a_sort_of_their_keys(world) -> None:
+    ties = copy.deepcopy(world.ties)
+    ties.kill(ties.live_ids()[::7])  # dead ties among the built and the pending ones
+    assert ties.n > ties.n_built and not ties.alive[: ties.n].all()
+    keep = np.flatnonzero(ties.alive[: ties.n])
+    keys = edge_keys(ties.a[keep], ties.b[keep])
+    order = np.argsort(keys, kind="stable")
+    ids, got_keys = live_in_key_order(ties.alive, ties._keys, ties.n_built, ties._pending_keys, ties._pending_ids)
+    np.testing.assert_array_equal(ids, keep[order], strict=True)
+    np.testing.assert_array_equal(got_keys, keys[order], strict=True)

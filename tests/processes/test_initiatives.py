@@ -113,3 +113,12 @@ def test_boost_raises_founding(make_state, make_ties) -> None:
         found(st, ties, ini, 0, p, np.random.default_rng(1), boost)
         counts.append(ini.n_active)
     assert counts[1] > 2.5 * counts[0] > 0
+
+
+def test_alive_mask_is_the_alive_list_as_an_array() -> None:
+    ini = Initiatives()
+    assert ini.alive_mask().dtype == np.bool_ and ini.alive_mask().size == 0
+    for tick in range(5):
+        ini.new(tick)
+    ini.end(np.array([1, 3]), 9)
+    np.testing.assert_array_equal(ini.alive_mask(), np.asarray(ini.alive), strict=True)

@@ -34,9 +34,20 @@ def events_from_cumulative(cum: np.ndarray, rng: np.random.Generator) -> np.ndar
         return np.empty(0, np.int64)
     k = rng.poisson(total)
     idx = np.searchsorted(cum, rng.random(k) * total, side="right")
-    hit = np.zeros(cum.size, np.bool_)  # a mask: cheaper than np.unique, same sorted result
-    hit[np.minimum(idx, cum.size - 1)] = True
-    return np.flatnonzero(hit)
+    return _distinct_sorted(idx, cum.size)
+
+
+@kernel
+def _distinct_sorted(idx: np.ndarray, size: int) -> np.ndarray:
+    """The distinct values of idx (each clipped to size - 1), ascending: np.unique without the
+    Python overhead, and without a pass over all `size` cells as a mask would need."""
+    out = np.sort(np.minimum(idx, size - 1))
+    k = 0
+    for i in range(out.size):
+        if k == 0 or out[i] != out[k - 1]:
+            out[k] = out[i]
+            k += 1
+    return out[:k].copy()
 
 
 BITS = 1 << np.arange(len(FED_BY), dtype=np.uint8)  # a row of problem flags as a 5-bit pattern

@@ -17,25 +17,37 @@ from buurtsim.state import ResidentState
 def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Slots whose residents move out this week: whole households of heads with means, a recent
     rise, little attachment and fear."""
-    pull = p.attachment_move_effect * (0.5 - st.attachment) + p.safety_move_effect * (0.5 - st.safety)
-    push = np.exp(pull)
-    push[st.income > st.income_start] *= p.riser_move_multiplier
+    pull = np.empty(st.size)
+    _pull(st.attachment, st.safety, p.attachment_move_effect, p.safety_move_effect, pull)
+    push = np.exp(pull, out=pull)  # numpy's exp, as before (a compiled exp may round differently)
     n_households = int(st.household.max()) + 1 if st.size else 0
-    return _movers(st.alive, unsigned(st.income), unsigned(st.household), n_households,
-                   np.asarray(p.income_mobility, float), p.move_rate, push, rng.random(st.size))
+    return _movers(st.alive, unsigned(st.income), unsigned(st.income_start), unsigned(st.household), n_households,
+                   np.asarray(p.income_mobility, float), p.move_rate, push, p.riser_move_multiplier,
+                   rng.random(st.size))
 
 
 @kernel
-def _movers(alive: np.ndarray, income: np.ndarray, household: np.ndarray, n_households: int,
-            mobility: np.ndarray, move_rate: float, push: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Live slots of households whose head's uniform falls below move_rate * mobility * push."""
+def _pull(attachment: np.ndarray, safety: np.ndarray, attachment_effect: float, safety_effect: float,
+          out: np.ndarray) -> None:
+    """The exponent of the push to move: little attachment and little safety raise it."""
+    for i in range(out.size):
+        out[i] = attachment_effect * (0.5 - attachment[i]) + safety_effect * (0.5 - safety[i])
+
+
+@kernel
+def _movers(alive: np.ndarray, income: np.ndarray, income_start: np.ndarray, household: np.ndarray,
+            n_households: int, mobility: np.ndarray, move_rate: float, push: np.ndarray, riser_multiplier: float,
+            u: np.ndarray) -> np.ndarray:
+    """Live slots of households whose head's uniform falls below move_rate * mobility * push, the
+    push raised by riser_multiplier for a head whose income class rose since arrival."""
     decided = np.zeros(n_households, np.bool_)
     moving = np.zeros(n_households, np.bool_)
     for i in range(alive.size):
         h = household[i]
         if alive[i] and not decided[h]:  # the first live member of the household is its head
             decided[h] = True
-            moving[h] = u[i] < move_rate * mobility[income[i]] * push[i]
+            push_i = push[i] * riser_multiplier if income[i] > income_start[i] else push[i]
+            moving[h] = u[i] < move_rate * mobility[income[i]] * push_i
     out = np.empty(alive.size, np.int64)
     k = 0
     for i in range(alive.size):

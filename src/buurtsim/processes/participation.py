@@ -13,17 +13,33 @@ from buurtsim.state import ResidentState
 
 def residents_ask(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Generator) -> None:
     """Active residents sometimes ask one of their ties to join."""
-    active = np.flatnonzero(st.alive & (st.participation >= p.active_level))
+    active = _active_slots(st.alive, st.participation, p.active_level)
     askers = active[rng.random(active.size) < p.resident_ask_rate]
     nb = ties.random_neighbour(askers, rng)
     st.asked[nb[nb >= 0]] = True
 
 
+@kernel
+def _active_slots(alive: np.ndarray, participation: np.ndarray, level: int) -> np.ndarray:
+    """Live residents at or above the rung `level`, ascending."""
+    out = np.empty(alive.size, np.int64)
+    k = 0
+    for i in range(alive.size):
+        if alive[i] and participation[i] >= level:
+            out[k] = i
+            k += 1
+    return out[:k].copy()
+
+
+def active_flags(st: ResidentState, p: Params) -> np.ndarray:
+    """1.0 for residents at or above the active rung, else 0.0 (the peers the ladder counts)."""
+    return (st.participation >= p.active_level).astype(float)
+
+
 def climb_ladder(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Generator,
                  overburdened: np.ndarray) -> None:
     """Step up (more when asked or when enough ties take part) or down (when capacity is short)."""
-    active = (st.participation >= p.active_level).astype(float)
-    n_active, n_ties = ties.propagate(active), ties.weighted_degree()
+    n_active, n_ties = ties.propagate(active_flags(st, p)), ties.weighted_degree()
     u = rng.random(st.size)
     _climb(st.participation, unsigned(st.style), st.capacity, st.asked, st.threshold, st.initiative, st.alive,
            overburdened, n_active, n_ties, u, np.asarray(p.participation_up, float), p.asked_multiplier,

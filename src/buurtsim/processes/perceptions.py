@@ -37,6 +37,29 @@ def _block_shares(block: np.ndarray, alive: np.ndarray, flags: np.ndarray, n_blo
     return out
 
 
+@kernel
+def _disorder_and_organised(block: np.ndarray, alive: np.ndarray, self_reliance: np.ndarray, sliding: float,
+                            initiative: np.ndarray, n_blocks: int, disorder: np.ndarray,
+                            organised: np.ndarray) -> None:
+    """block_shares(st, self_reliance < sliding, initiative >= 0) into two arrays, the flags read
+    on the way."""
+    den = np.zeros(n_blocks)
+    num = np.zeros((2, n_blocks))
+    for i in range(block.size):
+        if alive[i]:
+            den[block[i]] += 1.0
+            if self_reliance[i] < sliding:
+                num[0, block[i]] += 1.0
+            if initiative[i] >= 0:
+                num[1, block[i]] += 1.0
+    for k in range(n_blocks):
+        num[0, k] = num[0, k] / den[k] if den[k] > 0 else 0.0
+        num[1, k] = num[1, k] / den[k] if den[k] > 0 else 0.0
+    for i in range(block.size):
+        disorder[i] = num[0, block[i]]
+        organised[i] = num[1, block[i]]
+
+
 def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarray | None = None) -> None:
     """Update perceived safety, institutional trust and attachment.
 
@@ -49,20 +72,27 @@ def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarr
     else:
         nb_safety_sum, nb_trust_sum = ties.propagate_many(st.safety, st.trust)
     total = ties.weighted_degree()
-    disorder, organised = block_shares(st, st.self_reliance < p.sliding_threshold, st.initiative >= 0)
-    ties_part = 1.0 - np.exp(-strength / p.attachment_ties_scale)
-    _perceive(total, nb_safety_sum, nb_trust_sum, disorder, organised, ties_part,
+    disorder, organised = np.empty(st.size), np.empty(st.size)
+    _disorder_and_organised(unsigned(st.block), st.alive, st.self_reliance, p.sliding_threshold, st.initiative,
+                            int(st.block.max()) + 1, disorder, organised)
+    untied = np.negative(strength)
+    untied /= p.attachment_ties_scale
+    np.exp(untied, out=untied)  # numpy's exp, as before; ties_part = 1 - untied
+    _perceive(total, nb_safety_sum, nb_trust_sum, disorder, organised, untied,
               st.safety, st.trust, st.attachment, p.disorder_weight, p.initiative_safety, p.fear_asymmetry,
               p.safety_rate, p.safety_contagion, p.trust_contagion, p.attachment_ties_weight, p.attachment_rate)
 
 
 @kernel
 def _perceive(total: np.ndarray, nb_safety_sum: np.ndarray, nb_trust_sum: np.ndarray, disorder: np.ndarray,
-              organised: np.ndarray, ties_part: np.ndarray, safety: np.ndarray, trust: np.ndarray,
+              organised: np.ndarray, untied: np.ndarray, safety: np.ndarray, trust: np.ndarray,
               attachment: np.ndarray, disorder_weight: float, initiative_safety: float, fear_asymmetry: float,
               safety_rate: float, safety_contagion: float, trust_contagion: float, ties_weight: float,
               attachment_rate: float) -> None:
-    """Per resident: safety, trust and attachment towards their targets, clipped to [0, 1]."""
+    """Per resident: safety, trust and attachment towards their targets, clipped to [0, 1].
+
+    untied[i] = exp(-strength_i / scale): attachment's ties part is 1 - untied[i].
+    """
     for i in range(safety.size):
         tied = total[i] > 0
         denom = total[i] if tied else 1.0
@@ -71,7 +101,7 @@ def _perceive(total: np.ndarray, nb_safety_sum: np.ndarray, nb_trust_sum: np.nda
         weight = fear_asymmetry if diff < 0 else 1.0
         sf = safety[i] + (safety_rate * (target - safety[i]) + safety_contagion * weight * diff)
         tr = trust[i] + trust_contagion * (nb_trust_sum[i] / denom - trust[i] if tied else 0.0)
-        att_target = ties_weight * ties_part[i] + (1 - ties_weight) * sf
+        att_target = ties_weight * (1.0 - untied[i]) + (1 - ties_weight) * sf
         at = attachment[i] + attachment_rate * (att_target - attachment[i])
         safety[i] = min(max(sf, 0.0), 1.0)
         trust[i] = min(max(tr, 0.0), 1.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from buurtsim.jit import kernel
 from buurtsim.params import INCOME_CLASSES, Params
 from buurtsim.state import ResidentState
 
@@ -18,14 +19,33 @@ WORK = 0  # the work/income domain
 
 def change_position(st: ResidentState, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Secure work lifts a resident one income class, a work problem drops one; returns (risen, fallen) slots."""
-    work = st.domains[:, WORK]
-    u = rng.random(st.size)
-    up = st.alive & (st.income < TOP) & (work >= p.income_up_work) & (u < p.income_up_rate)
-    down = st.alive & (st.income > 0) & (work < p.problem_threshold) & (u < p.income_down_rate)
-    risen, fallen = np.flatnonzero(up), np.flatnonzero(down)
-    st.income[risen] += 1
-    st.income[fallen] -= 1
-    return risen, fallen
+    return _change(st.alive, st.income, st.domains, rng.random(st.size), p.income_up_work, p.income_up_rate,
+                   p.problem_threshold, p.income_down_rate)
+
+
+@kernel
+def _change(alive: np.ndarray, income: np.ndarray, domains: np.ndarray, u: np.ndarray, up_work: float,
+            up_rate: float, problem_at: float, down_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """One uniform per resident: up a class with secure work, down with a work problem (both
+    judged on the class before this week's change); returns the risen and fallen slots."""
+    risen = np.empty(alive.size, np.int64)
+    fallen = np.empty(alive.size, np.int64)
+    n_up = n_down = 0
+    for i in range(alive.size):
+        if not alive[i]:
+            continue
+        work = domains[i, WORK]
+        if income[i] < TOP and work >= up_work and u[i] < up_rate:
+            risen[n_up] = i
+            n_up += 1
+        if income[i] > 0 and work < problem_at and u[i] < down_rate:
+            fallen[n_down] = i
+            n_down += 1
+    for k in range(n_up):
+        income[risen[k]] += 1
+    for k in range(n_down):
+        income[fallen[k]] -= 1
+    return risen[:n_up].copy(), fallen[:n_down].copy()
 
 
 def risen_since_arrival(st: ResidentState) -> np.ndarray:

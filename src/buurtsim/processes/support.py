@@ -19,16 +19,19 @@ def deficit_weights(domains: np.ndarray) -> np.ndarray:
     return deficit
 
 
-def informal_support(st: ResidentState, ties: TieStore, p: Params) -> tuple[np.ndarray, np.ndarray]:
+def informal_support(st: ResidentState, ties: TieStore, p: Params,
+                     ahead: tuple[np.ndarray, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Move support from capacity to need along ties; returns (given, received) per slot.
 
     received_i = rate * need_i * sum_j w_ij cap_j and given_j = rate * cap_j * sum_i w_ij need_i,
     so support given equals support received in total. Received support raises the weakest domains
     most; a sustained load above the bearable level wears down the helper's health (over-asking).
+    `ahead`: flows a later process of the week will ask for, computed in the same pass over the
+    ties (`TieStore.propagate_many`).
     """
     need, cap = np.empty(st.size), np.empty(st.size)
     _need_and_capacity(st.alive, st.self_reliance, st.capacity, p.need_level, need, cap)
-    flow_cap, flow_need = ties.propagate_many(cap, need)
+    flow_cap, flow_need = ties.propagate_many(cap, need, ahead=ahead)
     received, given = np.empty(st.size), st.given
     _support(st.domains, st.load, st.capacity, st.self_reliance, need, cap, flow_cap, flow_need, p.support_rate,
              given, received, p.support_effect, p.load_memory, p.overburden_load, p.overburden_harm,

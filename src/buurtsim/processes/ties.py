@@ -73,12 +73,23 @@ def end_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> int:
     changes, conflicts, changing contexts (Mollenhorst, Volker & Flap 2014; C12). Returns how many."""
     if p.tie_end_rate <= 0:
         return 0
-    m = ties.n
-    eligible = np.flatnonzero(ties.alive[:m] & (ties.kind[:m] != FAMILY))
+    eligible = _non_family(ties.alive, ties.kind, ties.n)
     k = int(rng.binomial(eligible.size, p.tie_end_rate)) if eligible.size else 0
     if k:
         ties.kill(rng.choice(eligible, size=k, replace=False))
     return k
+
+
+@kernel
+def _non_family(alive: np.ndarray, kind: np.ndarray, m: int) -> np.ndarray:
+    """Ids of the live non-family ties among the first m, ascending."""
+    out = np.empty(m, np.int64)
+    k = 0
+    for e in range(m):
+        if alive[e] and kind[e] != FAMILY:
+            out[k] = e
+            k += 1
+    return out[:k].copy()
 
 
 def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generator) -> np.ndarray:
@@ -133,17 +144,52 @@ def form_ties(st: ResidentState, ties: TieStore, blocks: Blocks, tick: int, p: P
         w = initiator_weights[alive]
         who = rng.choice(alive, size=n, p=w / w.sum())
     cand = candidates(st, ties, blocks, who, p, rng)
-    ok = cand >= 0
-    ok[ok] = st.alive[cand[ok]] & (cand[ok] != who[ok])
-    ok[ok] &= (degree[who[ok]] < p.max_degree) & (degree[cand[ok]] < p.max_degree)
-    w, c = who[ok], cand[ok]
-    gap = np.abs(st.self_reliance[w] - st.self_reliance[c])
-    acc = np.exp(-p.homophily_status * gap) * np.where(st.style[w] == st.style[c], 1.0, p.homophily_style)
-    acc *= 0.5 + 0.5 * st.capacity[w]
-    yes = rng.random(w.size) < acc
-    w, c = w[yes], c[yes]
-    kind = np.where(st.block[w] == st.block[c], NEIGHBOUR, ACQUAINTANCE).astype(np.int8)
+    w, c, status = _meetings(who, cand, st.alive, degree, p.max_degree, st.self_reliance,
+                             -p.homophily_status)
+    np.exp(status, out=status)  # numpy's exp, as before (a compiled exp may round differently)
+    w, c, kind = _accepted(w, c, status, st.style, st.capacity, p.homophily_style, st.block, rng.random(w.size))
     return ties.add(w, c, p.tie_initial_strength, kind, tick)
+
+
+@kernel
+def _meetings(who: np.ndarray, cand: np.ndarray, alive: np.ndarray, degree: np.ndarray, max_degree: int,
+              self_reliance: np.ndarray, neg_homophily: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Meetings with a live other candidate, both below max_degree: (initiators, candidates,
+    -homophily_status * status gap), in the order of the attempts."""
+    w = np.empty(who.size, np.int64)
+    c = np.empty(who.size, np.int64)
+    status = np.empty(who.size)
+    k = 0
+    for i in range(who.size):
+        x, y = who[i], cand[i]
+        if y < 0 or not alive[y] or y == x or degree[x] >= max_degree or degree[y] >= max_degree:
+            continue
+        w[k] = x
+        c[k] = y
+        status[k] = neg_homophily * abs(self_reliance[x] - self_reliance[y])
+        k += 1
+    return w[:k], c[:k], status[:k]
+
+
+@kernel
+def _accepted(w: np.ndarray, c: np.ndarray, status: np.ndarray, style: np.ndarray, capacity: np.ndarray,
+              homophily_style: float, block: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Meetings accepted with probability status * style factor * (0.5 + 0.5 capacity), status being
+    exp(-homophily_status * gap): (initiators, candidates, tie kinds: neighbour within a block)."""
+    ow = np.empty(w.size, np.int64)
+    oc = np.empty(w.size, np.int64)
+    kind = np.empty(w.size, np.int8)
+    k = 0
+    for i in range(w.size):
+        x, y = w[i], c[i]
+        acc = status[i] * (1.0 if style[x] == style[y] else homophily_style)
+        acc *= 0.5 + 0.5 * capacity[x]
+        if u[i] < acc:
+            ow[k] = x
+            oc[k] = y
+            kind[k] = NEIGHBOUR if block[x] == block[y] else ACQUAINTANCE
+            k += 1
+    return ow[:k], oc[:k], kind[:k]
 
 
 def family_ties(st: ResidentState, ties: TieStore, slots: np.ndarray, tick: int) -> None:
