@@ -31,3 +31,10 @@ def test_busy_port_unknown_lesson_and_too_many_residents(run_cli, tmp_path: Path
     assert code == 2 and "unknown lesson 'les9'" in err
     code, _, err = run_cli("klas", "les1", "--bewoners", "50000", "--uit", str(tmp_path / "c"))
     assert code == 2 and "--bewoners" in err
+
+
+def test_klas_checks_its_language(run_cli, tmp_path: Path) -> None:
+    code, _, err = run_cli("klas", "les1", "--lang", "fr", "--uit", str(tmp_path / "d"))
+    assert code == 2 and "--lang: expected nl or en" in err and "Error" not in err
+    code, _, err = run_cli("klas", "les9", "--lang", "en", "--uit", str(tmp_path / "e"))
+    assert code == 2 and err.startswith("Error:") and "Fout" not in err

@@ -27,6 +27,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from buurtsim.cli.options import LangOpt
 from buurtsim.cli.tables import print_table
 from buurtsim.errors import UserError
 from buurtsim.formatting import pick
@@ -45,7 +46,6 @@ SUMMARY_METRICS = (
 BackendOpt = Annotated[str, typer.Option("--backend", "-b", help="Waar de runs draaien: serial, process (alle kernen) of dask. / Where runs execute: serial, process (all cores) or dask.")]
 WorkersOpt = Annotated[str | None, typer.Option("--workers", "-w", metavar="N", help="Aantal gelijktijdige runs (standaard: alle kernen). / Parallel workers (default: all cores).")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Adres van een bestaand dask-cluster, bv. tcp://host:8786 (alleen met --backend dask). / Address of an existing dask scheduler.")]
-LangOpt = Annotated[str, typer.Option("--lang", metavar="nl|en", help="Taal van de uitvoer: nl of en. / Output language: nl or en.")]
 PricesOpt = Annotated[Path | None, typer.Option("--prices", metavar="FILE", help="Eigen prijstabel (TOML) voor het maatschappelijk rendement; zie `buurtsim prices`. / Own price table for the social return.")]
 XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", metavar="FILE", help="Schrijf ook een Excel-werkmap (samenvatting, runs, parameters, herkomst). / Also write an Excel workbook.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overschrijf resultaten van een ander experiment in de map. / Replace other results in the directory.")]

@@ -6,7 +6,16 @@ range, unit and source come from `buurtsim.params.describe` so they never drift 
 
 from __future__ import annotations
 
+import os
+
 LANGS: tuple[str, ...] = ("nl", "en")
+
+
+def start_lang() -> str:
+    """The language a new page opens in: $BUURTSIM_DASHBOARD_LANG (`buurtsim dashboard --lang en`) when
+    it is 'nl' or 'en', else Dutch."""
+    value = os.environ.get("BUURTSIM_DASHBOARD_LANG", "").strip().lower()
+    return value if value in LANGS else "nl"
 
 TEXT: dict[str, tuple[str, str]] = {
     # page and tabs
