@@ -103,3 +103,16 @@ def test_old_results_without_records_still_open_with_a_note(finished: Path, tmp_
     text = " ".join(found[0][1])
     assert "Effect on the reached" not in text
     assert "have no resident record" in text and "--out NEW_FOLDER" in text
+
+
+def test_the_report_and_the_workbook_carry_the_effect(finished: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from buurtsim.experiment import build_report
+    from buurtsim.experiment.workbook import write_workbook
+
+    page = build_report(finished, tmp_path / "report.html", lang="en").read_text(encoding="utf-8")
+    assert "Effect on the reached" in page and "compared with the same residents in basis" in page
+    book = load_workbook(write_workbook(finished, tmp_path / "book.xlsx", lang="en"))
+    labels = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "Self-reliance of the reached against the same residents in the baseline" in labels

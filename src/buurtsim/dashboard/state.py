@@ -171,7 +171,8 @@ class Session:
 
     def __init__(self, lang: str | None = None, n_residents: int | None = None) -> None:
         n_residents = n_residents or start_size()
-        self.lang = solara.reactive(lang or start_lang())
+        lang = lang or start_lang()
+        self.lang = solara.reactive(lang)
         self.sources: solara.Reactive[list[sources.Source]] = solara.reactive(sources.all_sources(lang))
         self.upload_error: solara.Reactive[str | None] = solara.reactive(None)
         self.upload_ok: solara.Reactive[str | None] = solara.reactive(None)

@@ -63,7 +63,8 @@ class Cohort:
 
 def save(arrays: dict[str, np.ndarray], fh: IO[bytes]) -> None:
     """Write a cohort record (compressed npz) to an open binary file."""
-    np.savez_compressed(fh, **arrays)
+    np.savez_compressed(fh, uid=arrays["uid"], reached=arrays["reached"], left=arrays["left"],
+                        end_self_reliance=arrays["end_self_reliance"], fingerprint=arrays["fingerprint"])
 
 
 def load(path: str | Path) -> dict[str, np.ndarray] | None:
