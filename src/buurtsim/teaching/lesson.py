@@ -40,7 +40,7 @@ THEMES: tuple[str, ...] = (
 #: The themes in English, for English screens and worksheets.
 THEMES_EN: dict[str, str] = {
     "presentie": "presence", "eigen kracht": "own strength", "participatie": "participation", "wijkaanpak": "neighbourhood approach",
-    "projectencarrousel": "project carousel", "overvragen": "asking too much", "ABCD": "ABCD",
+    "projectencarrousel": "project carousel", "overvragen": "over-asking", "ABCD": "ABCD",
 }
 KINDS: tuple[str, ...] = ("value", "compare", "change")
 SAME = "gelijk"
