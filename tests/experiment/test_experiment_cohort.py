@@ -39,6 +39,28 @@ def test_paired_runs_start_with_the_same_residents(tmp_path: Path) -> None:
     assert fingerprint(start[("basis", 0)][0], start[("basis", 0)][1]) == start[("basis", 0)][2]
 
 
+def test_the_cohort_follows_the_model(tmp_path: Path) -> None:
+    """Week by week: who left is who no longer lives in their dwelling; the reached flag of those still
+    here equals the model's own 'ever reached'; nobody returns once gone."""
+    exp = load_experiment(write_experiment(tmp_path, names=("basis", "carrousel")))
+    spec = next(s for s in plan_runs(exp) if s.scenario == "carrousel")
+    model = build_model(spec)
+    cohort = Cohort(model)
+    left_before = cohort.left.copy()
+    for _ in range(20):
+        model.step()
+        cohort.update(model)
+        assert np.all(cohort.left >= left_before)
+        left_before = cohort.left.copy()
+    st = model.state
+    here = ~cohort.left
+    assert np.array_equal(st.alive[cohort.slots[here]] & (st.uid[cohort.slots[here]] == cohort.uid[here]), np.ones(here.sum(), bool))
+    assert np.array_equal(cohort.reached[here], st.reached[cohort.slots[here]])
+    assert cohort.reached.any() and not cohort.reached.all()
+    rec = cohort.record(model)
+    assert np.array_equal(rec["end_self_reliance"][here], st.self_reliance[cohort.slots[here]])
+
+
 def record(reached: list[bool], left: list[bool], end: list[float], fp: str = "x", uid: list[int] | None = None) -> dict[str, np.ndarray]:
     n = len(reached)
     return {"uid": np.array(uid or list(range(n)), np.int64), "reached": np.array(reached), "left": np.array(left),
