@@ -166,7 +166,7 @@ def main() -> None:
         deadline = time.monotonic() + 120
         while True:
             text = log.read_text() if log.exists() else ""
-            code, lect = re.search(r"^Code: (\w+)$", text, re.M), re.search(r"^Docent / lecturer: (\S+)$", text, re.M)
+            code, lect = re.search(r"^Code: (\w+)$", text, re.M), re.search(r"^Docent: (\S+)$", text, re.M)
             if code and lect:
                 break
             if proc.poll() is not None or time.monotonic() > deadline:

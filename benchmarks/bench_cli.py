@@ -5,7 +5,7 @@ For each command, in fresh interpreters, alternating commands so that machine lo
 - wall time of the whole command, output discarded, in ms;
 - CPU time (user + system) of that same run, in ms: on a shared, busy machine wall times grow
   with the load, CPU time less, so it is closer to what the command costs on an idle core;
-- whether numba, pandas, mesa or the model got imported.
+- whether numpy, numba, pandas, mesa or the model got imported.
 Prints medians over --repeats and, for reference, `python -c pass` and `import buurtsim.model`.
 
 With `--baseline-src DIR` (the src/ folder of another version, e.g. an unpacked `git archive`),
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-HEAVY = ("numba", "pandas", "mesa", "buurtsim.model")
+HEAVY = ("numpy", "numba", "pandas", "mesa", "buurtsim.model")
 COMMANDS: dict[str, list[str]] = {
     "--help": ["--help"],
     "list": ["list"],

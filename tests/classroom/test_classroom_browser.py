@@ -69,7 +69,7 @@ def start_class(tmp: Path, *extra: str) -> ClassServerInfo:
     while time.monotonic() < deadline:
         text = log.read_text(encoding="utf-8") if log.exists() else ""
         code = re.search(r"^Code: (\w+)$", text, re.M)
-        lect = re.search(r"^Docent / lecturer: (\S+)$", text, re.M)
+        lect = re.search(r"^Docent: (\S+)$", text, re.M)
         if code and lect:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
@@ -250,4 +250,4 @@ def test_ctrl_c_keeps_the_record(tmp_path: Path) -> None:
     [path] = info.out.glob("klas-les1-*.json")
     record = json.loads(path.read_text(encoding="utf-8"))
     assert record["students"][0]["nickname"] == "Cem" and record["students"][0]["predictions"] == {"v2": 33.0}
-    assert "Bewaard / saved" in info.log.read_text(encoding="utf-8")
+    assert "Bewaard:" in info.log.read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ user mistakes (no traceback), and a tiny experiment through run, experiment, com
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,16 @@ def test_run_experiment_compare_report(tmp_path: Path, run_cli: CliRun) -> None:
     assert code == 0, err
     assert "Report:" in out and "Workbook:" in out and (tmp_path / "report.xlsx").is_file()
     _assert_user_error(run("report", str(res), "--prices", str(tmp_path / "geen.toml")), "geen.toml", "price table not found")
+    # results without checksums (an older buurtsim): the note comes in the language asked for
+    old = tmp_path / "oud"
+    shutil.copytree(res, old)
+    manifest = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = {}
+    (old / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    code, _, err = run("compare", str(old), "-m", "cost_eur", "--lang", "en")
+    assert code == 0 and "Note:" in err and "Opmerking" not in err
+    code, _, err = run("compare", str(old), "-m", "cost_eur")
+    assert code == 0 and "Opmerking:" in err and "Note" not in err
 
 
 def test_tables_stay_readable_at_80_columns(tmp_path: Path, run_cli: CliRun) -> None:

@@ -36,8 +36,26 @@ def test_validate_bad_file_exits_2_with_located_problem(
 ) -> None:
     code, out, err = run_cli("validate", str(files["goed"]), str(files["fout"]))
     assert code == 2
-    assert "OK" in out and "1 of 2 files OK" in out
+    assert "OK" in out and "1 van 2 bestanden in orde" in out
     assert f"{files['fout']}, line 5: params.shock_prb: unknown key 'shock_prb' (did you mean: shock_prob" in err
+    assert "FOUT" in err and "1 van 2 bestanden afgekeurd" in err and "files" not in out + err
+
+
+def test_validate_in_english(run_cli: CliRun, files: dict[str, Path]) -> None:
+    """--lang en: the whole frame in English, no Dutch word beside it (issue 12: one language per output)."""
+    code, out, err = run_cli("validate", "--lang", "en", str(files["goed"]), str(files["fout"]))
+    assert code == 2
+    assert "1 policy" in out and "horizon" in out and "1 of 2 files OK" in out
+    assert "ERROR" in err and "1 problem" in err and "1 of 2 files have problems" in err
+    for dutch in ("maatregel", "weken", "bestanden", "FOUT", "probleem", "Fout"):
+        assert dutch not in out + err
+    code, _, err = run_cli("validate", "--lang", "fr", str(files["goed"]))
+    assert code == 2 and "--lang" in err
+
+
+def test_schema_out_in_english(run_cli: CliRun, tmp_path: Path) -> None:
+    code, out, _ = run_cli("schema", "--lang", "en", "--out", str(tmp_path / "s.json"))
+    assert code == 0 and "Schema written to" in out and "geschreven" not in out
 
 
 @pytest.mark.parametrize(("name", "words"), [("binair", "binary"), ("leeg", "empty")])

@@ -301,7 +301,19 @@ def test_english(session):
     session.lang.set("en")
     assert any("Run the model" in str(c) for c in run_button(rc).children)
     assert any("Fill in your name" in s for s in texts(rc, v.Alert))
-    assert any("written in Dutch" in s for s in texts(rc, v.Html))
+    # the lesson itself in English too (issue 14: one language per page), from the same lesson data
+    les = get_lesson("les1")
+
+    def questions() -> str:  # the question cards' HTML (the lesson text itself is Dutch only, see les_text_dutch)
+        return " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets if str(w.unsafe_innerHTML).startswith("<b>v"))
+
+    assert les.questions[1].text_en in questions() and les.questions[1].text not in questions()
+    assert "<i>zelfredzaamheid</i>" in questions()  # a Dutch domain word kept in italics, with its gloss
+    items = rc.find(v.Select, class_="bs-les-pred-v1").widget.items
+    assert "Project carousel higher" in items and not any("hoger" in i for i in items)
+    assert any("lesson text is written in Dutch" in s for s in texts(rc, v.Html))
+    session.lang.set("nl")
+    assert les.questions[1].text in questions() and les.questions[1].text_en not in questions()
 
 
 def test_a_broken_lesson_file_is_named_not_raised(session, monkeypatch):

@@ -4,7 +4,7 @@ is capped with `resource.setrlimit(RLIMIT_AS)`, so unbounded memory fails the te
 machine.
 
 `hostile_cli(*args, cwd=..., mem_mb=...)` returns (exit status, stdout, stderr). `assert_refused`
-checks the documented refusal: exit 2, one message starting 'Fout / error:', no traceback.
+checks the documented refusal: exit 2, one message starting 'Fout:' ('Error:' with --lang en), no traceback.
 `snapshot(folder)` lists every file with its size and mtime, to show nothing was written or deleted.
 """
 
@@ -51,12 +51,12 @@ def hostile_cli(tmp_path: Path) -> HostileCli:
 
 
 def assert_refused(result: tuple[int, str, str], *needles: str) -> str:
-    """Exit 2, one 'Fout / error:' message containing every needle, no traceback; returns the message."""
+    """Exit 2, one 'Fout:' (or, with --lang en, 'Error:') message containing every needle, no traceback; returns the message."""
     code, out, err = result
     text = " ".join((out + err).split())
     assert "Traceback" not in out + err, out + err
     assert code == 2, f"exit {code}: {text[:2000]}"
-    assert text.count("Fout / error:") == 1, text[:2000]
+    assert text.count("Fout:") + text.count("Error:") == 1, text[:2000]
     for needle in needles:
         assert needle in text, f"{needle!r} not in {text[:2000]!r}"
     assert len(text) < 20_000, "the message echoes too much"

@@ -123,7 +123,7 @@ def test_resume_reruns_a_damaged_run(how: str, results: tuple[Path, Path], hosti
     text = " ".join((stdout + stderr).split())
     assert code == 0, text
     assert "Traceback" not in text
-    assert "damaged: carrousel__r0001" in text
+    assert "Beschadigd: carrousel__r0001" in text
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["status"] == "complete"
     pd.testing.assert_frame_equal(pd.read_parquet(run_file), good)  # the same seed gives the same numbers again
@@ -155,7 +155,7 @@ def test_results_without_checksums_still_open_with_a_note(results: tuple[Path, P
     assert code == 0 and "without checksums" in " ".join(stderr.split())
     _damage(out / "runs" / "basis__r0000.parquet", "truncated")
     code, stdout, stderr = hostile_cli("experiment", str(exp_file), "--out", str(out), "--resume", "--backend", "serial")
-    assert code == 0 and "damaged: basis__r0000" in " ".join((stdout + stderr).split())
+    assert code == 0 and "Beschadigd: basis__r0000" in " ".join((stdout + stderr).split())
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["producer"] == "buurtsim" and all(len(r["sha256"]) == 64 for r in manifest["runs"])
 

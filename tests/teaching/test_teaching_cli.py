@@ -106,3 +106,35 @@ def test_rehearsal_counts_outcomes_over_seeds(run_cli, small_lessons: Path) -> N
     for q in get_lesson("les2").questions:
         assert q.id in out
     assert re.search(r"\dx \(gemiddeld: ", out), "choice questions show counts and mean values"
+
+
+def test_lessen_and_les_in_english(run_cli) -> None:
+    """--lang en: the frame and the lesson texts in English, from the lesson data's English fields."""
+    code, out, _ = run_cli("lessen", "--lang", "en")
+    assert code == 0 and "lessons" in out and "More about a lesson" in out and "Meer over" not in out
+    les = get_lesson("les1")
+    code, out, _ = run_cli("les", "les1", "--lang", "en", columns=2000)
+    assert code == 0
+    assert "Learning goals" in out and "Prediction questions" in out and "Leerdoelen" not in out
+    assert les.questions[1].text_en in out and les.questions[1].text not in out
+    assert "Project carousel higher" in out and "hoger" not in out and "antwoord" not in out
+    assert "*" not in out  # domain words are shown in italics, not with asterisks
+    code, _, err = run_cli("les", "les1", "--lang", "de")
+    assert code == 2 and "--lang" in err
+
+
+def test_voorspel_and_verzamel_in_english(run_cli, tmp_path: Path, small_lessons: Path) -> None:
+    lesson = get_lesson("les2")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    args = ["voorspel", "les2", "--lang", "en", "--naam", "Anna", "--seed", "3", "--uit", str(folder / "anna.json")]
+    for q in lesson.questions:  # English option labels are accepted too
+        args += ["--antwoord", f"{q.id}={lesson.localized('en').options(q.id)[0].label if q.kind != 'value' else '40'}"]
+    code, out, err = run_cli(*args, columns=2000)
+    assert code == 0, err
+    assert "Saved" in out and "predicted and observed" in out and "Opgeslagen" not in out
+    assert "(year 3)" in out and "jaar" not in out
+    code, out, err = run_cli("verzamel", str(folder), "--lang", "en", "--figuur", str(tmp_path / "class.png"), columns=2000)
+    assert code == 0, err
+    assert "1 student(s)" in out and "outcome measure" in out and "student(en)" not in out and "uitkomstmaat" not in out
+    assert "Figure written" in out and (tmp_path / "class.png").stat().st_size > 1000

@@ -14,6 +14,7 @@ from buurtsim.teaching.worksheet import (
     LANGS,
     WorksheetError,
     pdf_matches,
+    rich_text,
     shipped_worksheet,
     worksheet_bytes,
     worksheet_html,
@@ -27,17 +28,41 @@ CASES = [(les.id, lang) for les in list_lessons() for lang in LANGS]
 
 @pytest.mark.parametrize(("lesson_id", "lang"), CASES)
 def test_worksheet_html_carries_every_question_and_discussion_item(lesson_id: str, lang: str) -> None:
-    lesson = get_lesson(lesson_id)
-    page = worksheet_html(lesson, lang)
+    page = worksheet_html(get_lesson(lesson_id), lang)
+    lesson = get_lesson(lesson_id).localized(lang)
     assert f'<html lang="{lang}">' in page
     for q in lesson.questions:
-        assert html.escape(q.text) in page
+        assert rich_text(q.text) in page
         for opt in lesson.options(q.id):
             assert html.escape(opt.label) in page
     for item in [*lesson.discussion, *lesson.leaves_out, *lesson.learning_goals]:
-        assert html.escape(item) in page
+        assert rich_text(item) in page
     assert ("Naam" in page) == (lang == "nl") and ("Name" in page) == (lang == "en")
     assert "<script" not in page and "http" not in page and " src=" not in page  # nothing loads from outside
+
+
+@pytest.mark.parametrize("lesson_id", [les.id for les in list_lessons()])
+def test_english_worksheet_carries_no_dutch_lesson_text(lesson_id: str) -> None:
+    """Issue 14: the English worksheet is made from the English lesson data, not the Dutch texts."""
+    lesson = get_lesson(lesson_id)
+    assert lesson.has_english, f"{lesson_id}: every text needs an English version (title_en, text_en, ...)"
+    en, nl = worksheet_html(lesson, "en"), worksheet_html(lesson, "nl")
+    dutch = [lesson.title, lesson.summary, *lesson.learning_goals, *lesson.discussion, *lesson.leaves_out,
+             *(q.text for q in lesson.questions)]
+    for text in dutch:
+        assert rich_text(text) not in en, f"Dutch lesson text in the English worksheet: {text[:60]}"
+        assert rich_text(text) in nl
+    for s in lesson.scenarios:  # scenario names: in the list of scenarios and in the answer options
+        assert f"<b>{html.escape(str(s.label_en))}</b>" in en
+        if s.label != s.label_en:
+            assert f"<b>{html.escape(s.label)}</b>" not in en and f"{html.escape(s.label)} higher" not in en
+    for q in lesson.questions:
+        assert rich_text(str(q.text_en)) in en and rich_text(str(q.text_en)) not in nl
+    assert "hoger" not in en and "ongeveer gelijk" not in en  # answer options too
+
+
+def test_domain_words_are_italic_and_escaped() -> None:
+    assert rich_text("self-reliance (*zelfredzaamheid*) & <b>") == "self-reliance (<i>zelfredzaamheid</i>) &amp; &lt;b&gt;"
 
 
 def test_worksheet_escapes_lesson_text() -> None:
@@ -96,6 +121,14 @@ def test_werkblad_command(run_cli, tmp_path: Path) -> None:
     assert code == 2 and "language 'fr'" in err
     code, _, err = run_cli("werkblad", "les9", "--uit", str(tmp_path))
     assert code == 2 and "unknown lesson 'les9'" in err
+
+
+def test_werkblad_in_english_only(run_cli, tmp_path: Path) -> None:
+    code, out, _ = run_cli("werkblad", "les2", "--lang", "en", "--formaat", "html", "--uit", str(tmp_path))
+    assert code == 0 and "written:" in out and "geschreven" not in out
+    page = (tmp_path / "les2-werkblad-en.html").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["les2-werkblad-en.html"]
+    assert str(get_lesson("les2").questions[0].text_en) in page
 
 
 @pytest.mark.parametrize("lesson_id", [les.id for les in list_lessons()])

@@ -57,9 +57,15 @@ def _main_options(
     """buurtsim: simulate neighbourhood social dynamics and neighbourhood policy (wijkaanpak)."""
 
 
+def _asked_english(argv: list[str]) -> bool:
+    """True when the command line asks for English output (`--lang en` or `--lang=en`)."""
+    return any(a == "--lang=en" or (a == "--lang" and i + 1 < len(argv) and argv[i + 1] == "en") for i, a in enumerate(argv))
+
+
 def report_user_error(exc: UserError) -> None:
-    """Print a user mistake plainly (messages may contain [brackets], so no markup)."""
-    err_console.print(Text.assemble(("Fout / error: ", "bold red"), str(exc)))
+    """Print a user mistake plainly (messages may contain [brackets], so no markup), headed in the
+    language the command line asked for."""
+    err_console.print(Text.assemble(("Error: " if _asked_english(sys.argv) else "Fout: ", "bold red"), str(exc)))
 
 
 def main() -> None:
@@ -71,5 +77,5 @@ def main() -> None:
         report_user_error(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err_console.print("Afgebroken / interrupted.")
+        err_console.print("Interrupted." if _asked_english(sys.argv) else "Afgebroken.")
         sys.exit(130)

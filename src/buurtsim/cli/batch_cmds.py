@@ -27,6 +27,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from buurtsim.cli.options import LangOpt
 from buurtsim.cli.tables import print_table
 from buurtsim.errors import UserError
 from buurtsim.formatting import pick
@@ -45,7 +46,6 @@ SUMMARY_METRICS = (
 BackendOpt = Annotated[str, typer.Option("--backend", "-b", help="Waar de runs draaien: serial, process (alle kernen) of dask. / Where runs execute: serial, process (all cores) or dask.")]
 WorkersOpt = Annotated[str | None, typer.Option("--workers", "-w", metavar="N", help="Aantal gelijktijdige runs (standaard: alle kernen). / Parallel workers (default: all cores).")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Adres van een bestaand dask-cluster, bv. tcp://host:8786 (alleen met --backend dask). / Address of an existing dask scheduler.")]
-LangOpt = Annotated[str, typer.Option("--lang", metavar="nl|en", help="Taal van de uitvoer: nl of en. / Output language: nl or en.")]
 PricesOpt = Annotated[Path | None, typer.Option("--prices", metavar="FILE", help="Eigen prijstabel (TOML) voor het maatschappelijk rendement; zie `buurtsim prices`. / Own price table for the social return.")]
 XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", metavar="FILE", help="Schrijf ook een Excel-werkmap (samenvatting, runs, parameters, herkomst). / Also write an Excel workbook.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overschrijf resultaten van een ander experiment in de map. / Replace other results in the directory.")]
@@ -82,7 +82,8 @@ class ProgressListener:
         """Handle 'start' and 'run' events from the runner."""
         if event == "start":
             for run_id, why in info.get("damaged", []):
-                self.progress.console.print(Text(f"Beschadigd / damaged: {run_id}: {why}; deze run wordt opnieuw gedaan / this run is done again", style="yellow"))
+                self.progress.console.print(Text(pick(self.lang, f"Beschadigd: {run_id}: {why}; deze run wordt opnieuw gedaan",
+                                                      f"Damaged: {run_id}: {why}; this run is done again"), style="yellow"))
             if info.get("done"):
                 self.progress.console.print(pick(self.lang, f"Hervatten: {info['done']} van {info['total']} runs al klaar.", f"Resuming: {info['done']} of {info['total']} runs already done."))
             self.task = self.progress.add_task(self.label, total=info["total"], completed=info.get("done", 0))
@@ -182,13 +183,13 @@ def _holds(out: Path, exp: Any) -> bool | None:
     return bool(data["experiment"].get("identity") == exp.identity())
 
 
-def _integrity_note(results_dir: Path) -> None:
+def _integrity_note(results_dir: Path, lang: str = "nl") -> None:
     """Say (on stderr) when results carry no checksums, so damage cannot be detected."""
     from buurtsim.experiment.store import integrity_note, load_manifest
 
     note = integrity_note(results_dir, load_manifest(results_dir))
     if note:
-        err_console.print(Text(f"Opmerking / note: {note}", style="dim"))
+        err_console.print(Text(f"{pick(lang, 'Opmerking', 'Note')}: {note}", style="dim"))
 
 
 def _report_counts(manifest: dict[str, Any], out: Path, lang: str = "nl") -> int:
@@ -238,7 +239,7 @@ def run_cmd(
     with console.status(Text(f"{exp.name}: {exp.ticks_for(exp.scenarios[0])} {pick(lang, 'weken', 'weeks')}, seed {run_seed} ...")):
         manifest = run_experiment(exp, out, backend="serial", force=force or same)
     if manifest["status"] != "complete":
-        sys.exit(_report_counts(manifest, out))
+        sys.exit(_report_counts(manifest, out, lang))
     df = pd.read_parquet(out / TIMESERIES)
     first, last = df.iloc[0], df.iloc[-1]
     headers = [pick(lang, "uitkomst", "outcome"), "week 0", f"week {int(last['tick'])}", pick(lang, "verschil", "change")]
@@ -333,7 +334,7 @@ def compare_cmd(
     check_lang(lang)
     if fmt not in ("table", "md", "csv", "json"):
         raise UserError(f"--format: expected one of table, md, csv, json; given: {fmt!r}")
-    _integrity_note(results_dir)
+    _integrity_note(results_dir, lang)
     metrics = _at_values(metric)
     note = None
     if metrics is None and fmt in ("table", "md"):  # on screen: the headline outcomes; csv/json hold all
@@ -389,8 +390,8 @@ def report_cmd(
     from buurtsim.experiment import build_report
     from buurtsim.formatting import check_lang
 
-    _integrity_note(results_dir)
     check_lang(lang)
+    _integrity_note(results_dir, lang)
     with console.status(pick(lang, "Rapport maken ...", "Building the report ...")):
         path = build_report(results_dir, out, lang=lang, prices=prices)
     console.print(pick(lang, f"Rapport: {path}", f"Report: {path}"))

@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
+from buurtsim.cli.options import LangOpt
 from buurtsim.errors import UserError
+from buurtsim.formatting import check_lang, pick
 
 MAX_RESIDENTS = 2000
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -62,29 +64,33 @@ def classroom_cmd(
     parallel: Annotated[int, typer.Option("--tegelijk", "--parallel", help="Runs at the same time (0: one per core).",
                                           min=0, max=16)] = 0,
     uit: Annotated[Path, typer.Option("--uit", "--out", help="Folder for the class record.")] = Path("klas"),
+    lang: LangOpt = "nl",
 ) -> None:
     """Start a class session: print the join code and the lecturer's link, serve until Ctrl-C."""
     from buurtsim.classroom.server import ClassServer, serve
     from buurtsim.classroom.session import ClassSession
     from buurtsim.teaching import get_lesson
 
+    check_lang(lang)
     check_host(host, netwerk)
     check_port_free(host, port)
     if uit.exists() and not uit.is_dir():
         raise UserError(f"--uit {uit}: exists and is not a folder")
     lesson = get_lesson(lesson_id)
+    shown_lesson = lesson.localized(lang)
     lesson.scenario_paths()  # every scenario file is there before anyone joins
     workers = parallel or max(1, (os.cpu_count() or 2))
     session = ClassSession(lesson, uit, n_residents=bewoners)
     shown_host = lan_address() if host in ("0.0.0.0", "::") else host
     url = f"http://{shown_host}:{port}/"
     server = ClassServer(session, parallel=workers, public_url=url)
-    typer.echo(f"Les / lesson: {lesson.id} — {lesson.title}")
-    typer.echo(f"Studenten / students: {url}")
+    typer.echo(f"{pick(lang, 'Les', 'Lesson')}: {lesson.id} — {shown_lesson.title.replace('*', '')}")
+    typer.echo(f"{pick(lang, 'Studenten', 'Students')}: {url}")
     typer.echo(f"Code: {session.code}")
-    typer.echo(f"Docent / lecturer: http://127.0.0.1:{port}/docent?token={session.lecturer_token}")
-    typer.echo(f"Klasverslag / class record: {uit / session.stem}.json (.csv, .md); stoppen / stop: Ctrl-C", )
-    serve(server, host, port, on_close=lambda: typer.echo(f"Bewaard / saved: {uit / session.stem}.json"))
+    typer.echo(f"{pick(lang, 'Docent', 'Lecturer')}: http://127.0.0.1:{port}/docent?token={session.lecturer_token}")
+    typer.echo(pick(lang, f"Klasverslag: {uit / session.stem}.json (.csv, .md); stoppen: Ctrl-C",
+                    f"Class record: {uit / session.stem}.json (.csv, .md); stop: Ctrl-C"))
+    serve(server, host, port, on_close=lambda: typer.echo(pick(lang, f"Bewaard: {uit / session.stem}.json", f"Saved: {uit / session.stem}.json")))
 
 
 def register(app: typer.Typer) -> None:

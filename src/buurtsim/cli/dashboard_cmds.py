@@ -25,6 +25,7 @@ from types import FrameType
 import typer
 
 from buurtsim.errors import UserError
+from buurtsim.formatting import check_lang, pick
 from buurtsim.limits import DASHBOARD_IDLE_RELEASE
 
 APP_MODULE = "buurtsim.dashboard.app"
@@ -33,10 +34,13 @@ APP_MODULE = "buurtsim.dashboard.app"
 OFFLINE_CDN = "http://127.0.0.1:9/buurtsim-offline-no-cdn/"
 
 
-def solara_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for the Solara server: no telemetry, assets served locally, no CDN, and the
-    session of a disconnected page released after DASHBOARD_IDLE_RELEASE (not Solara's 24 hours)."""
+def solara_env(base: dict[str, str] | None = None, lang: str | None = None) -> dict[str, str]:
+    """The environment for the Solara server: no telemetry, assets served locally, no CDN, the
+    session of a disconnected page released after DASHBOARD_IDLE_RELEASE (not Solara's 24 hours),
+    and the language a new page starts in (`BUURTSIM_DASHBOARD_LANG`, read by the dashboard)."""
     env = dict(os.environ if base is None else base)
+    if lang is not None:
+        env["BUURTSIM_DASHBOARD_LANG"] = lang
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
     env.setdefault("SOLARA_ASSETS_PROXY", "true")
     env.setdefault("SOLARA_ASSETS_CDN", OFFLINE_CDN)
@@ -93,19 +97,21 @@ def dashboard_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)."),
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port to listen on (0: a free port)."),
     dev: bool = typer.Option(False, "--dev", help="Development mode: reload when source files change."),
+    lang: str = typer.Option("nl", "--lang", metavar="nl|en", help="Taal waarin het dashboard opent: nl of en. / Language the dashboard opens in: nl or en."),
 ) -> None:
     """Serve the dashboard; open the printed address in a browser. Stop with Ctrl+C."""
+    check_lang(lang)
     if port == 0:
         port = free_port(host)
     cmd = solara_command(host, port, production=not dev)
     if dev:
         cmd.append("--auto-restart")
-    typer.echo(f"buurtsim dashboard: http://{host}:{port}/  (Ctrl+C stops)")
+    typer.echo(f"buurtsim dashboard: http://{host}:{port}/  ({pick(lang, 'Ctrl+C stopt', 'Ctrl+C stops')})")
     stop_signals = [sig for sig in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if sig is not None]
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in stop_signals}
     try:
         try:
-            proc = subprocess.Popen(cmd, env=solara_env(), start_new_session=os.name == "posix")
+            proc = subprocess.Popen(cmd, env=solara_env(lang=lang), start_new_session=os.name == "posix")
         except FileNotFoundError:
             raise UserError("the 'solara' command was not found; install buurtsim with its dependencies (make install)") from None
         try:

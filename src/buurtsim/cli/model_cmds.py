@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 from rich.console import Console
 
+from buurtsim.cli.options import LangOpt
+
 
 def params_cmd(
-    lang: Annotated[str, typer.Option("--lang", metavar="nl|en", help="Taal van de uitvoer: nl of en. / Output language: nl or en.")] = "nl",
+    lang: LangOpt = "nl",
 ) -> None:
     """Print every model parameter with its default, range, unit and source."""
     from buurtsim.cli.tables import print_table

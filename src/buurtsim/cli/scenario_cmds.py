@@ -13,8 +13,10 @@ import typer
 from rich.console import Console, RenderableType
 from rich.markup import escape
 
+from buurtsim.cli.options import LangOpt
 from buurtsim.cli.tables import grid, natural_width, stacked
 from buurtsim.errors import UserError
+from buurtsim.formatting import check_lang, pick
 from buurtsim.scenario.library import REPO_ROOT, peek_title, shipped_experiments, shipped_scenarios
 
 console = Console(highlight=False, soft_wrap=True)
@@ -33,10 +35,13 @@ def _shown(path: Path) -> str:
 
 def validate_cmd(
     files: Annotated[list[Path], typer.Argument(help="Scenario files (.toml) to check.", show_default=False)],
+    lang: LangOpt = "nl",
 ) -> None:
-    """Check scenario files; print OK or every problem with its line. Exit status 2 if any file is bad."""
+    """Check scenario files; print OK or every problem with its line. Exit status 2 if any file is bad.
+    The frame is in `lang`; each problem names file, line and field in the library's (English) words."""
     from buurtsim.scenario import ScenarioError, load_scenario
 
+    check_lang(lang)
     bad = 0
     for file in files:
         try:
@@ -44,27 +49,32 @@ def validate_cmd(
         except ScenarioError as exc:
             bad += 1
             n = len(exc.problem_list)
-            err_console.print(f"[bold red]FOUT[/]  {escape(str(file))}: {n} {'probleem' if n == 1 else 'problemen'} / {'problem' if n == 1 else 'problems'}")
+            what = pick(lang, "probleem" if n == 1 else "problemen", "problem" if n == 1 else "problems")
+            err_console.print(f"[bold red]{pick(lang, 'FOUT', 'ERROR')}[/]  {escape(str(file))}: {n} {what}")
             for problem in exc.problem_list:
                 err_console.print("  - " + str(problem), markup=False)
             continue
         n_pol = len(scenario.policies)
+        policies = pick(lang, "maatregel" if n_pol == 1 else "maatregelen", "policy" if n_pol == 1 else "policies")
         console.print(
             f"[bold green]OK[/]    {escape(str(file))}: {escape(scenario.title)} "
-            f"({n_pol} {'maatregel' if n_pol == 1 else 'maatregelen'}, horizon {scenario.horizon} weken)"
+            f"({n_pol} {policies}, horizon {scenario.horizon} {pick(lang, 'weken', 'weeks')})"
         )
+    good = len(files) - bad
     if len(files) > 1:
-        console.print(f"{len(files) - bad} van {len(files)} bestanden in orde / {len(files) - bad} of {len(files)} files OK")
+        console.print(pick(lang, f"{good} van {len(files)} bestanden in orde", f"{good} of {len(files)} files OK"))
     if bad:
-        raise UserError(f"{bad} van {len(files)} bestanden afgekeurd / {bad} of {len(files)} files have problems")
+        raise UserError(pick(lang, f"{bad} van {len(files)} bestanden afgekeurd", f"{bad} of {len(files)} files have problems"))
 
 
 def schema_cmd(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the schema to this file instead of the screen.")] = None,
+    lang: LangOpt = "nl",
 ) -> None:
     """Print the JSON Schema of scenario files, so editors can check files while you type."""
     from buurtsim.scenario import scenario_json_schema
 
+    check_lang(lang)
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)
@@ -81,7 +91,7 @@ def schema_cmd(
         os.replace(tmp, out)
     except OSError as exc:
         raise UserError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
-    console.print(f"Schema geschreven naar / written to {escape(str(out))}")
+    console.print(pick(lang, f"Schema geschreven naar {escape(str(out))}", f"Schema written to {escape(str(out))}"))
 
 
 def _files_table(title: str, files: dict[str, Path], table_name: str, empty: str, headers: list[str]) -> RenderableType:
@@ -98,12 +108,8 @@ def _files_table(title: str, files: dict[str, Path], table_name: str, empty: str
     return stacked(title, headers, cells, keys=1)
 
 
-def list_cmd(
-    lang: Annotated[str, typer.Option("--lang", metavar="nl|en", help="Taal van de uitvoer: nl of en. / Output language: nl or en.")] = "nl",
-) -> None:
+def list_cmd(lang: LangOpt = "nl") -> None:
     """List the shipped scenarios and experiments with their one-line titles."""
-    from buurtsim.formatting import check_lang, pick
-
     check_lang(lang)
     headers = [pick(lang, "naam", "name"), pick(lang, "titel", "title"), pick(lang, "bestand", "file")]
     console.print(_files_table(pick(lang, "Scenario's", "Scenarios"), shipped_scenarios(), "scenario",

@@ -1,9 +1,11 @@
 """Subcommands for teaching: `lessen` (list), `les` (show one), `voorspel` (predict, run, observe,
 save the file) and `verzamel` (a class's files against the outcomes). English aliases: `lessons`,
-`lesson`, `predict`, `collect`."""
+`lesson`, `predict`, `collect`. `--lang en` gives the whole output in English, lesson texts included
+(`Lesson.localized`)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,7 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from buurtsim.cli.options import LangOpt
 from buurtsim.errors import UserError
+from buurtsim.formatting import check_lang, pick
 from buurtsim.limits import MAX_SEED, shorten
 from buurtsim.safe_io import check_output_file
 from buurtsim.scenario.library import shipped_doc
@@ -25,20 +29,27 @@ if TYPE_CHECKING:  # the teaching package loads the model; commands import it wh
 console = Console()
 
 
-def lessons_cmd() -> None:
+def _rich(text: str) -> str:
+    """Lesson text as rich markup: escaped, with `*word*` (a Dutch domain word in English text) in italics."""
+    return re.sub(r"\*([^*\[\]]+)\*", r"[italic]\1[/italic]", escape(text))
+
+
+def lessons_cmd(lang: LangOpt = "nl") -> None:
     """List the lessons: id, title, duration, themes and scenarios."""
     from buurtsim.teaching import list_lessons
 
-    table = Table(title="buurtsim: lessen")
-    for col in ("id", "titel", "duur", "thema's", "scenario's", "vragen"):
-        table.add_column(col)
-    for les in list_lessons():
+    check_lang(lang)
+    table = Table(title=pick(lang, "buurtsim: lessen", "buurtsim: lessons"))
+    for col in (("id", "id"), ("titel", "title"), ("duur", "duration"), ("thema's", "themes"), ("scenario's", "scenarios"), ("vragen", "questions")):
+        table.add_column(pick(lang, *col))
+    for les in (x.localized(lang) for x in list_lessons()):
         table.add_row(
-            les.id, les.title, f"{les.duration_min} min", ", ".join(les.themes),
+            les.id, _rich(les.title), f"{les.duration_min} min", ", ".join(les.theme_labels),
             ", ".join(s.file for s in les.scenarios), str(len(les.questions)),
         )
     console.print(table)
-    console.print(f"Meer over een les: [bold]buurtsim les ID[/]; docentenhandleiding: {_doc('docentenhandleiding.md')}")
+    console.print(pick(lang, f"Meer over een les: [bold]buurtsim les ID[/]; docentenhandleiding: {_doc('docentenhandleiding.md')}",
+                       f"More about a lesson: [bold]buurtsim les ID --lang en[/]; lecturer's guide (Dutch): {_doc('docentenhandleiding.md')}"))
 
 
 def _doc(name: str) -> str:
@@ -48,60 +59,67 @@ def _doc(name: str) -> str:
 
 
 def _question_lines(lesson: Lesson) -> list[str]:
+    lang = lesson.lang
     lines = []
     for q in lesson.questions:
-        scen = " vs ".join(f"{lesson.scenario(k).label} ({k})" for k in q.scenarios)
-        lines.append(f"[bold]{q.id}[/] ({q.kind}, {q.metric}, week {q.tick}, {scen}): {q.text}")
+        scen = " vs ".join(f"{escape(lesson.scenario(k).label)} ({k})" for k in q.scenarios)
+        lines.append(f"[bold]{q.id}[/] ({q.kind}, {q.metric}, week {q.tick}, {scen}): {_rich(q.text)}")
         opts = lesson.options(q.id)
+        answer = pick(lang, "antwoord", "answer")
         if opts:
-            lines.append("    antwoord: " + " | ".join(f"{o.key} = {o.label}" for o in opts))
+            lines.append(f"    {answer}: " + " | ".join(f"{o.key} = {escape(o.label)}" for o in opts))
         else:
-            lines.append(f"    antwoord: een getal in {q.display_unit or 'de eenheid van de uitkomst'}")
+            unit = q.display_unit or pick(lang, "de eenheid van de uitkomst", "the outcome's unit")
+            lines.append(f"    {answer}: " + pick(lang, f"een getal in {unit}", f"a number in {unit}"))
     return lines
 
 
 def lesson_cmd(
     lesson_id: Annotated[str, typer.Argument(help="Lesson id, e.g. les1 (see `buurtsim lessen`).")],
     rehearse_runs: Annotated[int, typer.Option("--proef", "--rehearse", min=0, max=50, help="Dress rehearsal: run the lesson with this many seeds (1, 2, ...) and show how the outcomes vary.")] = 0,
+    lang: LangOpt = "nl",
 ) -> None:
     """Show a lesson: learning goals, scenarios, prediction questions, discussion questions."""
     from buurtsim.teaching import get_lesson
 
-    les = get_lesson(lesson_id)
+    les = get_lesson(lesson_id).localized(check_lang(lang))
     if rehearse_runs:
         _rehearse(les, rehearse_runs)
         return
-    console.print(f"[bold]{les.id}: {les.title}[/] ({les.duration_min} min; thema's: {', '.join(les.themes)})")
-    console.print(les.summary)
-    console.print(f"Lestekst: {_doc(les.doc)}")
-    _bullets("Leerdoelen", les.learning_goals)
-    console.print("\n[bold]Scenario's[/] (scenarios/lessen/)")
+    console.print(f"[bold]{les.id}: {_rich(les.title)}[/] ({les.duration_min} min; {pick(lang, 'thema', 'themes')}: {', '.join(les.theme_labels)})")
+    console.print(_rich(les.summary))
+    console.print(pick(lang, f"Lestekst: {_doc(les.doc)}", f"Lesson text (Dutch): {_doc(les.doc)}"))
+    _bullets(pick(lang, "Leerdoelen", "Learning goals"), les.learning_goals)
+    console.print(pick(lang, "\n[bold]Scenario's[/] (scenarios/lessen/)", "\n[bold]Scenarios[/] (scenarios/lessen/)"))
     for s in les.scenarios:
-        console.print(f"  {s.key}: {s.label} ({s.file})")
-    console.print(f"\n[bold]Voorspelvragen[/] (de runs duren {les.run_weeks} weken)")
+        console.print(f"  {s.key}: {escape(s.label)} ({s.file})")
+    console.print(pick(lang, f"\n[bold]Voorspelvragen[/] (de runs duren {les.run_weeks} weken)",
+                       f"\n[bold]Prediction questions[/] (the runs last {les.run_weeks} weeks)"))
     for line in _question_lines(les):
         console.print("  " + line)
-    _bullets("Nabespreking", les.discussion)
-    _bullets("Wat het model weglaat", les.leaves_out)
+    _bullets(pick(lang, "Nabespreking", "Discussion"), les.discussion)
+    _bullets(pick(lang, "Wat het model weglaat", "What the model leaves out"), les.leaves_out)
 
 
 def _bullets(title: str, items: list[str]) -> None:
     console.print(f"\n[bold]{title}[/]")
     for item in items:
-        console.print(f"  - {item}")
+        console.print(f"  - {_rich(item)}")
 
 
 def _rehearse(les: Lesson, runs: int) -> None:
     from buurtsim.teaching import rehearsal_summary, rehearse, when
 
-    console.print(f"Proefdraaien van {les.id}: {runs} run(s) van {len(les.scenarios)} scenario's, {les.run_weeks} weken ...")
-    table = rehearse(les, list(range(1, runs + 1)), progress=lambda i, n: console.print(f"  run {i}/{n} klaar"))
+    lang = les.lang
+    console.print(pick(lang, f"Proefdraaien van {les.id}: {runs} run(s) van {len(les.scenarios)} scenario's, {les.run_weeks} weken ...",
+                       f"Rehearsing {les.id}: {runs} run(s) of {len(les.scenarios)} scenarios, {les.run_weeks} weeks ..."))
+    table = rehearse(les, list(range(1, runs + 1)), progress=lambda i, n: console.print(pick(lang, f"  run {i}/{n} klaar", f"  run {i}/{n} done")))
     summary = rehearsal_summary(les, table)
-    t = Table(title=f"{les.id}: uitkomsten over {runs} seed(s)")
-    for col in ("vraag", "uitkomstmaat", "week", "uitkomsten"):
-        t.add_column(col)
+    t = Table(title=pick(lang, f"{les.id}: uitkomsten over {runs} seed(s)", f"{les.id}: outcomes over {runs} seed(s)"))
+    for col in (("vraag", "question"), ("uitkomstmaat", "outcome measure"), ("week", "week"), ("uitkomsten", "outcomes")):
+        t.add_column(pick(lang, *col))
     for _, r in summary.iterrows():
-        t.add_row(str(r["question"]), str(r["metric"]), when(int(r["tick"])), str(r["outcomes"]))
+        t.add_row(*(Text(c) for c in (str(r["question"]), str(r["metric"]), when(int(r["tick"]), lang), str(r["outcomes"]))))
     console.print(t)
 
 
@@ -122,6 +140,7 @@ def predict_cmd(
     answers: Annotated[list[str] | None, typer.Option("--antwoord", "--answer", "-a", help="A prediction QUESTION=VALUE; repeat per question. Missing ones are asked interactively.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed of the run (default: a fresh one, stored in the file).")] = None,
     out: Annotated[Path | None, typer.Option("--uit", "--out", "-o", help="Prediction file to write (default: LESSON_NAME.json here).")] = None,
+    lang: LangOpt = "nl",
 ) -> None:
     """Predict first, then run the lesson's scenarios, compare and save a prediction file."""
     from buurtsim.teaching import (
@@ -138,7 +157,7 @@ def predict_cmd(
 
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise UserError(f"--seed: expected a whole number from 0 to {MAX_SEED:,}; given: {seed}")
-    les = get_lesson(lesson_id)
+    les = get_lesson(lesson_id).localized(check_lang(lang))
     rec = new_record(les, name, group)
     path = check_output_file(out if out is not None else Path(suggested_filename(rec)), "--uit", suggested_filename(rec))
     given = _parse_answers(answers or [])
@@ -152,12 +171,12 @@ def predict_cmd(
         raise UserError(f"lesson {les.id}: no prediction for {', '.join(missing)}; give --antwoord ID=VALUE for each (see `buurtsim les {les.id}`)")
     for qid in missing:
         q = les.question(qid)
-        console.print(f"\n[bold]{q.id}[/]: {q.text}")
+        console.print(f"\n[bold]{q.id}[/]: {_rich(q.text)}")
         opts = les.options(qid)
         if opts:
-            console.print("  " + " | ".join(f"{o.key} = {o.label}" for o in opts))
+            console.print("  " + " | ".join(f"{o.key} = {escape(o.label)}" for o in opts))
         while True:
-            raw = typer.prompt("  jouw voorspelling")
+            raw = typer.prompt(pick(lang, "  jouw voorspelling", "  your prediction"))
             try:
                 rec = set_prediction(rec, les, qid, raw)
                 break
@@ -167,21 +186,23 @@ def predict_cmd(
         import numpy as np
 
         seed = int(np.random.SeedSequence().entropy % (2**31))  # type: ignore[operator]
-    console.print(f"\nVoorspellingen vastgelegd. Het model draait ({len(les.scenarios)} scenario's, {les.run_weeks} weken, seed {seed}) ...")
+    console.print(pick(lang, f"\nVoorspellingen vastgelegd. Het model draait ({len(les.scenarios)} scenario's, {les.run_weeks} weken, seed {seed}) ...",
+                       f"\nPredictions recorded. The model runs ({len(les.scenarios)} scenarios, {les.run_weeks} weeks, seed {seed}) ..."))
     metrics = run_lesson(les, seed=seed)
     obs = observe(les, metrics)
     rec = add_observations(rec, les, obs, seed=seed)
-    table = Table(title=f"{les.id}: voorspeld en waargenomen")
-    for col in ("vraag", "voorspeld", "uitkomst", "wat het model liet zien"):
-        table.add_column(col)
+    table = Table(title=pick(lang, f"{les.id}: voorspeld en waargenomen", f"{les.id}: predicted and observed"))
+    for col in (("vraag", "question"), ("voorspeld", "predicted"), ("uitkomst", "outcome"), ("wat het model liet zien", "what the model showed")):
+        table.add_column(pick(lang, *col))
     for q in les.questions:
         p, o = rec.predictions[q.id].value, obs[q.id].value
         fmt = (lambda x: f"{x:.3g}") if q.kind == "value" else str
         table.add_row(*(Text(c) for c in (q.id, fmt(p), fmt(o), obs[q.id].text)))  # type: ignore[operator]
     console.print(table)
     write(rec, path)
-    console.print(Text(f"Opgeslagen: {path}  (lever dit bestand in bij je docent)"))
-    console.print("Verklaar nu met de mechanismen van het model waarom de uitkomst is zoals hij is (zie het werkblad).")
+    console.print(Text(pick(lang, f"Opgeslagen: {path}  (lever dit bestand in bij je docent)", f"Saved: {path}  (hand this file in to your lecturer)")))
+    console.print(pick(lang, "Verklaar nu met de mechanismen van het model waarom de uitkomst is zoals hij is (zie het werkblad).",
+                       "Now explain with the model's mechanisms why the outcome is as it is (see the worksheet)."))
 
 
 def collect_cmd(
@@ -189,10 +210,12 @@ def collect_cmd(
     out: Annotated[Path | None, typer.Option("--uit", "--out", "-o", help="Write the full table (one row per student per question): .csv, .md or .json.")] = None,
     figure: Annotated[Path | None, typer.Option("--figuur", "--figure", help="Write a figure (PNG) of predictions against outcomes.")] = None,
     skip_invalid: Annotated[bool, typer.Option("--sla-ongeldige-over", "--skip-invalid", help="Skip invalid files (listed) instead of stopping.")] = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Collect a class's prediction files: predictions against the outcomes, per question."""
     from buurtsim.teaching import collect, plot_class, summarize, write_table
 
+    check_lang(lang)
     if out is not None:
         check_output_file(out, "--uit", "klas.csv")
     if figure is not None:
@@ -200,25 +223,28 @@ def collect_cmd(
     warnings: list[str] = []
     table = collect(folder, skip_invalid=skip_invalid, warnings=warnings)
     for w in warnings:
-        console.print(Text.assemble(("overgeslagen: ", "yellow"), shorten(w, 400)))
-    summary = summarize(table)
+        console.print(Text.assemble((pick(lang, "overgeslagen: ", "skipped: "), "yellow"), shorten(w, 400)))
+    summary = summarize(table, lang=lang)
     files = table["file"].nunique()
-    t = Table(title=Text(f"{folder}: {files} bestand(en), {table['student'].nunique()} student(en)"))
-    for col in ("les", "vraag", "uitkomstmaat", "week", "voorspeld", "uitkomst (runs)", "raak / fout"):
-        t.add_column(col)
+    students = table["student"].nunique()
+    t = Table(title=Text(pick(lang, f"{folder}: {files} bestand(en), {students} student(en)", f"{folder}: {files} file(s), {students} student(s)")))
+    for col in (("les", "lesson"), ("vraag", "question"), ("uitkomstmaat", "outcome measure"), ("week", "week"), ("voorspeld", "predicted"),
+                ("uitkomst (runs)", "outcome (runs)"), ("raak / fout", "right / wrong")):
+        t.add_column(pick(lang, *col))
     for _, r in summary.iterrows():
         if r["kind"] == "value":
-            score = f"gem. afwijking {r['mean_abs_error']:.3g} {r['unit']}".rstrip()
+            score = pick(lang, f"gem. afwijking {r['mean_abs_error']:.3g} {r['unit']}", f"mean error {r['mean_abs_error']:.3g} {r['unit']}").rstrip()
         else:
-            score = f"{r['share_hit']:.0%} goed voorspeld" if r["share_hit"] == r["share_hit"] else "-"
+            score = (pick(lang, f"{r['share_hit']:.0%} goed voorspeld", f"{r['share_hit']:.0%} predicted right")
+                     if r["share_hit"] == r["share_hit"] else "-")
         t.add_row(*(Text(str(c)) for c in (r["lesson"], r["question"], r["metric"], r["tick"], r["predicted"], r["observed"], score)))
     console.print(t)
     if out is not None:
         write_table(table, out)
-        console.print(Text(f"Tabel geschreven: {out}"))
+        console.print(Text(pick(lang, f"Tabel geschreven: {out}", f"Table written: {out}")))
     if figure is not None:
-        plot_class(table, figure)
-        console.print(Text(f"Figuur geschreven: {figure}"))
+        plot_class(table, figure, lang=lang)
+        console.print(Text(pick(lang, f"Figuur geschreven: {figure}", f"Figure written: {figure}")))
 
 
 def register(app: typer.Typer) -> None:

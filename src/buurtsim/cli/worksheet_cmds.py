@@ -28,8 +28,9 @@ def worksheet_cmd(
     formats = tuple(x.strip().lower() for x in formaat.split(",") if x.strip())
     if uit.exists() and not uit.is_dir():
         raise UserError(f"--uit {uit}: exists and is not a folder")
+    said = "geschreven" if "nl" in langs else "written"  # one language: Dutch unless only English is asked for
     for path in write_worksheets(lessons, uit, langs, formats):
-        typer.echo(f"geschreven / written: {path}")
+        typer.echo(f"{said}: {path}")
 
 
 def register(app: typer.Typer) -> None:

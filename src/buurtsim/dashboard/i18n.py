@@ -6,7 +6,16 @@ range, unit and source come from `buurtsim.params.describe` so they never drift 
 
 from __future__ import annotations
 
+import os
+
 LANGS: tuple[str, ...] = ("nl", "en")
+
+
+def start_lang() -> str:
+    """The language a new page opens in: $BUURTSIM_DASHBOARD_LANG (`buurtsim dashboard --lang en`) when
+    it is 'nl' or 'en', else Dutch."""
+    value = os.environ.get("BUURTSIM_DASHBOARD_LANG", "").strip().lower()
+    return value if value in LANGS else "nl"
 
 TEXT: dict[str, tuple[str, str]] = {
     # page and tabs
@@ -143,11 +152,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Predict first, then run the model, then explain what you see. "
         "The model starts only when every question has a prediction.",
     ),
-    "les_dutch_note": ("De lessen zelf zijn in het Nederlands.", "The lessons themselves are written in Dutch."),
     "les_none": ("Kies hierboven een les.", "Choose a lesson above."),
     "les_load_error": ("Deze les kan niet geladen worden", "This lesson cannot be loaded"),
     "les_goals": ("Leerdoelen", "Learning goals"),
     "les_text": ("Lestekst (voor docent en student)", "Lesson text (for lecturer and students)"),
+    "les_text_dutch": ("De volledige lestekst is in het Nederlands geschreven.", "The full lesson text is written in Dutch; the questions, goals and discussion above are in English."),
     "les_text_missing": ("De lestekst is in deze installatie niet meegeleverd.", "The lesson text is not included in this installation."),
     "les_worksheet": ("Werkblad om te printen:", "Worksheet to print:"),
     "les_setup": (

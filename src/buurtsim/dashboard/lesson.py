@@ -44,7 +44,9 @@ from buurtsim.teaching import (
     suggested_filename,
     write,
 )
+from buurtsim.teaching.observe import observation_text
 from buurtsim.teaching.records import now
+from buurtsim.teaching.worksheet import rich_text
 
 PROGRESS_WEEKS = 13  # the progress line is updated every quarter of a year
 PICTURE_WEEKS = 52  # the picture is redrawn every simulated year while running
@@ -58,8 +60,8 @@ def fresh_seed() -> int:
 
 
 def lesson_label(lesson: Lesson) -> str:
-    """What the lesson picker shows: 'les1 — title'."""
-    return f"{lesson.id} — {lesson.title}"
+    """What the lesson picker shows: 'les1 — title' (in the lesson's language, without italics marks)."""
+    return f"{lesson.id} — {lesson.title.replace('*', '')}"
 
 
 def format_value(lesson: Lesson, qid: str, value: float | str) -> str:
@@ -385,7 +387,7 @@ def LessonPicker(state: LessonState, lang: str) -> None:
     lessons, error = solara.use_memo(load, [])
     if error:
         solara.Error(f"{t('les_load_error', lang)}: {error}", classes=["bs-les-load-error"])
-    labels = [lesson_label(les) for les in lessons]
+    labels = [lesson_label(les.localized(lang)) for les in lessons]
     ids = [les.id for les in lessons]
     current = state.lesson_id.value
     value = labels[ids.index(current)] if current in ids else None
@@ -400,7 +402,7 @@ def LessonPicker(state: LessonState, lang: str) -> None:
 @solara.component
 def LessonIntro(state: LessonState, lesson: Lesson, lang: str) -> None:
     """Summary, goals, where the lesson text is, and what will run."""
-    solara.Text(lesson.summary)
+    Md(lesson.summary)
     with solara.Details(t("les_goals", lang)):
         Md("\n".join(f"- {g}" for g in lesson.learning_goals))
     sizes = sorted({state.residents(s.key) for s in lesson.scenarios})
@@ -419,6 +421,8 @@ def LessonTextAndWorksheet(lesson: Lesson, lang: str) -> None:
     text = solara.use_memo(lambda: lesson_text(lesson), [lesson.id])
     with solara.Details(t("les_text", lang)), solara.Div(classes=["bs-les-text"]):
         if text:
+            if lang == "en":  # the lesson texts (docs/teaching) exist in Dutch only; the lesson data above is in English
+                solara.Text(t("les_text_dutch", lang), style={"font-size": "0.85em", "color": "#555"})
             Md(text)
         else:
             solara.Text(t("les_text_missing", lang))
@@ -459,9 +463,9 @@ def QuestionCard(state: LessonState, lesson: Lesson, qid: str, lang: str) -> Non
         error = prediction_problem(lesson, qid, draft, lang) or error
     pred = state.predictions.value.get(qid)
     with solara.Card(style={"width": "100%", "margin-bottom": "8px"}), solara.Div(classes=[f"bs-les-q-{qid}"]):
-        solara.HTML("div", unsafe_innerHTML=f"<b>{q.id}</b>. {q.text.replace('<', '&lt;')}")
+        solara.HTML("div", unsafe_innerHTML=f"<b>{q.id}</b>. {rich_text(q.text)}")
         if q.hint:
-            solara.Text(q.hint, style={"font-size": "0.8em", "color": "#555"})
+            solara.HTML("div", unsafe_innerHTML=rich_text(q.hint), style="font-size: 0.8em; color: #555")
         label = f"{q.id}: {t('les_your_prediction', lang)}"
         if q.kind == "value":
             solara.InputText(label, value=draft, on_value=lambda v: state.predict(qid, v), disabled=state.locked,
@@ -472,7 +476,8 @@ def QuestionCard(state: LessonState, lesson: Lesson, qid: str, lang: str) -> Non
             labels = [o.label for o in options]
             chosen = next((o.label for o in options if pred is not None and o.key == pred[0]), None)
             solara.Select(label, values=labels, value=chosen, disabled=state.locked,
-                          on_value=lambda lbl: state.predict(qid, lbl), classes=[f"bs-les-pred-{qid}"])
+                          on_value=lambda lbl: state.predict(qid, next((o.key for o in options if o.label == lbl), lbl)),
+                          classes=[f"bs-les-pred-{qid}"])
             if error:
                 solara.Error(f"{t('les_prediction_error', lang)}: {error}", dense=True)
         obs = state.observations.value.get(qid)
@@ -492,7 +497,7 @@ def Outcome(state: LessonState, lesson: Lesson, qid: str, predicted: float | str
         solara.Warning(f"{t('les_unread', lang)}: {unread}", dense=True, classes=[f"bs-les-unread-{qid}"])
         return
     with solara.Div(classes=[f"bs-les-outcome-{qid}"]):
-        solara.Text(t("les_observed", lang, text=obs.text), style=BLOCK)
+        solara.Text(t("les_observed", lang, text=observation_text(lesson, qid, obs.value, obs.values)), style=BLOCK)
         if q.kind == "value":
             diff = float(predicted) - float(obs.value)
             solara.Text(t("les_off_by", lang, diff=format_value(lesson, qid, abs(diff))), style=BLOCK)
@@ -597,14 +602,12 @@ def LessonPage(session: Session, n_residents: int | None = None, weeks: int | No
     lang = session.lang.value
     st = state or lesson_state(session, n_residents=n_residents, weeks=weeks)
     solara.Text(t("les_intro", lang))
-    if lang == "en":  # the lessons' questions, options and outcomes are Dutch
-        solara.Text(t("les_dutch_note", lang), style={"font-size": "0.85em", "color": "#555"})
     LessonPicker(st, lang)
     if st.load_error.value:
         solara.Error(f"{t('les_load_error', lang)}: {st.load_error.value}", classes=["bs-les-load-error"],
                      style={"white-space": "pre-wrap"})
         return
-    lesson = st.lesson
+    lesson = st.lesson.localized(lang) if st.lesson is not None else None  # the lesson in the page's language
     if lesson is None:
         solara.Text(t("les_none", lang))
         Md(t("les_lecturer", lang))
@@ -631,7 +634,7 @@ def LessonPage(session: Session, n_residents: int | None = None, weeks: int | No
     if st.status.value == "done":
         Heading(t("les_discussion", lang))
         for i, text in enumerate(lesson.discussion, start=1):
-            solara.Text(f"d{i}. {text}")
+            Md(f"d{i}. {text}")
             AnswerBox(st, f"d{i}", f"d{i}", lang)
         with solara.Details(t("les_leaves_out", lang)):
             Md("\n".join(f"- {item}" for item in lesson.leaves_out))

@@ -19,7 +19,7 @@ from typing import Any
 import solara
 
 from buurtsim.dashboard import frame_log, sources
-from buurtsim.dashboard.i18n import t
+from buurtsim.dashboard.i18n import start_lang, t
 from buurtsim.dashboard.load import return_memory_later
 from buurtsim.dashboard.runner import Comparison, Run, Settings, settings_for
 from buurtsim.dashboard.widgets import MAX_UPLOAD_BYTES, payload_bytes
@@ -174,8 +174,9 @@ class CompareState(Player):
 class Session:
     """Everything one browser page owns: language, the scenarios it knows, explore and compare."""
 
-    def __init__(self, lang: str = "nl", n_residents: int | None = None) -> None:
+    def __init__(self, lang: str | None = None, n_residents: int | None = None) -> None:
         n_residents = n_residents or start_size()
+        lang = lang or start_lang()
         self.lang = solara.reactive(lang)
         self.sources: solara.Reactive[list[sources.Source]] = solara.reactive(sources.all_sources(lang))
         self.upload_error: solara.Reactive[str | None] = solara.reactive(None)

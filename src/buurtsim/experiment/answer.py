@@ -9,7 +9,11 @@ Per scenario against the baseline, from the paired differences per replication (
 - how long it lasts: the difference in sliding residents at the end of funding and two years later;
 - extra cost at the end;
 - the policy's reach when the run stored it (residents ever reached, of whom moved away, their
-  self-reliance at leaving).
+  self-reliance at leaving);
+- the effect on the reached (`add_reached_effects`, from the per-run records of `cohort`): of the
+  residents living there at the start, those the policy reached in the scenario, their
+  self-reliance at the end minus the same residents' at the end of the paired baseline run, and
+  how many of them moved away in each.
 An effect whose 95 % interval covers zero is "not distinguishable" ("niet te onderscheiden").
 """
 
@@ -46,6 +50,7 @@ class ScenarioAnswer:
     n_pairs: int
     population: float = math.nan
     estimates: dict[str, Estimate] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # why a part of the answer is missing: (Dutch, English)
 
     def get(self, key: str) -> Estimate | None:
         """One estimate by key, or None when it could not be computed from these results."""
@@ -119,6 +124,58 @@ def answers(df: pd.DataFrame, *, baseline: str, funding_end: dict[str, int | Non
     return [answer_for(df, g, base, funding_end=funding_end.get(scen), last_tick=last) for g, base, scen, last in pairs(df, baseline, last_tick)]
 
 
+def add_reached_effects(found: list[ScenarioAnswer], out: str | Path, manifest: dict[str, Any]) -> None:
+    """Add the effect on the reached starting residents to each answer, pair by pair (same replication,
+    same sweep point) from the runs' cohort records; where records are missing or the two runs did
+    not start from the same residents, a note says so instead."""
+    from buurtsim.experiment.cohort import load, reached_effect
+    from buurtsim.experiment.store import cohort_path
+
+    sweep = bool(manifest["experiment"].get("sweep"))
+    done = {(r["scenario"], int(r.get("point", 0)), int(r["replication"])): r["run_id"] for r in manifest.get("runs", []) if r.get("status") == "done"}
+    scen_of = {(f"{s} [p{p}]" if sweep else s): (s, p) for s, p, _ in done}
+    for ans in found:
+        if ans.scenario not in scen_of or ans.baseline not in scen_of:
+            continue
+        (scen, point), (base, _) = scen_of[ans.scenario], scen_of[ans.baseline]
+        effects, missing, different = [], 0, 0
+        for (s, p, rep), run_id in done.items():
+            if s != scen or p != point or (base, p, rep) not in done:
+                continue
+            a, b = load(cohort_path(out, run_id)), load(cohort_path(out, done[(base, p, rep)]))
+            if a is None or b is None:
+                missing += 1
+                continue
+            effect = reached_effect(a, b)
+            if effect is None:
+                different += 1
+            else:
+                effects.append(effect)
+        rerun = f"buurtsim experiment {manifest['experiment'].get('file', 'EXPERIMENT')}"
+        if missing:
+            ans.notes.append((f"Het effect op de bereikte bewoners ontbreekt: {missing} run(s) hebben geen bewonersregister "
+                             f"(runs/*.cohort.npz; resultaten van een oudere buurtsim). Draai het experiment opnieuw in een nieuwe map: "
+                             f"{rerun} --out NIEUWE_MAP",
+                              f"The effect on the reached residents is missing: {missing} run(s) have no resident record "
+                             f"(runs/*.cohort.npz; results of an older buurtsim). Run the experiment again into a new folder: "
+                              f"{rerun} --out NEW_FOLDER"))
+            continue
+        if different:
+            ans.notes.append((f"Het effect op de bereikte bewoners is niet berekend: in {different} paar/paren begonnen {ans.scenario} en "
+                             f"{ans.baseline} niet met dezelfde bewoners (andere parameters vóór de start), dus is er niets om te vergelijken.",
+                              f"The effect on the reached residents is not computed: in {different} pair(s) {ans.scenario} and "
+                             f"{ans.baseline} did not start with the same residents (other parameters before the start), so there is nothing to compare."))
+            continue
+        if not effects or not any(e.reached for e in effects):
+            continue
+        est = ans.estimates
+        est["cohort_reached"] = t_estimate(np.array([e.reached for e in effects], float))
+        est["cohort_compared"] = t_estimate(np.array([e.compared for e in effects], float))
+        est["cohort_effect_points"] = t_estimate(np.array([e.points for e in effects], float))
+        est["cohort_moved"] = t_estimate(np.array([e.moved_scenario for e in effects], float))
+        est["cohort_moved_difference"] = t_estimate(np.array([e.moved_scenario - e.moved_baseline for e in effects], float))
+
+
 def results_frame(out: str | Path, manifest: dict[str, Any], columns: Iterable[str]) -> pd.DataFrame:
     """The stored time series of a results directory: keys plus those of `columns` that are stored."""
     import pyarrow.parquet as pq
@@ -148,6 +205,7 @@ def summarise(out: str | Path, *, baseline: str | None = None, lang: str = "nl",
     last = {s["name"]: int(s["ticks"]) for s in manifest.get("scenarios", [])}
     df = results_frame(out, manifest, [*ANSWER_COLUMNS, *REACH_COLUMNS, *(p.metric for p in table.prices)])
     found = answers(df, baseline=base, funding_end=funding_ends(manifest), last_tick=last)
+    add_reached_effects(found, out, manifest)
     social = {m.scenario: mkba_sentences(m, table, lang) for m in mkba_all(df, baseline=base, table=table, last_tick=last)}
     return baseline_change(df, base, lang), [(a.scenario, sentences(a, lang), social.get(a.scenario, [])) for a in found]
 
@@ -280,7 +338,29 @@ def sentences(ans: ScenarioAnswer, lang: str = "nl") -> list[str]:
                 text += pick(lang, f" (zelfredzaamheid bij vertrek gemiddeld {number(s.mean, lang, 1)} punten{_ci(s, lang, 1)})",
                              f" (mean self-reliance at leaving {number(s.mean, lang, 1)} points{_ci(s, lang, 1)})")
         out.append(text + ".")
+    if "cohort_effect_points" in e:
+        out.append(_cohort_sentence(ans, lang))
+    out.extend(pick(lang, nl, en) for nl, en in ans.notes)
     return out
+
+
+def _cohort_sentence(ans: ScenarioAnswer, lang: str) -> str:
+    """The effect on the reached: their self-reliance against the same residents in the baseline run, and who moved away."""
+    e = ans.estimates
+    r, c, p = e["cohort_reached"], e["cohort_compared"], e["cohort_effect_points"]
+    moved, extra = e["cohort_moved"], e["cohort_moved_difference"]
+    text = pick(lang, f"Effect op de bereikten: van de bewoners die er bij de start al woonden, bereikte het beleid er gemiddeld {count(r.mean, lang)}{_ci(r, lang)}. ",
+                f"Effect on the reached: of the residents living there at the start, the policy reached {count(r.mean, lang)} on average{_ci(r, lang)}. ")
+    if math.isfinite(p.mean):
+        verdict = "" if p.distinguishable else pick(lang, ", niet te onderscheiden", ", not distinguishable")
+        text += pick(lang, f"Hun zelfredzaamheid aan het eind: {number(p.mean, lang, 1, sign=True)} punten op 0-100{_ci(p, lang, 1)}{verdict} "
+                           f"tegenover dezelfde bewoners in {ans.baseline} (over de {count(c.mean, lang)} die in beide runs nog in de wijk wonen). ",
+                     f"Their self-reliance at the end: {number(p.mean, lang, 1, sign=True)} points on 0-100{_ci(p, lang, 1)}{verdict} "
+                     f"compared with the same residents in {ans.baseline} (over the {count(c.mean, lang)} still living there in both runs). ")
+    text += pick(lang, f"Van hen verhuisden er {count(moved.mean, lang)}{_ci(moved, lang)}; tegenover dezelfde bewoners in {ans.baseline} is dat ",
+                 f"Of them, {count(moved.mean, lang)} moved away{_ci(moved, lang)}; compared with the same residents in {ans.baseline} that is ")
+    text += _fewer_more(extra, lang, "verhuisde bewoners", "residents moving away", 1)
+    return text + "."
 
 
 def answer_rows(ans: ScenarioAnswer, lang: str = "nl") -> list[dict[str, Any]]:
@@ -299,13 +379,19 @@ def answer_rows(ans: ScenarioAnswer, lang: str = "nl") -> list[dict[str, Any]]:
         "reached_left": ("Bereikt en verhuisd", "Reached and moved away", "bewoners / residents"),
         "reached_left_risen": ("Bereikt, verhuisd en in inkomen gestegen", "Reached, moved away and risen in income", "bewoners / residents"),
         "reached_left_mean_self_reliance": ("Zelfredzaamheid bereikten bij vertrek", "Self-reliance of reached residents at leaving", "punten 0-100 / points 0-100"),
+        "cohort_reached": ("Bereikte bewoners van het begin", "Reached residents present at the start", "bewoners / residents"),
+        "cohort_compared": ("Van hen in beide runs nog in de wijk", "Of them, still there in both runs", "bewoners / residents"),
+        "cohort_effect_points": ("Zelfredzaamheid bereikten tegenover dezelfde bewoners in de basislijn", "Self-reliance of the reached against the same residents in the baseline", "punten 0-100 / points 0-100"),
+        "cohort_moved": ("Bereikten die verhuisden", "Reached residents who moved away", "bewoners / residents"),
+        "cohort_moved_difference": ("Verhuisde bereikten tegenover dezelfde bewoners in de basislijn", "Reached residents moving away against the same residents in the baseline", "bewoners / residents"),
     }
+    levels = ("reached_ever", "reached_left", "reached_left_risen", "reached_left_mean_self_reliance", "cohort_reached", "cohort_compared", "cohort_moved")
     rows = []
     for key, e in ans.estimates.items():
         nl, en, unit = labels.get(key, (key, key, ""))
         if " / " in unit:
             unit = pick(lang, *unit.split(" / ", 1))
-        level = key.startswith("reached")
+        level = key in levels
         rows.append({"scenario": ans.scenario, "key": key, "label": pick(lang, nl, en), "unit": unit, "mean": e.mean, "low": e.low, "high": e.high,
                      "n": e.n, "verdict": "" if level else (pick(lang, "verschil", "difference") if e.distinguishable
                                                               else pick(lang, "niet te onderscheiden", "not distinguishable"))})

@@ -269,14 +269,17 @@ th{background:#f3f3f3}tbody tr:nth-child(even){background:#fafafa}figure{margin:
 """
 
 
-def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str) -> tuple[str, list[Any]]:
-    """The answer: plain sentences per scenario against the baseline, then the difference chart."""
-    from buurtsim.experiment.answer import answers, baseline_change, sentences
+def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str, out: str | Path | None = None) -> tuple[str, list[Any]]:
+    """The answer: plain sentences per scenario against the baseline, then the difference chart. With
+    `out` (the results folder) it includes the effect on the reached residents from the runs' records."""
+    from buurtsim.experiment.answer import add_reached_effects, answers, baseline_change, sentences
 
     exp = manifest["experiment"]
     fund = funding_ends(manifest)
     last = {s["name"]: int(s["ticks"]) for s in manifest.get("scenarios", [])}
     found = answers(df, baseline=exp["baseline"], funding_end=fund, last_tick=last)
+    if out is not None:
+        add_reached_effects(found, out, manifest)
     parts = [f"<section id='answer'><h2>{pick(lang, 'Het antwoord', 'The answer')}</h2>"]
     n = exp.get("replications")
     parts.append(f"<p class='muted'>{html.escape(pick(lang, f'Gepaarde verschillen met de basislijn over {n} replicaties (zelfde seed per replicatie), met 95%-intervallen tussen haken. Niet te onderscheiden: het interval bevat nul.', f'Paired differences to the baseline over {n} replications (same seed per replication), 95% intervals in brackets. Not distinguishable: the interval covers zero.'))}</p>")
@@ -401,7 +404,7 @@ def build_report(out: str | Path, target: str | Path | None = None, *, lang: str
                  f"&middot; runs: {html.escape(', '.join(f'{k} {v}' for k, v in counts.items()))}</p>")
     if exp.get("description"):
         parts.append(f"<p>{html.escape(exp['description'])}</p>")
-    answer_html, _ = answer_section(df, manifest, lang)
+    answer_html, _ = answer_section(df, manifest, lang, out)
     parts.append(answer_html)
     parts.append(robustness_section(out, manifest, lang))
     mkba_html, _ = mkba_section(df, manifest, price_table, lang)

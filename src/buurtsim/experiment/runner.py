@@ -51,6 +51,7 @@ class RunResult:
     cpu_s: float = 0.0
     timeseries: pd.DataFrame | None = None
     residents: pd.DataFrame | None = None
+    cohort: dict[str, np.ndarray] | None = None  # the starting residents' fate (experiment.cohort)
     funding_end: int | None = None
     timeline: list[tuple[int, int, str]] = field(default_factory=list)
     error: str | None = None
@@ -152,11 +153,15 @@ def residents_frame(model: Any) -> pd.DataFrame:
 def execute_run(spec: RunSpec) -> RunResult:
     """Build the model, simulate `spec.ticks` weeks and return its metrics; errors are caught and returned."""
     t0, c0 = time.perf_counter(), time.process_time()
+    from buurtsim.experiment.cohort import Cohort
+
     try:
         model = build_model(spec)
+        cohort = Cohort(model)
         ended: dict[str, int] = {}
         for _ in range(spec.ticks):
             model.step()
+            cohort.update(model)
             for pol in model.policies:
                 if pol.ended and pol.label not in ended:
                     ended[pol.label] = int(model.tick)
@@ -184,6 +189,7 @@ def execute_run(spec: RunSpec) -> RunResult:
             residents.insert(0, "seed", np.int64(spec.seed))
             residents.insert(0, "replication", np.int32(spec.replication))
             residents.insert(0, "scenario", spec.scenario)
+        started = cohort.record(model)
         timeline: list[tuple[int, int, str]] = []
         for pol in model.policies:
             timeline.extend((int(a), int(b), str(lab)) for a, b, lab in pol.timeline(spec.ticks))
@@ -195,6 +201,7 @@ def execute_run(spec: RunSpec) -> RunResult:
             cpu_s=time.process_time() - c0,
             timeseries=ts,
             residents=residents,
+            cohort=started,
             funding_end=funding_end(model.policies, ended, spec.ticks),
             timeline=timeline,
         )

@@ -4,6 +4,8 @@ Layout of OUT:
   manifest.json            experiment, scenarios, seeds, versions, times, per-run status
   runs/<run_id>.parquet    one finished run's metrics (written atomically as the run finishes)
   runs/<run_id>.residents.parquet   its residents' end state (optional)
+  runs/<run_id>.cohort.npz the starting residents: reached, left, self-reliance at the end
+                           (experiment.cohort; results of older versions lack it)
   timeseries.parquet       all finished runs, in canonical order (scenario, point, replication)
   final_residents.parquet  all residents' end states (optional)
 
@@ -140,6 +142,11 @@ def timeseries_path(out: str | Path, manifest: dict[str, Any]) -> Path:
     raise UserError(f"{path}: no results yet (no run has finished in this directory)")
 
 
+def cohort_path(out: str | Path, run_id: str) -> Path:
+    """Where a run's starting-resident record is stored (see `experiment.cohort`)."""
+    return Path(out) / RUNS_DIR / f"{run_id}.cohort.npz"
+
+
 class ResultStore:
     """Reads and writes one results directory."""
 
@@ -158,6 +165,10 @@ class ResultStore:
         """Residents' end-state file of one run."""
         return self.runs_dir / f"{run_id}.residents.parquet"
 
+    def cohort_file(self, run_id: str) -> Path:
+        """The starting residents' record of one run (see `experiment.cohort`)."""
+        return cohort_path(self.out, run_id)
+
     # --- starting ------------------------------------------------------------------------------
     def _clear_own_files(self, manifest: dict[str, Any]) -> None:
         """Delete what the manifest records as buurtsim's: its run files and recorded outputs, nothing else."""
@@ -168,7 +179,7 @@ class ResultStore:
             if name in recorded and name != MANIFEST:
                 (self.out / name).unlink(missing_ok=True)
         for run in manifest["runs"]:
-            for path in (self.run_file(run["run_id"]), self.residents_file(run["run_id"])):
+            for path in (self.run_file(run["run_id"]), self.residents_file(run["run_id"]), self.cohort_file(run["run_id"])):
                 path.unlink(missing_ok=True)
         for tmp in self.runs_dir.glob(".tmp-*") if self.runs_dir.is_dir() else ():
             tmp.unlink(missing_ok=True)
@@ -227,7 +238,7 @@ class ResultStore:
             recovered = self._recover(spec.run_id) if old is None or old.get("status") != "done" else self._verified(old, exp.table.final_residents)
             if recovered is not None and self.run_file(spec.run_id).is_file():
                 if not exp.table.final_residents or self.residents_file(spec.run_id).is_file():
-                    entry.update({k: recovered.get(k) for k in ("status", "duration_s", "cpu_s", "funding_end", "timeline", "finished", "sha256", "residents_sha256")})
+                    entry.update({k: recovered.get(k) for k in ("status", "duration_s", "cpu_s", "funding_end", "timeline", "finished", "sha256", "residents_sha256", "cohort_sha256")})
                     entry["status"] = "done"
             elif old is not None and old.get("status") == "failed":
                 entry["previous_error"] = old.get("error")
@@ -288,9 +299,10 @@ class ResultStore:
             return None
 
     def _checksums(self, run_id: str) -> dict[str, str | None]:
-        residents = self.residents_file(run_id)
+        residents, cohort = self.residents_file(run_id), self.cohort_file(run_id)
         return {"sha256": file_sha256(self.run_file(run_id)),
-                "residents_sha256": file_sha256(residents) if residents.is_file() else None}
+                "residents_sha256": file_sha256(residents) if residents.is_file() else None,
+                "cohort_sha256": file_sha256(cohort) if cohort.is_file() else None}
 
     def _verified(self, old: dict[str, Any], residents: bool) -> dict[str, Any] | None:
         """A done run's entry when its files match their checksums (or, written before checksums, can be
@@ -299,13 +311,15 @@ class ResultStore:
         files = [(self.run_file(run_id), old.get("sha256"))]
         if residents:
             files.append((self.residents_file(run_id), old.get("residents_sha256")))
+        if old.get("cohort_sha256"):  # results of older versions have none: the answer says how to re-run
+            files.append((self.cohort_file(run_id), old["cohort_sha256"]))
         for path, expected in files:
             why = verify_file(path, expected)
             if why is None and expected is None and path.is_file():
                 why = readable_parquet(path)
             if why is not None:
                 self.damaged.append((run_id, f"{path.name}: {why}"))
-                for own in (self.run_file(run_id), self.residents_file(run_id)):  # recorded as ours: never recovered later
+                for own in (self.run_file(run_id), self.residents_file(run_id), self.cohort_file(run_id)):  # recorded as ours: never recovered later
                     own.unlink(missing_ok=True)
                 return None
         return old if old.get("sha256") else {**old, **self._checksums(run_id)}
@@ -331,6 +345,11 @@ class ResultStore:
                 if result.residents is not None:
                     with atomic_path(self.residents_file(result.run_id)) as tmp:
                         pq.write_table(_table(result.residents), tmp)
+                if result.cohort is not None:
+                    from buurtsim.experiment.cohort import save
+
+                    with atomic_path(self.cohort_file(result.run_id)) as tmp, open(tmp, "wb") as fh:
+                        save(result.cohort, fh)
                 with atomic_path(self.run_file(result.run_id)) as tmp:
                     pq.write_table(_table(result.timeseries, meta), tmp)
                 meta.update(self._checksums(result.run_id))

@@ -67,7 +67,14 @@ def write_workbook(out: str | Path, target: str | Path, *, lang: str = "nl", pri
     """Write the workbook for the results in `out` to `target` (.xlsx); returns its path."""
     from openpyxl import Workbook
 
-    from buurtsim.experiment.answer import ANSWER_COLUMNS, REACH_COLUMNS, answer_rows, answers, results_frame
+    from buurtsim.experiment.answer import (
+        ANSWER_COLUMNS,
+        REACH_COLUMNS,
+        add_reached_effects,
+        answer_rows,
+        answers,
+        results_frame,
+    )
     from buurtsim.experiment.compare import funding_ends
     from buurtsim.experiment.mkba import load_prices, mkba_all
     from buurtsim.experiment.report import provenance_rows
@@ -85,7 +92,9 @@ def write_workbook(out: str | Path, target: str | Path, *, lang: str = "nl", pri
     # summary: the answer's estimates, then the social return
     rows: list[list[Any]] = []
     units: list[str] = []
-    for ans in answers(df, baseline=exp["baseline"], funding_end=funding_ends(manifest), last_tick=last):
+    found = answers(df, baseline=exp["baseline"], funding_end=funding_ends(manifest), last_tick=last)
+    add_reached_effects(found, out, manifest)
+    for ans in found:
         for r in answer_rows(ans, lang):
             rows.append([r["scenario"], r["label"], r["unit"], r["mean"], r["low"], r["high"], r["n"], r["verdict"]])
             units.append(r["unit"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import Field
 
 from buurtsim.policies.activities import ask
@@ -42,6 +41,7 @@ class AssetBased(StaffedPolicy):
 
     def step(self, model: NeighbourhoodModel) -> None:
         """Ask low-rung residents (weighted by capacity); connect them to active neighbours."""
+        import numpy as np
         c: AbcdConfig = self.config  # type: ignore[assignment]
         staff = self.staff(model)
         if not staff:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
+    import numpy as np
+
     from buurtsim.model import NeighbourhoodModel
 
 
@@ -17,6 +17,7 @@ def meeting(model: NeighbourhoodModel, rng: np.random.Generator, participants: i
     Who comes is weighted by participation and capacity: the already active come first.
     Returns the slots of those who came.
     """
+    import numpy as np
     st = model.state
     pool = st.alive if eligible is None else (st.alive & eligible)
     cand = np.flatnonzero(pool)
@@ -34,6 +35,7 @@ def meeting(model: NeighbourhoodModel, rng: np.random.Generator, participants: i
 
 def ask(model: NeighbourhoodModel, rng: np.random.Generator, n: int, weights: np.ndarray) -> np.ndarray:
     """Ask `n` residents to take part, drawn by the given weights over slots; returns who was asked."""
+    import numpy as np
     st = model.state
     w = np.where(st.alive, weights, 0.0)
     cand = np.flatnonzero(w > 0)
@@ -48,6 +50,7 @@ def ask(model: NeighbourhoodModel, rng: np.random.Generator, n: int, weights: np
 
 def support_initiatives(model: NeighbourhoodModel, max_count: int | None = None) -> None:
     """Back running initiatives this week (halves their chance to stop)."""
+    import numpy as np
     alive = np.flatnonzero(np.asarray(model.initiatives.alive, bool))
     if max_count is not None:
         alive = alive[:max_count]

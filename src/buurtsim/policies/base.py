@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from buurtsim.params import CATEGORIES, STYLES
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from buurtsim.model import NeighbourhoodModel
 
 WEEKS_PER_YEAR = 52
@@ -58,6 +59,7 @@ class Target(BaseModel):
 
     def mask(self, model: NeighbourhoodModel) -> np.ndarray:
         """Boolean mask over slots of residents in the target group."""
+        import numpy as np
         st, p = model.state, model.params
         m = st.alive.copy()
         if self.categories is not None:

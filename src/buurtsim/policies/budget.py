@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import Field
 
 from buurtsim.policies.activities import ask, meeting, support_initiatives
@@ -59,6 +58,7 @@ class ResidentBudget(Policy):
 
     def step(self, model: NeighbourhoodModel) -> None:
         """Spend this week's share; ask residents; back initiatives or hold organised activities."""
+        import numpy as np
         c: ResidentBudgetConfig = self.config  # type: ignore[assignment]
         st, rng = model.state, self.rng(model)
         n_alive = int(np.count_nonzero(st.alive))

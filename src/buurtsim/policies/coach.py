@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import Field
 
 from buurtsim.policies.base import Target, register
@@ -41,6 +40,7 @@ class ParticipationCoach(StaffedPolicy):
 
     def step(self, model: NeighbourhoodModel) -> None:
         """Plan-based extra gains in work and skills, growing with the relationship."""
+        import numpy as np
         c: CoachConfig = self.config  # type: ignore[assignment]
         d = model.state.domains
         for pro in self.staff(model):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import Field
 
 from buurtsim.policies.activities import ask
@@ -54,6 +53,7 @@ class DifferentiatedTargeting(Policy):
 
     def step(self, model: NeighbourhoodModel) -> None:
         """Ask strong residents to be role models."""
+        import numpy as np
         c: DifferentiatedConfig = self.config  # type: ignore[assignment]
         st, rng = model.state, self.rng(model)
         strong = (st.self_reliance >= model.params.strong_threshold).astype(float)

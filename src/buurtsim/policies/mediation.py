@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import Field
 
 from buurtsim.policies.base import Policy, PolicyConfig, register
@@ -34,6 +33,7 @@ class Mediation(Policy):
 
     def step(self, model: NeighbourhoodModel) -> None:
         """Take on this week's cases among those who feel least safe."""
+        import numpy as np
         c: MediationConfig = self.config  # type: ignore[assignment]
         st, rng = model.state, self.rng(model)
         n_alive = int(np.count_nonzero(st.alive))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 from pydantic import Field
 
 from buurtsim.params import Share
@@ -38,6 +37,7 @@ class Restructuring(Policy):
     summary_en = "Restructuring: demolition, displacement (ties break), new housing with another mix."
 
     def __init__(self, config: RestructuringConfig) -> None:
+        import numpy as np
         super().__init__(config)
         self.vacant = np.empty(0, np.int64)
 
@@ -48,6 +48,7 @@ class Restructuring(Policy):
 
     def on_start(self, model: NeighbourhoodModel) -> None:
         """Demolish the most disordered blocks: residents leave, dwellings stand empty."""
+        import numpy as np
         c: RestructuringConfig = self.config  # type: ignore[assignment]
         st = model.state
         nb = model.blocks.n_blocks
@@ -68,6 +69,7 @@ class Restructuring(Policy):
 
     def step(self, model: NeighbourhoodModel) -> None:
         """New residents move in when rebuilding is done."""
+        import numpy as np
         c: RestructuringConfig = self.config  # type: ignore[assignment]
         if self.vacant.size and model.tick >= self.start + c.rebuild_weeks:
             empty = self.vacant[~model.state.alive[self.vacant]]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-import numpy as np
 from pydantic import Field
 
 from buurtsim.policies.base import Policy, PolicyConfig
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from buurtsim.agents import Professional
     from buurtsim.model import NeighbourhoodModel
 
@@ -59,6 +60,7 @@ class StaffedPolicy(Policy):
 
     def clients(self, model: NeighbourhoodModel) -> np.ndarray:
         """Slots of all current clients of this policy's professionals."""
+        import numpy as np
         parts = [p.clients for p in self.staff(model)]
         return np.concatenate(parts) if parts else np.empty(0, np.int64)
 

@@ -113,8 +113,9 @@ def _peek_and_read(path: Path, lessons: Mapping[str, Lesson] | None) -> Predicti
     return read(path)
 
 
-def summarize(table: pd.DataFrame, lessons: Mapping[str, Lesson] | None = None) -> pd.DataFrame:
-    """One row per lesson question: how many predicted, what they predicted, what the runs showed."""
+def summarize(table: pd.DataFrame, lessons: Mapping[str, Lesson] | None = None, lang: str = "nl") -> pd.DataFrame:
+    """One row per lesson question: how many predicted, what they predicted, what the runs showed
+    (the spread of numbers in words of `lang`: 'mediaan' or 'median')."""
     out = []
     for (lesson_id, qid), g in table.groupby(["lesson", "question"], sort=False):
         lesson = _lookup(str(lesson_id), lessons)
@@ -131,7 +132,7 @@ def summarize(table: pd.DataFrame, lessons: Mapping[str, Lesson] | None = None) 
             o = obs.astype(float)
             err = g["error"].dropna().astype(float)
             row.update({
-                "predicted": _spread(p), "observed": _spread(o),
+                "predicted": _spread(p, lang), "observed": _spread(o, lang),
                 "mean_abs_error": float(err.abs().mean()) if err.size else np.nan,
             })
         else:
@@ -144,12 +145,12 @@ def summarize(table: pd.DataFrame, lessons: Mapping[str, Lesson] | None = None) 
     return pd.DataFrame(out)
 
 
-def _spread(x: pd.Series) -> str:
+def _spread(x: pd.Series, lang: str = "nl") -> str:
     if x.empty:
         return "-"
     if x.size == 1:
         return f"{x.iloc[0]:.3g}"
-    return f"mediaan {x.median():.3g} (min {x.min():.3g}, max {x.max():.3g})"
+    return f"{'median' if lang == 'en' else 'mediaan'} {x.median():.3g} (min {x.min():.3g}, max {x.max():.3g})"
 
 
 def _counts(x: pd.Series, labels: dict[str, str]) -> str:
@@ -159,8 +160,13 @@ def _counts(x: pd.Series, labels: dict[str, str]) -> str:
     return ", ".join(f"{labels.get(str(k), k)}: {int(v)}" for k, v in counts.items())
 
 
-def plot_class(table: pd.DataFrame, path: str | Path, lessons: Mapping[str, Lesson] | None = None) -> Path:
-    """A figure with one panel per question: the class's predictions against the observed outcomes."""
+def plot_class(table: pd.DataFrame, path: str | Path, lessons: Mapping[str, Lesson] | None = None, lang: str = "nl") -> Path:
+    """A figure with one panel per question: the class's predictions against the observed outcomes,
+    labelled in `lang` ('nl' or 'en')."""
+    from buurtsim.metrics import label as metric_label
+
+    en = lang == "en"
+    predicted, outcome = ("predicted", "outcome (runs)") if en else ("voorspeld", "uitkomst (runs)")
     import matplotlib
 
     matplotlib.use("Agg")
@@ -172,16 +178,16 @@ def plot_class(table: pd.DataFrame, path: str | Path, lessons: Mapping[str, Less
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
     for ax, ((lesson_id, qid), g) in zip(axes.ravel(), groups, strict=False):
-        lesson = _lookup(str(lesson_id), lessons)
+        lesson = _lookup(str(lesson_id), lessons).localized(lang)
         q = lesson.question(str(qid))
-        title = f"{qid}: {q.metric_label}\n{when(q.tick)}"
+        title = f"{qid}: {metric_label(q.metric, lang)}\n{when(q.tick, lang)}"
         if q.kind == "value":
             p = g["prediction"].dropna().astype(float).to_numpy()
             o = g["observed"].dropna().astype(float).to_numpy()
             rng = np.random.default_rng(0)
-            ax.scatter(np.zeros(p.size) + rng.uniform(-0.15, 0.15, p.size), p, alpha=0.7, label="voorspeld")
-            ax.scatter(np.ones(o.size) + rng.uniform(-0.15, 0.15, o.size), o, marker="D", color="black", label="uitkomst (runs)")
-            ax.set_xticks([0, 1], ["voorspeld", "uitkomst"])
+            ax.scatter(np.zeros(p.size) + rng.uniform(-0.15, 0.15, p.size), p, alpha=0.7, label=predicted)
+            ax.scatter(np.ones(o.size) + rng.uniform(-0.15, 0.15, o.size), o, marker="D", color="black", label=outcome)
+            ax.set_xticks([0, 1], [predicted, outcome.split(" (")[0]])
             ax.set_xlim(-0.6, 1.6)
             ax.set_ylabel(q.display_unit)
         else:
@@ -190,11 +196,11 @@ def plot_class(table: pd.DataFrame, path: str | Path, lessons: Mapping[str, Less
             pc = g["prediction"].value_counts()
             oc = g["observed"].value_counts()
             x = np.arange(len(keys))
-            ax.bar(x - 0.2, [int(pc.get(k, 0)) for k in keys], width=0.4, label="voorspeld")
-            ax.bar(x + 0.2, [int(oc.get(k, 0)) for k in keys], width=0.4, color="black", label="uitkomst (runs)")
-            short = [o.label if o.key == SAME else o.label.replace(" hoger", "") for o in opts]
+            ax.bar(x - 0.2, [int(pc.get(k, 0)) for k in keys], width=0.4, label=predicted)
+            ax.bar(x + 0.2, [int(oc.get(k, 0)) for k in keys], width=0.4, color="black", label=outcome)
+            short = [o.label if o.key == SAME else o.label.replace(" higher" if en else " hoger", "") for o in opts]
             ax.set_xticks(x, [textwrap.fill(s, 16) for s in short], fontsize=8)
-            ax.set_ylabel("aantal studenten")
+            ax.set_ylabel("students" if en else "aantal studenten")
         ax.set_title(title, fontsize=9)
         ax.legend(fontsize=7)
     for ax in axes.ravel()[n:]:

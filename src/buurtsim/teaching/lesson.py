@@ -4,6 +4,10 @@ A lesson lives in `src/buurtsim/teaching/lessons/<id>.toml`. Its scenarios are o
 files under `scenarios/lessen/`. Each prediction question names the metric it concerns, the
 scenario(s) and the tick at which the outcome is read, so the outcome always comes from running the
 model, never from the lesson text.
+
+Texts are written in Dutch, with an English version beside each (`title_en`, `text_en`, ...), so
+worksheets and screens in either language come from the same lesson data: `lesson.localized("en")`
+is the same lesson with the English texts in place (and English answer options).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
 from buurtsim.metrics import BY_NAME, METRIC_NAMES
@@ -33,9 +37,20 @@ THEMES: tuple[str, ...] = (
     "overvragen",
     "ABCD",
 )
+#: The themes in English, for English screens and worksheets.
+THEMES_EN: dict[str, str] = {
+    "presentie": "presence", "eigen kracht": "own strength", "participatie": "participation", "wijkaanpak": "neighbourhood approach",
+    "projectencarrousel": "project carousel", "overvragen": "over-asking", "ABCD": "ABCD",
+}
 KINDS: tuple[str, ...] = ("value", "compare", "change")
 SAME = "gelijk"
 UP, DOWN = "stijgt", "daalt"
+LANGS = ("nl", "en")
+#: Answer option labels per language: compare (higher, about equal) and change (rises, falls, equal).
+OPTION_WORDS = {
+    "nl": {"higher": "{label} hoger", "same": "ongeveer gelijk", "up": "stijgt", "down": "daalt", "stays": "blijft ongeveer gelijk"},
+    "en": {"higher": "{label} higher", "same": "about equal", "up": "rises", "down": "falls", "stays": "stays about equal"},
+}
 
 
 class LessonError(UserError, ValueError):
@@ -50,6 +65,7 @@ class LessonScenario(BaseModel):
     key: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,19}$", description="Short key, e.g. 'A' or 'carrousel'.")
     file: str = Field(description="Scenario file name, relative to the lesson scenario folder (scenarios/lessen/).")
     label: str = Field(description="Name shown to students, e.g. 'Projectencarrousel'.")
+    label_en: str | None = Field(None, description="The name in English, e.g. 'Project carousel'.")
 
 
 class Option(BaseModel):
@@ -74,6 +90,7 @@ class Question(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,19}$", description="Question id, e.g. 'v1'.")
     kind: Literal["value", "compare", "change"]
     text: str = Field(min_length=5, description="The question, in Dutch.")
+    text_en: str | None = Field(None, min_length=5, description="The question in English.")
     metric: str = Field(description="Outcome column of the model (buurtsim.metrics).")
     tick: int = Field(description="Week at which the outcome is read: weeks or a duration such as '3y'.")
     scenarios: list[str] = Field(description="Scenario key(s): one for value/change, two for compare.")
@@ -86,6 +103,8 @@ class Question(BaseModel):
     min: float | None = Field(None, description="For value: lowest accepted prediction (display units).")
     max: float | None = Field(None, description="For value: highest accepted prediction (display units).")
     hint: str = Field("", description="Help shown with the question (what the metric means).")
+    hint_en: str | None = Field(None, description="The help in English.")
+    unit_en: str | None = Field(None, description="The display unit in English (when `unit` is given).")
 
     @field_validator("tick", "from_tick", mode="before")
     @classmethod
@@ -150,17 +169,23 @@ class Lesson(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$", description="Lesson id, e.g. 'les1'.")
     title: str
+    title_en: str | None = Field(None, description="The title in English.")
     duration_min: int = Field(ge=45, le=90, description="Duration of the session in minutes (45-90).")
     themes: list[str] = Field(min_length=1, description="Themes from the social-work vocabulary.")
     summary: str = Field(description="Two or three sentences for the lesson list.")
+    summary_en: str | None = Field(None, description="The summary in English.")
     doc: str = Field(description="File name of the lesson text under docs/teaching/.")
     learning_goals: list[str] = Field(min_length=1)
+    learning_goals_en: list[str] | None = Field(None, description="The learning goals in English, in the same order.")
     scenarios: list[LessonScenario] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
     horizon: int | None = Field(None, description="Weeks to run; default: the latest tick any question reads.")
     discussion: list[str] = Field(min_length=1, description="Discussion questions for after the run.")
+    discussion_en: list[str] | None = Field(None, description="The discussion questions in English, in the same order.")
     leaves_out: list[str] = Field(min_length=1, description="What the model leaves out that matters here.")
+    leaves_out_en: list[str] | None = Field(None, description="What the model leaves out, in English, in the same order.")
     source: Path | None = Field(None, exclude=True, description="File the lesson was read from.")
+    _lang: str = PrivateAttr("nl")
 
     @field_validator("horizon", mode="before")
     @classmethod
@@ -190,10 +215,54 @@ class Lesson(BaseModel):
             unknown = [k for k in q.scenarios if k not in keys]
             if unknown:
                 raise ValueError(f"question {q.id}: unknown scenario key(s) {unknown}; the lesson has {keys}")
+        for name in ("learning_goals", "discussion", "leaves_out"):
+            english = getattr(self, f"{name}_en")
+            if english is not None and len(english) != len(getattr(self, name)):
+                raise ValueError(f"{name}_en has {len(english)} item(s) but {name} has {len(getattr(self, name))}; give one translation per item")
         latest = max(q.tick for q in self.questions)
         if self.horizon is not None and self.horizon < latest:
             raise ValueError(f"horizon ({self.horizon} weeks) is before the latest question tick ({latest})")
         return self
+
+    @property
+    def lang(self) -> str:
+        """The language of the texts: 'nl', or 'en' for `localized('en')`."""
+        return self._lang
+
+    @property
+    def theme_labels(self) -> list[str]:
+        """The themes in the lesson's language."""
+        return [THEMES_EN.get(t, t) for t in self.themes] if self._lang == "en" else list(self.themes)
+
+    @property
+    def has_english(self) -> bool:
+        """True when every text of the lesson has an English version."""
+        lists = (self.learning_goals_en, self.discussion_en, self.leaves_out_en)
+        return (self.title_en is not None and self.summary_en is not None and all(x is not None for x in lists)
+                and all(s.label_en for s in self.scenarios)
+                and all(q.text_en and (q.hint_en is not None or not q.hint) and (q.unit_en or q.unit is None) for q in self.questions))
+
+    def localized(self, lang: str) -> Lesson:
+        """This lesson with its texts in `lang` ('nl' or 'en'); English texts that are missing stay Dutch.
+        Ids, keys, metrics and weeks are unchanged, so prediction records fit either version."""
+        if lang not in LANGS:
+            raise LessonError(f"language {lang!r}: expected one of {', '.join(LANGS)}")
+        if lang == self._lang:
+            return self
+        if self._lang != "nl":
+            raise LessonError(f"lesson {self.id}: localize the Dutch lesson, not a translation")
+        copy = self.model_copy(update={
+            "title": self.title_en or self.title,
+            "summary": self.summary_en or self.summary,
+            "learning_goals": self.learning_goals_en or self.learning_goals,
+            "discussion": self.discussion_en or self.discussion,
+            "leaves_out": self.leaves_out_en or self.leaves_out,
+            "scenarios": [s.model_copy(update={"label": s.label_en or s.label}) for s in self.scenarios],
+            "questions": [q.model_copy(update={"text": q.text_en or q.text, "hint": q.hint if q.hint_en is None else q.hint_en,
+                                               "unit": q.unit if q.unit is None else (q.unit_en or q.unit)}) for q in self.questions],
+        })
+        copy._lang = lang
+        return copy
 
     @property
     def run_weeks(self) -> int:
@@ -218,15 +287,16 @@ class Lesson(BaseModel):
     def options(self, qid: str) -> list[Option]:
         """Answer options of a compare/change question (empty for value questions)."""
         q = self.question(qid)
+        words = OPTION_WORDS[self._lang]
         if q.kind == "compare":
             a, b = (self.scenario(k) for k in q.scenarios)
             return [
-                Option(key=a.key, label=f"{a.label} hoger"),
-                Option(key=b.key, label=f"{b.label} hoger"),
-                Option(key=SAME, label="ongeveer gelijk"),
+                Option(key=a.key, label=words["higher"].format(label=a.label)),
+                Option(key=b.key, label=words["higher"].format(label=b.label)),
+                Option(key=SAME, label=words["same"]),
             ]
         if q.kind == "change":
-            return [Option(key=UP, label="stijgt"), Option(key=DOWN, label="daalt"), Option(key=SAME, label="blijft ongeveer gelijk")]
+            return [Option(key=UP, label=words["up"]), Option(key=DOWN, label=words["down"]), Option(key=SAME, label=words["stays"])]
         return []
 
     def scenario_paths(self, folder: Path | None = None) -> dict[str, Path]:

@@ -19,7 +19,7 @@ from buurtsim.teaching.lesson import DOWN, SAME, UP, Lesson, LessonError, Questi
 
 class Observation(BaseModel):
     """What the model showed for one question: the outcome (a number or an option key), the
-    numbers it rests on (display units) and a one-line Dutch description."""
+    numbers it rests on (display units) and a one-line description in the lesson's language."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -42,45 +42,66 @@ def read_metric(df: pd.DataFrame, q: Question, tick: int, label: str = "") -> fl
     return val * q.display_scale
 
 
-def _fmt(x: float, unit: str) -> str:
+def _fmt(x: float, unit: str, lang: str = "nl") -> str:
     s = f"{x:.1f}" if abs(x) >= 10 or unit == "%" else f"{x:.3f}"
-    s = s.replace(".", ",")
+    s = s.replace(".", ",") if lang == "nl" else s
     return f"{s}{unit}" if unit == "%" else f"{s} {unit}".rstrip()
 
 
-def when(tick: int) -> str:
-    """A week in words: 'week 156 (jaar 3)'."""
-    return f"week {tick} (jaar {tick // 52})" if tick % 52 == 0 and tick else f"week {tick}"
+def when(tick: int, lang: str = "nl") -> str:
+    """A week in words: 'week 156 (jaar 3)' or 'week 156 (year 3)'."""
+    year = "year" if lang == "en" else "jaar"
+    return f"week {tick} ({year} {tick // 52})" if tick % 52 == 0 and tick else f"week {tick}"
+
+
+def observation_text(lesson: Lesson, qid: str, value: float | str, values: Mapping[str, float]) -> str:
+    """What the model showed for one question, in one line in the lesson's language (`Lesson.localized`)."""
+    from buurtsim.metrics import label as metric_label
+
+    lang = lesson.lang
+    q = lesson.question(qid)
+    unit, name = q.display_unit, metric_label(q.metric, lang)
+    if q.kind == "value":
+        key = q.scenarios[0]
+        return f"{name} in '{lesson.scenario(key).label}', {when(q.tick, lang)}: {_fmt(float(value), unit, lang)}"
+    if q.kind == "compare":
+        a, b = q.scenarios
+        la, lb = lesson.scenario(a).label, lesson.scenario(b).label
+        if value == SAME:
+            verdict = "about equal" if lang == "en" else "ongeveer gelijk"
+        else:
+            verdict = f"'{lesson.scenario(str(value)).label}' " + ("higher" if lang == "en" else "hoger")
+        return f"{name}, {when(q.tick, lang)}: '{la}' {_fmt(values[a], unit, lang)}, '{lb}' {_fmt(values[b], unit, lang)}: {verdict}"
+    words = ({UP: "risen", DOWN: "fallen", SAME: "stayed about equal"} if lang == "en"
+             else {UP: "gestegen", DOWN: "gedaald", SAME: "ongeveer gelijk gebleven"})
+    v0, v1 = values[f"week {q.start_tick}"], values[f"week {q.tick}"]
+    return (f"{name} in '{lesson.scenario(q.scenarios[0]).label}': {when(q.start_tick, lang)} {_fmt(v0, unit, lang)}, "
+            f"{when(q.tick, lang)} {_fmt(v1, unit, lang)}: {words[str(value)]}")
 
 
 def observe_question(lesson: Lesson, q: Question, metrics_by_scenario: Mapping[str, pd.DataFrame]) -> Observation:
-    """The observed outcome of one question."""
+    """The observed outcome of one question (its text in the lesson's language)."""
     for key in q.scenarios:
         if key not in metrics_by_scenario:
             raise LessonError(f"lesson {lesson.id}: no metrics for scenario {key!r} (question {q.id})")
-    unit = q.display_unit
+    value: float | str
     if q.kind == "value":
         key = q.scenarios[0]
-        v = read_metric(metrics_by_scenario[key], q, q.tick, key)
-        label = lesson.scenario(key).label
-        return Observation(question=q.id, value=v, values={key: v},
-                           text=f"{q.metric_label} in '{label}', {when(q.tick)}: {_fmt(v, unit)}")
-    if q.kind == "compare":
+        value = read_metric(metrics_by_scenario[key], q, q.tick, key)
+        values = {key: value}
+    elif q.kind == "compare":
         a, b = q.scenarios
         va = read_metric(metrics_by_scenario[a], q, q.tick, a)
         vb = read_metric(metrics_by_scenario[b], q, q.tick, b)
-        outcome = SAME if abs(va - vb) <= q.tolerance else (a if va > vb else b)
-        la, lb = lesson.scenario(a).label, lesson.scenario(b).label
-        verdict = "ongeveer gelijk" if outcome == SAME else f"'{lesson.scenario(outcome).label}' hoger"
-        return Observation(question=q.id, value=outcome, values={a: va, b: vb},
-                           text=f"{q.metric_label}, {when(q.tick)}: '{la}' {_fmt(va, unit)}, '{lb}' {_fmt(vb, unit)}: {verdict}")
-    key = q.scenarios[0]
-    v0 = read_metric(metrics_by_scenario[key], q, q.start_tick, key)
-    v1 = read_metric(metrics_by_scenario[key], q, q.tick, key)
-    outcome = SAME if abs(v1 - v0) <= q.tolerance else (UP if v1 > v0 else DOWN)
-    words = {UP: "gestegen", DOWN: "gedaald", SAME: "ongeveer gelijk gebleven"}
-    return Observation(question=q.id, value=outcome, values={f"week {q.start_tick}": v0, f"week {q.tick}": v1},
-                       text=f"{q.metric_label} in '{lesson.scenario(key).label}': {when(q.start_tick)} {_fmt(v0, unit)}, {when(q.tick)} {_fmt(v1, unit)}: {words[outcome]}")
+        value = SAME if abs(va - vb) <= q.tolerance else (a if va > vb else b)
+        values = {a: va, b: vb}
+    else:
+        key = q.scenarios[0]
+        v0 = read_metric(metrics_by_scenario[key], q, q.start_tick, key)
+        v1 = read_metric(metrics_by_scenario[key], q, q.tick, key)
+        value = SAME if abs(v1 - v0) <= q.tolerance else (UP if v1 > v0 else DOWN)
+        values = {f"week {q.start_tick}": v0, f"week {q.tick}": v1}
+    return Observation(question=q.id, value=value, values=values, text=observation_text(lesson, q.id, value, values))
 
 
 def observe(lesson: Lesson, metrics_by_scenario: Mapping[str, pd.DataFrame]) -> dict[str, Observation]:
@@ -136,19 +157,20 @@ def rehearse(
 
 
 def rehearsal_summary(lesson: Lesson, runs: pd.DataFrame) -> pd.DataFrame:
-    """Per question: how often each outcome came up (choice questions) or the spread (value questions)."""
+    """Per question: how often each outcome came up (choice questions) or the spread (value questions),
+    in the lesson's language (`Lesson.localized`)."""
     out = []
     for q in lesson.questions:
         g = runs[runs["question"] == q.id]
         if q.kind == "value":
             v = g["outcome"].astype(float)
-            text = f"mediaan {v.median():.3g} (min {v.min():.3g}, max {v.max():.3g}) {q.display_unit}".rstrip()
+            text = f"{'median' if lesson.lang == 'en' else 'mediaan'} {v.median():.3g} (min {v.min():.3g}, max {v.max():.3g}) {q.display_unit}".rstrip()
         else:
             labels = {o.key: o.label for o in lesson.options(q.id)}
             counts = g["outcome"].value_counts()
             text = ", ".join(f"{labels.get(str(k), k)}: {int(n)}x" for k, n in counts.items())
             cols = [c for c in g.columns if c.startswith("value[") and g[c].notna().any()]
             means = ", ".join(f"{c[6:-1]} {g[c].mean():.3g}" for c in cols)
-            text += f" (gemiddeld: {means})"
+            text += f" ({'mean' if lesson.lang == 'en' else 'gemiddeld'}: {means})"
         out.append({"question": q.id, "kind": q.kind, "metric": q.metric, "tick": q.tick, "runs": len(g), "outcomes": text})
     return pd.DataFrame(out)

@@ -3,7 +3,9 @@
 `worksheet_html(lesson, lang)` builds the page (name lines, the prediction questions with their
 answer options in a table with room to write, how outcomes are read, the explain and discussion
 questions); `worksheet_pdf(html)` prints it with WeasyPrint. The frame (headings, instructions,
-column names) is Dutch ('nl') or English ('en'); the lesson content itself is written in Dutch.
+column names) is Dutch ('nl') or English ('en'), and so is the lesson content: the English worksheet
+uses the lesson's English texts (`Lesson.localized`). Dutch domain words kept in an English text are
+marked `*like this*` in the lesson data and printed in italics.
 
 The worksheets of the shipped lessons are also shipped, ready to print, in
 `buurtsim/teaching/worksheets/` (`buurtsim werkblad --alle` regenerates them); each shipped PDF
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from pathlib import Path
 
 from buurtsim.errors import UserError
@@ -30,7 +33,6 @@ _T: dict[str, tuple[str, str]] = {
     "group": ("Groep", "Group"),
     "seed": ("Toevalsgetal (seed) van je run", "Random seed of your run"),
     "minutes": ("{m} minuten", "{m} minutes"),
-    "dutch": ("", "The lesson content is written in Dutch; the questions are given as the students see them."),
     "goals": ("Leerdoelen", "Learning goals"),
     "scenarios": ("Scenario's", "Scenarios"),
     "predict": ("Voorspellen – waarnemen – verklaren", "Predict – observe – explain"),
@@ -93,8 +95,14 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
+def rich_text(text: str) -> str:
+    """A lesson text as HTML: escaped, with `*word*` (a Dutch domain word in an English text) in italics."""
+    return re.sub(r"\*([^*<>]+)\*", r"<i>\1</i>", html.escape(text))
+
+
 def question_prompt(lesson: Lesson, qid: str, lang: str) -> str:
     """What a student answers to one question: the options, or the unit and range of a number."""
+    lesson = lesson.localized(lang)
     q = lesson.question(qid)
     opts = lesson.options(qid)
     if opts:
@@ -107,7 +115,7 @@ def question_prompt(lesson: Lesson, qid: str, lang: str) -> str:
 
 def reading_note(lesson: Lesson, qid: str, lang: str) -> str:
     """How the model's outcome for one question is read (week, window, 'about equal')."""
-    q = lesson.question(qid)
+    q = lesson.localized(lang).question(qid)
     year = _num(round(q.tick / 52, 1), lang)
     if q.window > 1:
         note = tr("read_sum" if q.aggregate == "sum" else "read_mean", lang, q=q.id, w=q.window, tick=q.tick, year=year)
@@ -121,30 +129,29 @@ def reading_note(lesson: Lesson, qid: str, lang: str) -> str:
 def worksheet_html(lesson: Lesson, lang: str = "nl") -> str:
     """The worksheet of one lesson as a self-contained, print-ready HTML page (no scripts, no links)."""
     lang = _check_lang(lang)
-    e = html.escape
+    lesson = lesson.localized(lang)
+    e, r = html.escape, rich_text
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
-        f"<title>{e(tr('worksheet', lang))} {e(lesson.id)}: {e(lesson.title)}</title>",
+        f"<title>{e(tr('worksheet', lang))} {e(lesson.id)}: {e(lesson.title.replace('*', ''))}</title>",
         '<meta name="generator" content="buurtsim">',
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>{e(tr('worksheet', lang))} — {e(lesson.title)}</h1>",
+        f"<h1>{e(tr('worksheet', lang))} — {r(lesson.title)}</h1>",
         f'<p class="meta">{e(lesson.id)} · {e(tr("minutes", lang, m=lesson.duration_min))} · '
-        f"{e(', '.join(lesson.themes))}</p>",
+        f"{e(', '.join(lesson.theme_labels))}</p>",
     ]
-    if tr("dutch", lang):
-        parts.append(f'<p class="note">{e(tr("dutch", lang))}</p>')
     parts.append(f'<div class="fill"><span>{e(tr("name", lang))}</span><span>{e(tr("group", lang))}</span>'
                  f'<span>{e(tr("seed", lang))}</span></div>')
-    parts.append(f"<p>{e(lesson.summary)}</p>")
-    parts.append(f"<h2>{e(tr('goals', lang))}</h2><ul>" + "".join(f"<li>{e(g)}</li>" for g in lesson.learning_goals) + "</ul>")
+    parts.append(f"<p>{r(lesson.summary)}</p>")
+    parts.append(f"<h2>{e(tr('goals', lang))}</h2><ul>" + "".join(f"<li>{r(g)}</li>" for g in lesson.learning_goals) + "</ul>")
     parts.append(f"<h2>{e(tr('scenarios', lang))}</h2><ul>"
                  + "".join(f"<li><b>{e(s.label)}</b> ({e(s.key)})</li>" for s in lesson.scenarios) + "</ul>")
     parts.append(f"<h2>{e(tr('predict', lang))}</h2><p>{e(tr('before', lang))}</p>")
     head = "".join(f"<th>{e(tr(k, lang))}</th>" for k in ("col_q", "col_pred", "col_obs", "col_expl"))
     rows = []
     for q in lesson.questions:
-        rows.append(f'<tr><td class="q"><b>{e(q.id)}</b> {e(q.text)}'
+        rows.append(f'<tr><td class="q"><b>{e(q.id)}</b> {r(q.text)}'
                     f'<span class="opts">({e(question_prompt(lesson, q.id, lang))})</span></td>'
                     '<td class="write"></td><td class="write"></td><td class="write"></td></tr>')
     cols = '<colgroup><col style="width:37%"><col style="width:21%"><col style="width:21%"><col style="width:21%"></colgroup>'
@@ -152,9 +159,9 @@ def worksheet_html(lesson: Lesson, lang: str = "nl") -> str:
     parts.append(f"<h2>{e(tr('reading', lang))}</h2><ul class=\"note\">"
                  + "".join(f"<li>{e(reading_note(lesson, q.id, lang))}</li>" for q in lesson.questions) + "</ul>")
     parts.append(f"<h2>{e(tr('explain', lang))}</h2><ol class=\"discuss\">"
-                 + "".join(f"<li>{e(d)}</li>" for d in lesson.discussion) + "</ol>")
+                 + "".join(f"<li>{r(d)}</li>" for d in lesson.discussion) + "</ol>")
     parts.append(f"<h2>{e(tr('leaves_out', lang))}</h2><ul class=\"note\">"
-                 + "".join(f"<li>{e(x)}</li>" for x in lesson.leaves_out) + "</ul>")
+                 + "".join(f"<li>{r(x)}</li>" for x in lesson.leaves_out) + "</ul>")
     parts.append(f"<footer>{e(tr('footer', lang, id=lesson.id))}</footer></body></html>")
     return "\n".join(parts) + "\n"
 
