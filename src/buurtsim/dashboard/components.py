@@ -351,7 +351,9 @@ def StoryPanel(run: Run, version: int, selected: solara.Reactive[int | None], la
 
     search, set_search = solara.use_state("")
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.v.Autocomplete(label=t("story_pick", lang), items=pick_items(uids, uid, search),
+        # on_search_input: reacton accepts on_<trait> for every synced trait; ipyvuetify's generated
+        # signature lists only some of them, hence the ignore
+        solara.v.Autocomplete(label=t("story_pick", lang), items=pick_items(uids, uid, search),  # type: ignore[call-arg]
                               v_model=uid, on_v_model=lambda v: selected.set(int(v) if v is not None else None),
                               search_input=search, on_search_input=lambda text: set_search(text or ""),
                               clearable=True, dense=True, style_="max-width: 220px")
