@@ -19,6 +19,7 @@ Usage:
     python benchmarks/bench_dashboard.py --baseline fe3e710    # old (matplotlib PNG) vs now
     python benchmarks/bench_dashboard.py --n 1000 --speed 4 --screenshot /tmp/page.png
     python benchmarks/bench_dashboard.py --pieces             # the frame's pieces, no browser
+    python benchmarks/bench_dashboard.py --worlds --n 1000    # A/B frame with the plausible worlds on vs off
 """
 
 from __future__ import annotations
@@ -194,6 +195,42 @@ def pieces(n: int, speed: int) -> None:
         print(f"{name}: median {1000 * statistics.median(values):.2f} ms, worst {1000 * max(values):.1f} ms")
 
 
+def worlds_frames(n: int, speed: int, ensemble: str | None) -> None:
+    """Without a browser: what an A/B frame costs the server with the plausible worlds switched off
+    and on, over a ten-year run of the default pair: simulating the frame's weeks (2 models, or
+    2 + 2 per world), and the band and reading the difference chart then needs. Prints medians."""
+    from buurtsim.dashboard import charts, sources, worlds
+    from buurtsim.dashboard.runner import Comparison
+    from buurtsim.dashboard.state import default_pair
+
+    found = worlds.find_worlds(ensemble)
+    if found.worlds is None:
+        raise SystemExit(found.message("en"))
+    a, b = default_pair(sources.all_sources())
+    metric = "mean_self_reliance"
+    for label, on in (("off", False), ("on", True)):
+        main = Comparison.of(a, b, seed=42, n_residents=n)
+        target = worlds.WorldRuns.of(main, found.worlds) if on else main
+        steps, extra = [], []
+        while not target.done:
+            t0 = time.perf_counter()
+            target.step(speed)
+            t1 = time.perf_counter()
+            band = target.band(metric) if isinstance(target, worlds.WorldRuns) else None
+            charts.difference_charts(main.a.metrics(), main.b.metrics(), metric, (main.a.timeline(), main.b.timeline()),
+                                     main.horizon, band=band)
+            if isinstance(target, worlds.WorldRuns):
+                target.reading(metric)
+            steps.append(t1 - t0)
+            extra.append(time.perf_counter() - t1)
+        models = 2 * (1 + (len(found.worlds.members) if on else 0))
+        print(f"worlds {label} ({models} models of {n:,}): simulating a frame's {speed} weeks median "
+              f"{1000 * statistics.median(steps):.0f} ms (worst {1000 * max(steps):.0f} ms), difference chart "
+              f"(+ band and reading) median {1000 * statistics.median(extra):.1f} ms, {len(steps)} frames, "
+              f"ten years {sum(steps) + sum(extra):.1f} s")
+        target.release()
+
+
 def baseline_checkout(ref: str, where: Path) -> Path:
     """The src/ folder of commit `ref`, unpacked into `where` with the scenarios and docs it reads
     (git archive: no worktree is made)."""
@@ -212,7 +249,16 @@ def main() -> None:
     ap.add_argument("--baseline", default=None, help="also measure this older commit (e.g. fe3e710)")
     ap.add_argument("--screenshot", type=Path, default=None, help="save a full-page screenshot of the current page")
     ap.add_argument("--pieces", action="store_true", help="only time the per-frame pieces, without server or browser")
+    ap.add_argument("--worlds", action="store_true",
+                    help="only time an A/B frame with the plausible worlds off and on, without server or browser")
+    ap.add_argument("--ensemble", default=None,
+                    help="with --worlds: the ensemble file (default: $BUURTSIM_ENSEMBLE or the shipped one)")
     args = ap.parse_args()
+    if args.worlds:
+        from buurtsim.dashboard.state import DEFAULT_SPEED
+
+        worlds_frames(args.n, args.speed or DEFAULT_SPEED, args.ensemble)
+        return
     if args.pieces:
         from buurtsim.dashboard.state import DEFAULT_SPEED
 

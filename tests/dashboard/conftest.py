@@ -74,12 +74,29 @@ def _buurtsim_command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def dashboard_url(artifacts: Path) -> Iterator[str]:
-    """A real `buurtsim dashboard` on a free port (stopped after the module's tests)."""
+def dashboard_url(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `buurtsim dashboard` on a free port (stopped after the module's tests). It runs
+    without an ensemble of plausible worlds (a file that does not exist), so the tests do not
+    depend on whether one is shipped."""
+    absent = tmp_path_factory.mktemp("no-ensemble") / "absent.json"
+    yield from serve_dashboard(artifacts, {"BUURTSIM_ENSEMBLE": str(absent)})
+
+
+@pytest.fixture(scope="module")
+def worlds_url(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `buurtsim dashboard` whose sessions find a small ensemble (four members) of plausible worlds."""
+    from tests.experiment.conftest import write_ensemble
+
+    path = write_ensemble(tmp_path_factory.mktemp("ensemble") / "klein.json", 4)
+    yield from serve_dashboard(artifacts, {"BUURTSIM_ENSEMBLE": str(path)})
+
+
+def serve_dashboard(artifacts: Path, extra_env: dict[str, str]) -> Iterator[str]:
+    """Start `buurtsim dashboard` with `extra_env`, yield its URL once it answers, stop it after."""
     port = free_port()
     log_path = artifacts / f"server-{port}.log"
     log = log_path.open("w")
-    env = {**os.environ, "BUURTSIM_DASHBOARD_N": str(BROWSER_N)}
+    env = {**os.environ, "BUURTSIM_DASHBOARD_N": str(BROWSER_N), **extra_env}
     proc = subprocess.Popen(
         [*_buurtsim_command(), "dashboard", "--host", "127.0.0.1", "--port", str(port)],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env,

@@ -213,3 +213,16 @@ def test_two_browser_sessions_have_their_own_model(page: Page, dashboard_url: st
         expect(other.locator(".bs-explore-week")).to_contain_text("Week 0 van")
     finally:
         other_context.close()
+
+
+def test_compare_without_an_ensemble_says_so_and_keeps_the_switch_off(page: Page, dashboard_url: str, seen: list[str],
+                                                                      artifacts: Path):
+    open_dashboard(page, dashboard_url)  # this server is given an ensemble file that does not exist
+    page.get_by_role("tab", name=re.compile("Vergelijken")).click()
+    missing = page.locator(".bs-worlds-missing")
+    expect(missing).to_contain_text("geen ensemble van plausibele werelden", timeout=LOAD_MS)
+    expect(missing).to_contain_text("absent.json ontbreekt")
+    expect(page.locator(".bs-worlds-switch input")).to_be_disabled()
+    page.locator(".bs-language").click()
+    expect(page.locator(".bs-worlds-missing")).to_contain_text("there is no ensemble of plausible worlds", timeout=ACT_MS)
+    assert page.locator(".bs-worlds-reading").count() == 0

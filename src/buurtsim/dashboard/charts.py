@@ -14,8 +14,11 @@ from buurtsim import metrics as metrics_mod
 from buurtsim.dashboard.drawing import CATEGORY_COLOURS, POLICY_COLOURS
 from buurtsim.dashboard.i18n import category_label, t
 from buurtsim.dashboard.netview import b64
+from buurtsim.dashboard.worlds import WORLDS
 from buurtsim.formatting import display_scale, metric_unit, percent
 
+#: The range of B − A over the plausible worlds (Okabe-Ito sky blue, see-through over the white plot).
+BAND_COLOUR, BAND_ALPHA = "#56B4E9", 0.4
 # Okabe-Ito (colour-blind safe), one per chosen outcome in order
 SERIES_COLOURS: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
@@ -65,9 +68,12 @@ def categories_chart(metrics: pd.DataFrame, horizon: int, lang: str = "nl") -> d
 
 def difference_charts(a: pd.DataFrame, b: pd.DataFrame, name: str,
                       timelines: tuple[Sequence[tuple[int, int, str]], Sequence[tuple[int, int, str]]],
-                      horizon: int, labels: tuple[str, str] = ("A", "B"), lang: str = "nl") -> tuple[dict[str, Any], dict[str, Any]]:
+                      horizon: int, labels: tuple[str, str] = ("A", "B"), lang: str = "nl",
+                      band: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """One outcome for A and B over time (policy periods of each shaded in its colour), and the
-    difference B − A underneath (above zero green, below red)."""
+    difference B − A underneath (above zero green, below red). With `band` (lowest and highest
+    B − A over the plausible worlds, per week, as in `worlds.WorldRuns.band`) the shading is that
+    range instead, labelled in the legend, and the line is B − A at the default values."""
     scale = display_scale(name)
     colours = ("#0072B2", "#D55E00")
     ticks = a.index.union(b.index)
@@ -84,9 +90,15 @@ def difference_charts(a: pd.DataFrame, b: pd.DataFrame, name: str,
     if name not in a or name not in b:
         common = common[:0]
     zero = np.zeros(diff.size)
-    bottom = {"x": floats(common.to_numpy()), "xmax": int(horizon), "zero": True,
-              "bands": [{"colour": "#009E73", "lo": floats(zero), "hi": floats(np.maximum(diff, 0)), "alpha": 0.5},
-                        {"colour": "#D55E00", "lo": floats(np.minimum(diff, 0)), "hi": floats(zero), "alpha": 0.5}],
-              "lines": [{"label": t("difference", lang), "colour": "#333333", "y": floats(diff), "width": 1.0}],
+    if band is not None and band[0].size == diff.size:
+        bands = [{"label": t("worlds_band", lang, k=WORLDS), "colour": BAND_COLOUR, "lo": floats(band[0] * scale),
+                  "hi": floats(band[1] * scale), "alpha": BAND_ALPHA}]
+        line = t("worlds_line", lang)
+    else:
+        bands = [{"colour": "#009E73", "lo": floats(zero), "hi": floats(np.maximum(diff, 0)), "alpha": 0.5},
+                 {"colour": "#D55E00", "lo": floats(np.minimum(diff, 0)), "hi": floats(zero), "alpha": 0.5}]
+        line = t("difference", lang)
+    bottom = {"x": floats(common.to_numpy()), "xmax": int(horizon), "zero": True, "bands": bands,
+              "lines": [{"label": line, "colour": "#333333", "y": floats(diff), "width": 1.0}],
               "ylabel": metric_unit(name, lang), "xlabel": t("weeks_axis", lang), "lang": lang, "aspect": 0.36}
     return top, bottom

@@ -26,6 +26,7 @@ from buurtsim.dashboard.runner import Run
 from buurtsim.dashboard.sources import DEFAULT_KEY, Source
 from buurtsim.dashboard.state import SPEEDS, CompareState, Player, RunState, Session
 from buurtsim.dashboard.widgets import ChartCanvas, NetworkCanvas, PngView, UploadButton, png_src
+from buurtsim.dashboard.worlds import MAX_WORLD_RESIDENTS, WORLDS
 from buurtsim.formatting import number
 from buurtsim.limits import MAX_DASHBOARD_RESIDENTS
 from buurtsim.params import describe
@@ -501,15 +502,39 @@ def CompareTab(session: Session) -> None:
     solara.Select(t("compare_metric", lang), values=list(labels_m), value=metrics_mod.label(cs.metric.value, lang),
                   on_value=lambda lbl: cs.metric.set(labels_m.get(lbl, cs.metric.value)))
 
-    def specs() -> tuple[dict, dict]:
-        return charts.difference_charts(cmp.a.metrics(), cmp.b.metrics(), cs.metric.value,
-                                        (cmp.a.timeline(), cmp.b.timeline()), cmp.horizon,
-                                        (cs.a.value.scenario.name, cs.b.value.scenario.name), lang)
+    worlds = cs.world_runs.value
+    if worlds is not None and worlds.main is not cmp:
+        worlds = None
 
-    top, bottom = solara.use_memo(specs, [id(cmp), version, cs.metric.value, lang])
+    def specs() -> tuple[dict, dict, str]:
+        band = worlds.band(cs.metric.value) if worlds is not None else None
+        top, bottom = charts.difference_charts(cmp.a.metrics(), cmp.b.metrics(), cs.metric.value,
+                                               (cmp.a.timeline(), cmp.b.timeline()), cmp.horizon,
+                                               (cs.a.value.scenario.name, cs.b.value.scenario.name), lang, band)
+        return top, bottom, worlds.reading(cs.metric.value, lang) if worlds is not None else ""
+
+    top, bottom, reading = solara.use_memo(specs, [id(cmp), id(worlds), version, cs.metric.value, lang])
     Heading(t('difference', lang))
+    WorldsSwitch(cs, lang)
     ChartCanvas.element(spec=top, testid="difference-ab", alt=t("difference", lang), version=version,
                         width="min(100%, 840px)")
     ChartCanvas.element(spec=bottom, testid="difference", alt=t("difference", lang), version=version,
                         width="min(100%, 840px)")
+    if reading:
+        solara.Text(reading, style={"font-weight": "bold"}, classes=["bs-worlds-reading"])
     solara.FileDownload(lambda: cmp.csv(lang), filename="vergelijking-metrics.csv", label=t("export_csv", lang), mime_type="text/csv")
+
+
+@solara.component
+def WorldsSwitch(cs: CompareState, lang: str) -> None:
+    """The switch for the plausible worlds, with what it does, or why it cannot be used."""
+    problem = cs.world_source.message(lang)
+    too_big = not problem and not cs.worlds_possible
+    solara.Switch(label=t("worlds_switch", lang, k=WORLDS), value=cs.uncertain.value, on_value=cs.set_uncertain,
+                  disabled=bool(problem) or too_big, classes=["bs-worlds-switch"])
+    if problem:
+        solara.Warning(problem, dense=True, classes=["bs-worlds-missing"])
+    elif too_big:
+        solara.Info(t("worlds_too_big", lang, n=number(MAX_WORLD_RESIDENTS, lang)), dense=True, classes=["bs-worlds-too-big"])
+    else:
+        solara.Text(t("worlds_hint", lang, k=WORLDS, models=1 + WORLDS), style={"font-size": "0.85em"})

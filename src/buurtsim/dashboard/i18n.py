@@ -134,6 +134,41 @@ TEXT: dict[str, tuple[str, str]] = {
     "scenario_b": ("Scenario B", "Scenario B"),
     "difference": ("Verschil B − A", "Difference B − A"),
     "compare_metric": ("Uitkomst", "Outcome"),
+    "worlds_switch": ("Onzekerheid tonen: {k} plausibele werelden", "Show uncertainty: {k} plausible worlds"),
+    "worlds_hint": (
+        "Het model weet sommige getallen niet precies. Aan: A en B draaien ook in {k} plausibele werelden "
+        "(parametersets uit de kalibratie, zelfde toeval) en de grafiek van het verschil toont het bereik "
+        "daarvan. Aan- of uitzetten begint opnieuw bij week 0; elke stap kost dan ongeveer {models} keer zoveel rekenwerk.",
+        "The model does not know some numbers exactly. On: A and B also run in {k} plausible worlds "
+        "(parameter sets from the calibration, same chance events) and the difference chart shows their "
+        "range. Switching starts again at week 0; each step then takes about {models} times the computing.",
+    ),
+    "worlds_missing": (
+        "Onzekerheid tonen kan niet: er is geen ensemble van plausibele werelden ({path} ontbreekt). "
+        "Maak er een met `buurtsim calibrate` of wijs er een aan met de omgevingsvariabele {env}.",
+        "Showing uncertainty is not possible: there is no ensemble of plausible worlds ({path} is missing). "
+        "Make one with `buurtsim calibrate` or point to one with the environment variable {env}.",
+    ),
+    "worlds_broken": (
+        "Onzekerheid tonen kan niet: het ensemble is niet bruikbaar. {problem}",
+        "Showing uncertainty is not possible: the ensemble cannot be used. {problem}",
+    ),
+    "worlds_too_big": (
+        "Onzekerheid tonen kan tot {n} bewoners (het kost per wereld twee extra runs).",
+        "Showing uncertainty works up to {n} residents (each world takes two more runs).",
+    ),
+    "worlds_band": ("Bereik over {k} plausibele werelden (laagste tot hoogste B − A)",
+                    "Range over {k} plausible worlds (lowest to highest B − A)"),
+    "worlds_line": ("Verschil B − A bij de standaardwaarden", "Difference B − A at the default values"),
+    "worlds_reading": (
+        "Week {tick}: in {up} van de {k} plausibele werelden is {metric} bij B hoger dan bij A, in {down} lager",
+        "Week {tick}: in {up} of the {k} plausible worlds {metric} is higher under B than under A, in {down} lower",
+    ),
+    "worlds_reading_rest": (", in {same} gelijk", ", in {same} the same"),
+    "worlds_reading_same": (
+        "Week {tick}: {metric} is bij A en B gelijk in alle {k} plausibele werelden.",
+        "Week {tick}: {metric} is the same under A and B in all {k} plausible worlds.",
+    ),
     # export
     "export": ("Exporteren", "Export"),
     "export_csv": ("Uitkomsten als CSV", "Outcomes as CSV"),

@@ -66,28 +66,32 @@ def settings_for(source: sources.Source, seed: int | None = None, n_residents: i
     )
 
 
-def build_model(settings: Settings) -> NeighbourhoodModel:
-    """A fresh model for the settings, recording history so residents' stories can be shown."""
+def build_model(settings: Settings, history: bool = True) -> NeighbourhoodModel:
+    """A fresh model for the settings, recording history so residents' stories can be shown
+    (unless `history` is False)."""
     return sources.build_model(
         settings.source,
         seed=settings.seed,
         n_residents=settings.n_residents,
         overrides=settings.overrides_dict(),
+        history=history,
     )
 
 
 @dataclass
 class Run:
     """One model being stepped by a dashboard session. `lock` guards the model against a step and
-    a drawing at the same time (the play loop runs in its own thread)."""
+    a drawing at the same time (the play loop runs in its own thread). `history=False` skips
+    recording residents' stories (for runs whose residents are never shown)."""
 
     settings: Settings
+    history: bool = True
     model: NeighbourhoodModel = field(init=False)
     lock: threading.RLock = field(init=False, default_factory=threading.RLock)
     _metrics: tuple[int, pd.DataFrame] | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.model = build_model(self.settings)
+        self.model = build_model(self.settings, self.history)
 
     @property
     def tick(self) -> int:

@@ -122,10 +122,12 @@ def apply_settings(
     return Scenario.model_validate(data)
 
 
-def build_model(source: Source, *, seed: int, n_residents: int, overrides: dict[str, Any]) -> NeighbourhoodModel:
-    """A model for the source with the user's settings, recording residents' histories."""
+def build_model(source: Source, *, seed: int, n_residents: int, overrides: dict[str, Any],
+                history: bool = True) -> NeighbourhoodModel:
+    """A model for the source with the user's settings, recording residents' histories (unless
+    `history` is False: runs whose residents are never shown, such as the A/B tab's other worlds)."""
     scn = apply_settings(source, seed=seed, n_residents=n_residents, horizon=source.scenario.horizon, overrides=overrides)
-    return NeighbourhoodModel.from_scenario(scn, seed=seed, record_history=True)
+    return NeighbourhoodModel.from_scenario(scn, seed=seed, record_history=history)
 
 
 def export_scenario(

@@ -23,6 +23,7 @@ from buurtsim.dashboard.i18n import start_lang, t
 from buurtsim.dashboard.load import return_memory_later
 from buurtsim.dashboard.runner import Comparison, Run, Settings, settings_for
 from buurtsim.dashboard.widgets import MAX_UPLOAD_BYTES, payload_bytes
+from buurtsim.dashboard.worlds import MAX_WORLD_RESIDENTS, WorldRuns, find_worlds
 from buurtsim.errors import UserError
 
 SPEEDS: tuple[int, ...] = (1, 4, 13, 26, 52)
@@ -77,8 +78,8 @@ class Player:
             if target is not None:
                 target.release()
 
-    def stepper(self) -> Run | Comparison:
-        """The run (or pair of runs) being played."""
+    def stepper(self) -> Run | Comparison | WorldRuns:
+        """The run (or pair of runs, or pairs in several worlds) being played."""
         raise NotImplementedError
 
     def step(self, weeks: int | None = None, stop: Callable[[], bool] | None = None) -> int:
@@ -138,7 +139,8 @@ class RunState(Player):
 
 
 class CompareState(Player):
-    """Two scenarios with the same seed and size, stepped together."""
+    """Two scenarios with the same seed and size, stepped together; with `uncertain` on, also in a
+    few plausible worlds of the ensemble (`worlds`), when the session found one (`world_source`)."""
 
     def __init__(self, a: sources.Source, b: sources.Source, n_residents: int | None = None) -> None:
         self.a: solara.Reactive[sources.Source] = solara.reactive(a)
@@ -148,9 +150,22 @@ class CompareState(Player):
         super().__init__(speed=DEFAULT_SPEED)
         self.comparison: solara.Reactive[Comparison] = solara.reactive(self._build())
         self.metric = solara.reactive("mean_self_reliance")
+        self.world_source = find_worlds()
+        self.uncertain = solara.reactive(False)
+        self.world_runs: solara.Reactive[WorldRuns | None] = solara.reactive(None)
 
     def _build(self) -> Comparison:
         return self.made(Comparison.of(self.a.value, self.b.value, seed=self.seed.value, n_residents=self.n_residents.value))
+
+    @property
+    def worlds_possible(self) -> bool:
+        """Whether the switch can be on: an ensemble was found and the neighbourhood is small enough."""
+        return self.world_source.worlds is not None and self.n_residents.value <= MAX_WORLD_RESIDENTS
+
+    def set_uncertain(self, on: bool) -> None:
+        """Switch the plausible worlds on or off; both runs (and the worlds) start again at week 0."""
+        self.uncertain.value = bool(on) and self.worlds_possible
+        self.reset()
 
     def setup(self, a: sources.Source | None = None, b: sources.Source | None = None) -> None:
         """Choose scenario A and/or B and start both again at week 0."""
@@ -163,12 +178,18 @@ class CompareState(Player):
     def reset(self) -> None:
         """Both runs again from week 0 with the current seed and size."""
         self.playing.value = False
-        self.comparison.value = self._build()
+        cmp = self._build()
+        worlds = self.world_source.worlds
+        on = self.uncertain.value and self.worlds_possible and worlds is not None
+        self.world_runs.value = self.made(WorldRuns.of(cmp, worlds)) if on and worlds is not None else None
+        self.uncertain.value = self.world_runs.value is not None
+        self.comparison.value = cmp
         self.version.value += 1
 
-    def stepper(self) -> Comparison:
-        """Both runs, stepped together."""
-        return self.comparison.value
+    def stepper(self) -> Comparison | WorldRuns:
+        """Both runs, stepped together (with the plausible worlds when they are on)."""
+        worlds = self.world_runs.value
+        return worlds if worlds is not None and worlds.main is self.comparison.value else self.comparison.value
 
 
 class Session:
