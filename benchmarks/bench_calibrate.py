@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from buurtsim.ensemble import load_ensemble
+from buurtsim.ensemble import load_ensemble, resolve_ensemble_path
 from buurtsim.inference.abc_smc import AbcSettings
 from buurtsim.inference.calibrate import CalibrationConfig, calibrate, calibrated_names
 
@@ -48,7 +48,8 @@ def full(ensemble: str) -> dict[str, object]:
     method = ens.provenance["method"]
     gens = method["generations_run"]
     sims = sum(g["simulations"] for g in gens)
-    wall = float(ens.provenance.get("wall_time_s") or float("nan"))
+    resumed = ens.provenance.get("resumed_generations")
+    wall = float("nan") if resumed else float(ens.provenance.get("wall_time_s") or float("nan"))  # unknown when resumed
     return {"members": len(ens.members), "n_residents": method["n_residents"], "population": method["population"],
             "generations": len(gens), "simulations": sims, "wall_s": wall, "wall_per_simulation_s": wall / sims}
 
@@ -67,7 +68,7 @@ def main() -> None:
     out = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()},
            "tiny": {"n": args.n, "population": args.population, "generations": args.generations, "backend": args.backend,
                     **tiny(args.n, args.population, args.generations, args.backend, args.workers)},
-           "full": full(args.ensemble)}
+           "full": full(args.ensemble) if resolve_ensemble_path(args.ensemble).exists() else None}
     print(json.dumps(out, indent=1))
     if args.json:
         args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")

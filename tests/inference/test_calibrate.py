@@ -115,3 +115,14 @@ def test_checkpoint_round_trip_and_refusals(tmp_path: Path) -> None:
     path.write_text("{}", encoding="utf-8")
     with pytest.raises(CalibrationError, match="expected a checkpoint written by buurtsim calibrate"):
         load_checkpoint(path, config)
+
+
+def test_shipped_ensemble_loads_and_was_calibrated_against_the_shipped_targets() -> None:
+    from buurtsim.ensemble import SHIPPED_FILE, load_ensemble
+
+    ens = load_ensemble("default")
+    assert Path(ens.source) == SHIPPED_FILE
+    assert len(ens.members) >= 50 and ens.parameters == calibrated_names()
+    assert ens.provenance["targets_hash"] == targets_hash()  # recalibrate when targets.toml changes
+    assert ens.provenance["method"]["n_residents"] == 1000
+    assert all(set(m.targets) == {t.label for t in TARGETS} for m in ens.members)

@@ -245,7 +245,7 @@ def share_met(gen: Generation, targets: Sequence[Target]) -> dict[str, float]:
 
 
 def build_ensemble(config: CalibrationConfig, targets: Sequence[Target], gens: Sequence[Generation],
-                   wall_time_s: float | None) -> Any:
+                   wall_time_s: float | None, resumed_generations: int = 0) -> Any:
     """The ensemble of the last generation, with provenance."""
     from buurtsim.ensemble import Ensemble, Member, provenance
 
@@ -262,7 +262,8 @@ def build_ensemble(config: CalibrationConfig, targets: Sequence[Target], gens: S
                                    "acceptance": g.acceptance, "relaxed": g.relaxed} for g in gens]}
     prov = provenance(method, {"seed": config.seed, "member_seeds": "each member's own seed, drawn from the seed"},
                       targets_file=config.targets_file, targets_file_name=config.targets_file.name,
-                      wall_time_s=wall_time_s, share_met=share_met(last, targets))
+                      wall_time_s=wall_time_s, resumed_generations=resumed_generations,
+                      share_met=share_met(last, targets))
     return Ensemble(config.names, members, prov)
 
 
@@ -301,6 +302,7 @@ def calibrate(config: CalibrationConfig, out: Path, *, backend: str = "process",
             raise CalibrationError(f"{cp}: an interrupted calibration for {out.name} is kept here; continue it with "
                                    "--resume, or delete the file to start afresh")
         done = load_checkpoint(cp, config)
+    done_before = list(done)
     t0 = time.perf_counter()
     simulate = particle_simulator(config, targets, backend, workers, scheduler, progress)
 
@@ -311,7 +313,8 @@ def calibrate(config: CalibrationConfig, out: Path, *, backend: str = "process",
             on_generation(gen)
 
     gens = abc_smc(prior_for(config.names), config.settings, simulate, config.seed, done=list(done), on_generation=finished)
-    ensemble = build_ensemble(config, targets, gens, time.perf_counter() - t0)
+    # wall time of this invocation; a resumed one did not run the generations it took from the checkpoint
+    ensemble = build_ensemble(config, targets, gens, time.perf_counter() - t0, resumed_generations=len(done_before))
     unmet = unmet_targets(ensemble, targets)
     if unmet and not allow_unmet:
         raise CalibrationError(
