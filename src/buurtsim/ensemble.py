@@ -181,7 +181,8 @@ def ensemble_from_data(data: Any, source: str = "<ensemble>") -> Ensemble:
         raise _fail(source, "members[*].weight", "weights that are not all zero")
     for i, m in enumerate(members):
         try:
-            make_params(**m.params)
+            values: dict[str, Any] = dict(m.params)
+            make_params(**values)
         except ParameterError as exc:
             raise EnsembleError(f"{source}: members[{i}].params: {exc}") from None
     return Ensemble(tuple(names), members, provenance, source)

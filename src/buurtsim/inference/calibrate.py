@@ -82,7 +82,7 @@ def particle_distance(values: dict[str, float], targets: Sequence[Target]) -> fl
     return math.sqrt(sum(band_distance(values.get(t.label, math.nan), t) ** 2 for t in targets))
 
 
-def measure(targets: Sequence[Target], params: dict[str, float], seed: int, n: int, ticks: int = TICKS) -> dict[str, float]:
+def measure(targets: Sequence[Target], params: dict[str, object], seed: int, n: int, ticks: int = TICKS) -> dict[str, float]:
     """Simulate every (scenario, policy changes) the targets need and measure each target."""
     from buurtsim.calibration import replicate
 
@@ -213,7 +213,7 @@ def particle_simulator(config: CalibrationConfig, targets: Sequence[Target], bac
         by_id: dict[str, tuple[float, dict[str, Any]]] = {}
         for res in execute(backend, specs, work=evaluate_particle, workers=workers, scheduler=scheduler):
             if res.status == "done" and res.timeseries is not None:
-                values = {k: float(v) for k, v in res.timeseries.iloc[0].items()}
+                values = {str(k): float(v) for k, v in res.timeseries.iloc[0].items()}
                 by_id[res.run_id] = (particle_distance(values, targets), {"values": values})
             else:
                 by_id[res.run_id] = (math.inf, {"error": (res.error or "failed").strip().splitlines()[-1][:300]})
