@@ -13,8 +13,6 @@ from buurtsim.ensemble import load_ensemble, targets_hash
 from buurtsim.inference.abc_smc import AbcSettings
 from buurtsim.inference.calibrate import CalibrationConfig, calibrate, calibrated_names, checkpoint_path
 
-pytestmark = pytest.mark.slow  # each calibration simulates a few dozen small neighbourhoods
-
 TINY = ("--n", "40", "--years", "1", "--set", "burn_in_weeks=4", "--population", "6", "--generations", "2",
         "--batch", "6", "--max-simulations", "12", "--seed", "5")
 
@@ -33,6 +31,7 @@ def members(path: Path) -> list[tuple]:
     return [(m.params, m.weight, m.seed, m.distance) for m in load_ensemble(path).members]
 
 
+@pytest.mark.slow  # simulates a few dozen small neighbourhoods
 def test_tiny_calibration_writes_a_valid_ensemble_and_is_deterministic(run_cli, tmp_path: Path) -> None:
     targets = wide_targets(tmp_path)
     a, b = tmp_path / "a.json", tmp_path / "b.json"
@@ -53,6 +52,7 @@ def test_tiny_calibration_writes_a_valid_ensemble_and_is_deterministic(run_cli, 
     assert members(a) == members(b)  # same seed, other backend: the same ensemble
 
 
+@pytest.mark.slow  # simulates a few dozen small neighbourhoods
 def test_interrupted_calibration_resumes_to_the_uninterrupted_result(run_cli, tmp_path: Path) -> None:
     targets = wide_targets(tmp_path)
     whole, cut = tmp_path / "whole.json", tmp_path / "cut.json"
@@ -76,6 +76,7 @@ def test_interrupted_calibration_resumes_to_the_uninterrupted_result(run_cli, tm
     assert members(cut) == members(whole)
 
 
+@pytest.mark.slow  # simulates a few dozen small neighbourhoods
 def test_resume_with_other_settings_is_refused(run_cli, tmp_path: Path) -> None:
     targets = wide_targets(tmp_path)
     out = tmp_path / "e.json"
@@ -94,6 +95,7 @@ def test_resume_with_other_settings_is_refused(run_cli, tmp_path: Path) -> None:
     assert checkpoint_path(out).read_bytes() == before and not out.exists()
 
 
+@pytest.mark.slow  # simulates a few dozen small neighbourhoods
 def test_a_target_no_member_meets_exits_2_and_keeps_the_old_file(run_cli, tmp_path: Path) -> None:
     targets = tmp_path / "t.toml"
     targets.write_text('[[target]]\nid = "C5"\nquantity = "participation_rate"\nlo = 0.999\nhi = 1.0\nwhen = "start"\n',
@@ -110,6 +112,7 @@ def test_a_target_no_member_meets_exits_2_and_keeps_the_old_file(run_cli, tmp_pa
     assert not any(m.targets["C5 participation_rate"]["met"] for m in load_ensemble(out).members)
 
 
+@pytest.mark.slow  # simulates a few dozen small neighbourhoods
 def test_dask_local_cluster_gives_the_serial_result(run_cli, tmp_path: Path) -> None:
     pytest.importorskip("dask.distributed")
     targets = wide_targets(tmp_path)
