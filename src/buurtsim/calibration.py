@@ -1,20 +1,27 @@
 """Calibration targets with their bands, and how each is measured on a run.
 
 The published figures are those of the project's calibration targets (C1-C12), each with the band
-in which a deprived Dutch neighbourhood (the `basis` scenario) should sit. `experiments/calibration.py`
+in which a deprived Dutch neighbourhood (the `basis` scenario) should sit; they live in the shipped
+`targets.toml` (an edited copy can be given to `buurtsim calibrate --targets`). `experiments/calibration.py`
 runs the replications and writes the table that `docs/calibration.md` quotes; a fast test checks
 that the defaults stay inside the bands.
 """
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import math
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from buurtsim.errors import UserError
+from buurtsim.limits import shorten
 from buurtsim.processes.ties import ACQUAINTANCE
 
 if TYPE_CHECKING:
@@ -39,41 +46,113 @@ class Target:
     hi: float
     when: str  # "start" (tick 0, after the burn-in), "run" (over the ten years) or "end" (year 10)
     scenario: str = "basis"
+    policy_changes: tuple[tuple[str, str, object], ...] = ()  # applied to the scenario's policies first
+
+    @property
+    def label(self) -> str:
+        """How the target is named in an ensemble: id and quantity, e.g. 'C1 share_sliding'."""
+        return f"{self.tid} {self.key}"
 
     def holds(self, value: float) -> bool:
         """The value lies in the band."""
         return self.lo <= value <= self.hi
 
 
-TARGETS: tuple[Target, ...] = (
-    Target("C1", "share_multi_problem", "problems in 3 or more life domains",
-           "about 1 in 6 adults nationally; a deprived neighbourhood worse", "SCP, Zicht op zorgen (2023)",
-           0.15, 0.30, "start"),
-    Target("C1", "share_sliding", "survivors/sliders (self-reliance < 0.35; stacked problems, few resources)",
-           "'vulnerable' about 1 in 10 nationally; a deprived neighbourhood worse", "SCP, Zicht op zorgen (2023)",
-           0.10, 0.25, "start"),
-    Target("C2", "share_sliding", "not self-reliant even with heavy support (combinatie, three presence workers), year 10",
-           "10-15 % in deprived neighbourhoods", "Wijkengids, 'Investeer in zelfredzaamheid' (section 4.6)",
-           0.10, 0.15, "end", "combinatie"),
-    Target("C3", "share_isolated", "isolated (summed tie strength below isolation_strength)",
-           "strongly lonely 9-11 % (age 15+); worse in deprived areas", "CBS, Sociale samenhang en welzijn (2019-2024)",
-           0.08, 0.16, "start"),
-    Target("C4", "share_neighbour_contact", "weekly contact with a neighbour",
-           "55-66 % (2012, 2020)", "CBS", 0.50, 0.66, "start"),
-    Target("C5", "participation_rate", "participating (ladder rung >= active_level)",
-           "about 30 % volunteer; 35 % a year among the lowest educated", "CBS", 0.15, 0.35, "start"),
-    Target("C6", "share_helping", "giving informal help",
-           "about 36 % of adults", "SCP", 0.30, 0.45, "start"),
-    Target("C6", "overburdened_share", "of helpers, over-asked",
-           "about 9 % of caregivers overloaded", "RIVM, Monitor Langer Thuis (2019)", 0.05, 0.15, "start"),
-    Target("C7", "share_no_confidant", "no confidant in the neighbourhood (no tie >= confidant_strength)",
-           "about a quarter have no confidant at all (ties anywhere)", "McPherson et al. (2006, US)",
-           0.0, 0.30, "start"),
-    Target("C11", "moving_rate", "households' members moving out per year (share of residents)",
-           "about 10 % at age 40 (27 % at 25-29, 4 % at 60)", "CBS (2017)", 0.08, 0.12, "run"),
-    Target("C12", "tie_retention", "of a staying resident's family, friend and neighbour ties, still there 7 years later",
-           "about 48 %", "Mollenhorst, Volker & Flap (2014), Social Networks 37", 0.43, 0.53, "run"),
-)
+#: The shipped targets; `buurtsim calibrate --targets FILE` takes an edited copy.
+TARGETS_FILE = Path(__file__).resolve().parent / "targets.toml"
+#: Bytes of a targets file: a few dozen targets take a few kB.
+MAX_TARGETS_BYTES = 256 * 1024
+WHEN = ("start", "run", "end")
+RUN_QUANTITIES = ("tie_retention", "moving_rate")
+_TEXT_FIELDS = ("what", "published", "source")
+
+
+class TargetsError(UserError, ValueError):
+    """A targets file that cannot be used; the message names the file, the field and what was expected."""
+
+
+def _targets_fail(source: str, where: str, expected: str, got: object = None) -> TargetsError:
+    given = "" if got is None else f" (got {shorten(repr(got))})"
+    return TargetsError(f"{source}: {where}: expected {expected}{given}")
+
+
+def _band_value(source: str, where: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _targets_fail(source, where, "a finite number", value)
+    return float(value)
+
+
+def _target(source: str, i: int, raw: object, metric_names: frozenset[str], scenarios: frozenset[str]) -> Target:
+    where = f"target[{i}]"
+    if not isinstance(raw, dict):
+        raise _targets_fail(source, where, "a table ([[target]])")
+    known = {"id", "quantity", "lo", "hi", "when", "scenario", "policy_changes", *_TEXT_FIELDS}
+    extra = sorted(set(raw) - known)
+    if extra:
+        raise _targets_fail(source, f"{where}.{extra[0]}", f"one of the fields {', '.join(sorted(known))}")
+    for name in ("id", "quantity", "when", *_TEXT_FIELDS):
+        if not isinstance(raw.get(name, ""), str) or (name in ("id", "quantity", "when") and not raw.get(name)):
+            raise _targets_fail(source, f"{where}.{name}", "a text", raw.get(name))
+    tid, key, when = raw["id"], raw["quantity"], raw["when"]
+    if when not in WHEN:
+        raise _targets_fail(source, f"{where}.when", f"one of {', '.join(WHEN)}", when)
+    allowed = RUN_QUANTITIES if when == "run" else tuple(sorted(metric_names))
+    if key not in allowed:
+        hint = difflib.get_close_matches(key, allowed, n=3)
+        raise _targets_fail(source, f"{where}.quantity", f"a quantity measured at '{when}'"
+                            + (f" (did you mean {', '.join(hint)}?)" if hint else f": {', '.join(allowed[:12])}..."), key)
+    lo = _band_value(source, f"{where}.lo", raw.get("lo"))
+    hi = _band_value(source, f"{where}.hi", raw.get("hi"))
+    if not lo < hi:
+        raise _targets_fail(source, f"{where} ({tid} {key})", "a band with lo < hi; no parameter set can meet "
+                            f"the band [{lo}, {hi}]")
+    if hi < 0.0 or lo > 1.0:
+        raise _targets_fail(source, f"{where} ({tid} {key})", "a band that overlaps [0, 1]: the quantity is a share, "
+                            f"so no parameter set can meet [{lo}, {hi}]")
+    scenario = raw.get("scenario", "basis")
+    if scenario not in scenarios:
+        raise _targets_fail(source, f"{where}.scenario", f"a shipped scenario: {', '.join(sorted(scenarios))}", scenario)
+    changes = raw.get("policy_changes", [])
+    if not isinstance(changes, list) or not all(
+            isinstance(c, list) and len(c) == 3 and isinstance(c[0], str) and isinstance(c[1], str) for c in changes):
+        raise _targets_fail(source, f"{where}.policy_changes", "a list of [policy label, field, value]", changes)
+    return Target(tid, key, raw.get("what", ""), raw.get("published", ""), raw.get("source", ""), lo, hi, when,
+                  scenario, tuple((c[0], c[1], c[2]) for c in changes))
+
+
+def load_targets(path: str | Path = TARGETS_FILE) -> tuple[Target, ...]:
+    """Read and check a targets file (TOML, a list of [[target]] tables); TargetsError names what is wrong."""
+    from buurtsim.metrics import METRIC_NAMES
+    from buurtsim.safe_io import read_user_file
+    from buurtsim.scenario.library import shipped_scenarios
+
+    source = str(path)
+    raw = read_user_file(path, what="targets file (TOML)", limit=MAX_TARGETS_BYTES)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise _targets_fail(source, "the file", "valid TOML", str(exc)) from None
+    extra = sorted(set(data) - {"target"})
+    if extra:
+        raise _targets_fail(source, extra[0], "only [[target]] tables")
+    items = data.get("target")
+    if not isinstance(items, list) or not items:
+        raise _targets_fail(source, "target", "at least one [[target]] table")
+    metric_names, scenarios = frozenset(METRIC_NAMES), frozenset(shipped_scenarios())
+    targets = tuple(_target(source, i, t, metric_names, scenarios) for i, t in enumerate(items))
+    labels = [t.label for t in targets]
+    dup = sorted({x for x in labels if labels.count(x) > 1})
+    if dup:
+        raise _targets_fail(source, "target", "each (id, quantity) once", dup[0])
+    return targets
+
+
+def targets_file_hash(path: str | Path = TARGETS_FILE) -> str:
+    """SHA-256 of a targets file's bytes (what an ensemble's provenance records)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+TARGETS: tuple[Target, ...] = load_targets()
 
 # Quantities that must not drift by more than DRIFT_LIMIT of their level between year 1 and
 # year 10 under income-neutral migration (the baseline is settled, not still starting up).

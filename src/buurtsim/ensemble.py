@@ -13,7 +13,6 @@ A file from another model version is refused, because its members were judged on
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -93,13 +92,12 @@ class Ensemble:
         return chosen
 
 
-def targets_hash() -> str:
-    """A hash of the calibration targets (ids, quantities, bands, moments, scenarios), so an ensemble
-    records which targets it was calibrated against."""
-    from buurtsim.calibration import TARGETS
+def targets_hash(path: str | Path | None = None) -> str:
+    """SHA-256 of a calibration targets file (the shipped `targets.toml` when none is given), so an
+    ensemble records which targets, bands and measurements it was calibrated against."""
+    from buurtsim.calibration import TARGETS_FILE, targets_file_hash
 
-    payload = [[t.tid, t.key, t.lo, t.hi, t.when, t.scenario] for t in TARGETS]
-    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+    return targets_file_hash(TARGETS_FILE if path is None else path)
 
 
 def resolve_ensemble_path(name_or_path: str | Path) -> Path:
@@ -220,15 +218,15 @@ def ensemble_to_data(ensemble: Ensemble) -> dict[str, Any]:
     }
 
 
-def save_ensemble(ensemble: Ensemble, path: str | Path) -> Path:
-    """Write the ensemble atomically (a temporary file renamed into place), so a crash never leaves
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write a text file atomically (a temporary file renamed into place), so a crash never leaves
     half a file where a good one was."""
     path = Path(path)
-    text = json.dumps(ensemble_to_data(ensemble), indent=1, ensure_ascii=False)
-    fd, tmp = tempfile.mkstemp(prefix=".ensemble-", suffix=".json", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; an ensemble or checkpoint is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -236,9 +234,15 @@ def save_ensemble(ensemble: Ensemble, path: str | Path) -> Path:
     return path
 
 
-def provenance(method: Mapping[str, Any], seeds: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+def save_ensemble(ensemble: Ensemble, path: str | Path) -> Path:
+    """Write the ensemble atomically (see `write_atomic`)."""
+    return write_atomic(path, json.dumps(ensemble_to_data(ensemble), indent=1, ensure_ascii=False) + "\n")
+
+
+def provenance(method: Mapping[str, Any], seeds: Mapping[str, Any], targets_file: str | Path | None = None,
+               **extra: Any) -> dict[str, Any]:
     """Provenance for a new ensemble: model version and code hash, targets hash, method, seeds."""
     from buurtsim.warmstart import code_hash
 
-    return {"model_version": __version__, "model_code_hash": code_hash(), "targets_hash": targets_hash(),
+    return {"model_version": __version__, "model_code_hash": code_hash(), "targets_hash": targets_hash(targets_file),
             "method": dict(method), "seeds": dict(seeds), **extra}

@@ -16,6 +16,7 @@ from rich.text import Text
 from buurtsim._version import __version__
 from buurtsim.cli import (
     batch_cmds,
+    calibrate_cmds,
     classroom_cmds,
     dashboard_cmds,
     discover_cmds,
@@ -37,7 +38,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (model_cmds, scenario_cmds, batch_cmds, discover_cmds, dashboard_cmds, teaching_cmds, worksheet_cmds, classroom_cmds):
+for _module in (model_cmds, scenario_cmds, batch_cmds, calibrate_cmds, discover_cmds, dashboard_cmds, teaching_cmds, worksheet_cmds,
+                classroom_cmds):
     _module.register(app)
 
 err_console = Console(stderr=True, soft_wrap=True)

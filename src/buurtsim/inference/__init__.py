@@ -1,0 +1,1 @@
+"""Inference: fitting the model's assumed parameters to published figures (`buurtsim calibrate`)."""
