@@ -25,12 +25,17 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0, le=10.0)]
 
 
-def P(default: Any, lo: float | None, hi: float | None, unit: str, source: str, doc: str) -> Any:
+def P(default: Any, lo: float | None, hi: float | None, unit: str, source: str, doc: str,
+      plausible: tuple[float, float] | None = None) -> Any:
     """Declare one parameter: default, closed range [lo, hi], unit, source and meaning.
 
     For tuple parameters the range applies to each element and is enforced by the element type.
+    `plausible` is the narrower range of values believed possible for an assumed parameter: the
+    prior of `buurtsim calibrate` (the validation range [lo, hi] only keeps the model runnable).
     """
     extra: JsonDict = {"unit": unit, "source": source, "min": lo, "max": hi}
+    if plausible is not None:
+        extra["plausible"] = [float(plausible[0]), float(plausible[1])]
     if isinstance(default, tuple):
         return Field(default, description=doc, json_schema_extra=extra)
     return Field(default, ge=lo, le=hi, description=doc, json_schema_extra=extra)
@@ -53,20 +58,20 @@ class Params(BaseModel):
 
     # --- life events and the multi-problem spiral (seed 001: 'neerwaartse spiraal') ----------
     problem_threshold: float = P(0.4, 0.05, 0.95, "score", "assumption: a domain below this counts as a problem (C1 counts domains)", "A domain score below this is a problem in that domain.")
-    shock_prob: float = P(0.006, 0.0, 0.2, "1/week", "assumption: ~0.3 shocks per domain per year; calibrated to C1", "Weekly probability of a negative life event per domain.")
-    shock_size: float = P(0.22, 0.0, 1.0, "score", "assumption; calibrated to C1", "Mean size of a life event (exponentially distributed).")
+    shock_prob: float = P(0.006, 0.0, 0.2, "1/week", "assumption: ~0.3 shocks per domain per year; calibrated to C1", "Weekly probability of a negative life event per domain.", plausible=(0.002, 0.018))
+    shock_size: float = P(0.22, 0.0, 1.0, "score", "assumption; calibrated to C1", "Mean size of a life event (exponentially distributed).", plausible=(0.073, 0.66))
     spiral_coupling: float = P(1.5, 0.0, 10.0, "x", "MO/Samenlevingsopbouw 2010-11, multiproblematiek: no work -> debt -> strain -> isolation", "Extra shock hazard in a domain per problem in the domain that feeds it.")
-    recovery_rate: float = P(0.02, 0.0, 0.5, "1/week", "assumption: half-life of a setback ~8 months", "Weekly rate at which domain scores return to the potential.")
+    recovery_rate: float = P(0.02, 0.0, 0.5, "1/week", "assumption: half-life of a setback ~8 months", "Weekly rate at which domain scores return to the potential.", plausible=(0.007, 0.06))
     problem_recovery_penalty: float = P(0.15, 0.0, 0.3, "1/problem", "MO/Samenlevingsopbouw 2010-11, multiproblematiek: stacked problems feed each other", "Relative slowdown of recovery per problem domain.")
     domain_noise: float = P(0.01, 0.0, 0.2, "score", "assumption", "SD of weekly small fluctuations per domain.")
     strong_threshold: float = P(0.6, 0.0, 1.0, "score", "Wijkengids 4.6: Rotterdam categories, thresholds assumed", "Self-reliance at or above which a resident counts as socially strong.")
     sliding_threshold: float = P(0.35, 0.0, 1.0, "score", "Wijkengids 4.6: Rotterdam categories, thresholds assumed", "Self-reliance below which a resident counts as survivor/slider.")
 
     # --- informal support and over-asking (seed 001: 'half-zelfredzamen', overvragen) ---------
-    support_rate: float = P(0.05, 0.0, 1.0, "1/week", "assumption; calibrated to C6 (36 % give help)", "Weekly support per unit of tie strength x giver capacity x receiver need.")
+    support_rate: float = P(0.05, 0.0, 1.0, "1/week", "assumption; calibrated to C6 (36 % give help)", "Weekly support per unit of tie strength x giver capacity x receiver need.", plausible=(0.017, 0.15))
     need_level: float = P(0.6, 0.0, 1.0, "score", "assumption = strong_threshold: below it one needs help", "Self-reliance below which a resident needs support; need = level - self_reliance.")
     support_effect: float = P(0.5, 0.0, 5.0, "score/unit", "assumption", "Domain gain per unit of support received.")
-    support_cost: float = P(6.0, 0.0, 50.0, "capacity/unit", "assumption", "Capacity a giver spends per unit of support given.")
+    support_cost: float = P(6.0, 0.0, 50.0, "capacity/unit", "assumption", "Capacity a giver spends per unit of support given.", plausible=(2.0, 18.0))
     capacity_recovery: float = P(0.25, 0.0, 1.0, "1/week", "assumption: energy recovers within weeks", "Weekly rate at which capacity returns to its target (self-reliance).")
     helping_min: float = P(0.0055, 0.0, 1.0, "unit/week", "calibrated to C6: who counts as giving informal help", "Support given per week (8-week mean) above which a resident counts as a helper.")
     load_memory: float = P(0.125, 0.01, 1.0, "1/week", "assumption: 8-week moving mean of support given", "Weight of this week's support in the helper's running load.")
@@ -75,7 +80,7 @@ class Params(BaseModel):
 
     # --- professionals (seed 001, 003) -----------------------------------------------------
     trust_build_weeks: float = P(26.0, 1.0, 520.0, "weeks", "Van Ewijk 2010-11: the community worker's trust takes time ('eigen frequentie')", "Time constant for trust within a professional relationship.")
-    professional_effect: float = P(0.012, 0.0, 1.0, "score/hour", "assumption; calibrated so presence shows after years", "Domain gain per hour of professional work at full relationship trust.")
+    professional_effect: float = P(0.012, 0.0, 1.0, "score/hour", "assumption; calibrated so presence shows after years", "Domain gain per hour of professional work at full relationship trust.", plausible=(0.004, 0.036))
     solving_speed: float = P(2.5, 0.0, 10.0, "x", "Wijkengids 4.6: solving problems for people is fast but creates dependency", "Multiplier on the gain when a professional solves problems for a client.")
     solving_trust_floor: float = P(0.6, 0.0, 1.0, "share", "assumption: a solved debt does not need trust", "Share of a problem-solving gain that does not depend on relationship trust.")
     dependency_rate: float = P(0.6, 0.0, 10.0, "1/score", "Wijkengids 4.6: 'afhankelijkheidssituatie'", "Dependency gained per unit of domain gain delivered by problem-solving.")
@@ -95,7 +100,7 @@ class Params(BaseModel):
 
     # --- participation ladder and initiatives (seed 001, 004) --------------------------------
     participation_up: tuple[Share, Share, Share, Share] = P((0.024, 0.021, 0.015, 0.007), 0.0, 1.0, "1/week", "Wijkengids 4.6: outsiders participate less; calibrated to C5", "Weekly chance to step up the ladder, by style.")
-    participation_down: float = P(0.03, 0.0, 1.0, "1/week", "assumption; calibrated to C5", "Weekly chance to step down the ladder (scaled by lack of capacity).")
+    participation_down: float = P(0.03, 0.0, 1.0, "1/week", "assumption; calibrated to C5", "Weekly chance to step down the ladder (scaled by lack of capacity).", plausible=(0.01, 0.09))
     asked_multiplier: float = P(10.0, 1.0, 50.0, "x", "Wijkengids 11.1: 'nobody asked me' is the main reason not to volunteer; calibrated so an invitation is taken up ~5-20 % of the time", "Multiplier on stepping up when asked this week.")
     peer_multiplier: float = P(2.0, 0.0, 20.0, "x", "Granovetter (1978) thresholds", "Extra multiplier when the share of participating ties exceeds one's threshold.")
     resident_ask_rate: float = P(0.02, 0.0, 1.0, "1/week", "assumption", "Weekly chance an active resident asks one of their ties to join.")
@@ -106,7 +111,7 @@ class Params(BaseModel):
     initiative_tie_rate: float = P(0.5, 0.0, 10.0, "ties/week", "MO/Samenlevingsopbouw 2010-11; Movisie 2014: shared activity makes ties", "Ties per week an initiative creates among members and neighbours.")
 
     # --- ties (C7, C8; Jin, Girvan & Newman 2001) ---------------------------------------------
-    tie_attempt_rate: float = P(0.07, 0.0, 5.0, "1/week", "assumption; calibrated to C3, C4 and C6 (calibration.md)", "Weekly meeting attempts per resident.")
+    tie_attempt_rate: float = P(0.07, 0.0, 5.0, "1/week", "assumption; calibrated to C3, C4 and C6 (calibration.md)", "Weekly meeting attempts per resident.", plausible=(0.023, 0.21))
     local_share: float = P(0.5, 0.0, 1.0, "share", "C8: most ties are local", "Share of meetings within one's own block.")
     triadic_share: float = P(0.25, 0.0, 1.0, "share", "Jin, Girvan & Newman (2001): friends of friends meet", "Share of meetings through a friend of a friend.")
     distance_exponent: float = P(1.6, 0.0, 4.0, "-", "C8: Illenberger et al.: p ~ d^-1.6", "Exponent of the distance kernel for non-local meetings.")
@@ -114,10 +119,10 @@ class Params(BaseModel):
     homophily_style: float = P(0.7, 0.0, 1.0, "x", "Wijkengids 4.6: styles differ in drives", "Acceptance multiplier when citizenship styles differ.")
     tie_initial_strength: float = P(0.3, 0.01, 1.0, "strength", "assumption", "Strength of a new tie.")
     contact_prob: tuple[Share, Share, Share, Share] = P((0.9, 0.6, 0.4, 0.1), 0.0, 1.0, "1/week", "C4: weekly neighbour contact 55-66 %; Jin, Girvan & Newman (2001); acquaintances set so that one without follow-up fades within about two years (brief §5: the barbecue)", "Weekly chance of contact on a full-strength tie, by kind (family, friend, neighbour, acquaintance); scales with strength.")
-    tie_reinforce: float = P(0.08, 0.0, 1.0, "1/contact", "assumption", "Strength gained per contact (towards 1).")
+    tie_reinforce: float = P(0.08, 0.0, 1.0, "1/contact", "assumption", "Strength gained per contact (towards 1).", plausible=(0.027, 0.24))
     tie_decay: float = P(0.02, 0.0, 1.0, "1/week", "Jin, Girvan & Newman (2001): ties fade without contact", "Relative strength lost in a week without contact.")
     tie_end_rate: float = P(0.002, 0.0, 0.05, "1/week", "C12: Mollenhorst, Volker & Flap (2014), 48 % of personal ties still there after seven years; calibrated (calibration.md)", "Weekly chance that a non-family tie ends for reasons other than moving (life-course changes, conflicts, changing contexts).")
-    tie_break_strength: float = P(0.05, 0.0, 1.0, "strength", "assumption", "Ties weaker than this break.")
+    tie_break_strength: float = P(0.05, 0.0, 1.0, "strength", "assumption", "Ties weaker than this break.", plausible=(0.017, 0.15))
     friend_strength: float = P(0.6, 0.0, 1.0, "strength", "assumption", "Neighbour or acquaintance ties stronger than this become friendships.")
     max_degree: int = P(40, 2, 1000, "ties", "C7; Jin, Girvan & Newman (2001): limited capacity for ties", "Residents with this many ties form no new ones.")
     initial_ties_per_resident: float = P(8.0, 0.0, 50.0, "ties", "calibrated to C7 after burn-in", "Non-family ties drawn per resident at the start.")
@@ -151,7 +156,7 @@ class Params(BaseModel):
     move_rate: float = P(0.0036, 0.0, 0.1, "1/week", "C11: CBS (2017), ~10 %/year at age 40; calibrated to that realised rate", "Base weekly chance that a household moves out (scaled by income, attachment, safety, rising).")
     income_mobility: tuple[NonNeg, NonNeg, NonNeg] = P((0.6, 1.0, 1.8), 0.0, 10.0, "x", "Oelkers (LSA): middle incomes leave, the poor stay", "Move-out multiplier by income class.")
     attachment_move_effect: float = P(3.0, 0.0, 20.0, "1/score", "Kleinhans & Bolt 2010: attachment lowers the wish to move", "Decay of the move-out hazard with attachment.")
-    safety_move_effect: float = P(1.5, 0.0, 20.0, "1/score", "assumption", "Increase of the move-out hazard with lack of perceived safety.")
+    safety_move_effect: float = P(1.5, 0.0, 20.0, "1/score", "assumption", "Increase of the move-out hazard with lack of perceived safety.", plausible=(0.5, 4.5))
     inflow: bool = Field(True, description="Vacated dwellings are re-let to newcomers (population stays constant).", json_schema_extra={"unit": "-", "source": "assumption: social housing is re-let"})
     newcomer_income_shares: tuple[Share, Share, Share] = P((0.7, 0.25, 0.05), 0.0, 1.0, "share", "Oelkers (LSA): newcomers are often more vulnerable", "Income shares of newcomers.")
     newcomer_potential_shift: float = P(-0.04, -0.5, 0.5, "score", "Oelkers (LSA): newcomers are often more vulnerable", "Shift of newcomers' potential against residents of the same income.")
@@ -210,15 +215,17 @@ def format_validation_error(exc: ValidationError) -> str:
 
 
 def describe(name: str) -> dict[str, Any]:
-    """Default, range, unit, source and meaning of one parameter (for docs and the dashboard)."""
+    """Default, range (and plausible range, if documented), unit, source and meaning of one parameter."""
     field = Params.model_fields[name]
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
     lo, hi = extra.get("min"), extra.get("max")
+    plausible = extra.get("plausible")
     return {
         "name": name,
         "default": field.default,
         "min": lo,
         "max": hi,
+        "plausible": tuple(plausible) if isinstance(plausible, list) else None,
         "unit": extra.get("unit", ""),
         "source": extra.get("source", ""),
         "description": field.description or "",
@@ -231,5 +238,7 @@ def params_markdown() -> str:
     for name in param_names():
         d = describe(name)
         rng = f"{d['min']} – {d['max']}" if d["min"] is not None else "–"
+        if d["plausible"] is not None:
+            rng += f" (plausible {d['plausible'][0]:g} – {d['plausible'][1]:g})"
         rows.append(f"| `{name}` | {d['default']} | {rng} | {d['unit']} | {d['description']} | {d['source']} |")
     return "\n".join(rows)

@@ -30,13 +30,21 @@ from buurtsim.params import describe
 BAND = Target("C9", "share_isolated", "", "", "", 0.2, 0.4, "start")
 
 
-def test_calibrated_parameters_are_assumptions_with_their_documented_range_as_prior() -> None:
+def test_calibrated_parameters_are_assumptions_with_their_documented_plausible_range_as_prior() -> None:
     prior = prior_for(calibrated_names())
     assert 6 <= len(CALIBRATED) <= 12 and len(set(calibrated_names())) == len(CALIBRATED)
     for name, lo, hi in zip(prior.names, prior.lo, prior.hi, strict=True):
         d = describe(name)
         assert d["source"].startswith("assumption")
-        assert (lo, hi) == (d["min"], d["max"]) and lo <= d["default"] <= hi
+        assert d["plausible"] is not None, f"{name}: a calibrated parameter documents its plausible range"
+        assert (lo, hi) == d["plausible"] and lo <= d["default"] <= hi
+        assert d["min"] <= lo < hi <= d["max"]
+
+
+def test_prior_falls_back_to_the_validation_range() -> None:
+    prior = prior_for(["initial_domain_noise"])
+    d = describe("initial_domain_noise")
+    assert d["plausible"] is None and (prior.lo[0], prior.hi[0]) == (d["min"], d["max"])
 
 
 def test_band_distance_is_zero_inside_and_counts_band_widths_outside() -> None:
@@ -95,7 +103,7 @@ def test_ensemble_from_a_generation_passes_the_ensemble_checks(tmp_path: Path) -
     m = again.members[0]
     assert m.targets["C3 share_isolated"] == {"value": 0.1, "band": [0.08, 0.16], "met": True}
     assert m.targets["C5 participation_rate"]["met"] is False
-    assert again.provenance["method"]["prior"]["shock_prob"] == ["uniform", 0.0, 0.2]
+    assert again.provenance["method"]["prior"]["shock_prob"] == ["uniform", 0.002, 0.018]
     assert again.provenance["targets_hash"] == targets_hash()
 
 

@@ -62,11 +62,13 @@ def calibrated_names() -> tuple[str, ...]:
 
 
 def prior_for(names: Sequence[str]) -> UniformPrior:
-    """Uniform priors over each parameter's documented range [min, max] (params.py)."""
+    """Uniform priors over each parameter's documented plausible range (params.py), or its validation
+    range [min, max] where no plausible range is documented."""
     from buurtsim.params import describe
 
     info = [describe(n) for n in names]
-    return UniformPrior(tuple(names), tuple(float(d["min"]) for d in info), tuple(float(d["max"]) for d in info))
+    bounds = [d["plausible"] or (d["min"], d["max"]) for d in info]
+    return UniformPrior(tuple(names), tuple(float(lo) for lo, _ in bounds), tuple(float(hi) for _, hi in bounds))
 
 
 def band_distance(value: float, target: Target) -> float:
