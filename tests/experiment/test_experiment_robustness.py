@@ -38,6 +38,9 @@ def test_ties_count_as_half_and_all_ties_is_no_difference() -> None:
     assert (mixed.wins, mixed.ties, mixed.share) == (2, 3, pytest.approx(3.5 / 6))
     assert (mixed.low, mixed.high) == pytest.approx(wilson(3.5, 6)) and mixed.verdict == "undecided"
     assert verdict_from_differences("A", "B", "cost_eur", 1, [0.0] * 5).verdict == "same"
+    # equal-cost designs differ by a few euros of rounding: that is no difference
+    assert verdict_from_differences("A", "B", "cost_eur", 1, [-2.0, 2.0, -1.5, -2.0, 0.5]).verdict == "same"
+    assert verdict_from_differences("A", "B", "cost_eur", 1, [-5000.0] * 5).verdict == "a"
     assert verdict_from_differences("A", "B", "cost_eur", 1, []).verdict == "none"
 
 

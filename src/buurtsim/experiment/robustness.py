@@ -38,6 +38,10 @@ HIGHER_IS_BETTER = {
     "mean_self_reliance": True, "share_sliding": False, "participation_rate": True,
     "trust_in_institutions": True, "dependency_share": False, "cost_eur": False,
 }
+#: Differences no user would call a difference count as ties. Scenarios designed at equal cost
+#: (the carousel and presence, 963,300 euros each) differ by a few euros from weekly rounding;
+#: without this every world would "favour" the one that is two euros cheaper.
+EQUAL_WITHIN = {"cost_eur": 100.0}
 
 
 def wilson(successes: float, n: int, z: float = Z95) -> tuple[float, float]:
@@ -85,6 +89,7 @@ def verdict_from_differences(a: str, b: str, metric: str, tick: int, diffs: pd.S
     """The verdict from the per-world differences A - B (one per world; nan worlds left out)."""
     d = pd.Series(diffs, dtype=float).dropna()
     better = d if HIGHER_IS_BETTER.get(metric, True) else -d
+    better = better.where(better.abs() > EQUAL_WITHIN.get(metric, 0.0), 0.0)
     n, wins, ties = int(d.size), int((better > 0).sum()), int((better == 0).sum())
     share = (wins + ties / 2) / n if n else math.nan
     low, high = wilson(wins + ties / 2, n)
