@@ -101,6 +101,20 @@ def _check_overrides(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+
+def _known_metric(v: str) -> str:
+    """A metric name, or a ValueError naming the closest ones."""
+    if v not in METRIC_NAMES:
+        hint = difflib.get_close_matches(v, METRIC_NAMES, n=3, cutoff=0.5)
+        raise ValueError(f"unknown metric '{v}'" + (f" (did you mean: {', '.join(hint)}?)" if hint else ""))
+    return v
+
+
+def _moment(v: int | str) -> int | str:
+    """A moment ('end', 'end_of_funding', a week or a duration), checked by parsing it."""
+    parse_moment(v)
+    return v
+
 class ExperimentTable(BaseModel):
     """The `[experiment]` table."""
 
@@ -221,16 +235,12 @@ class SensitivityTable(BaseModel):
     @field_validator("output")
     @classmethod
     def _output(cls, v: str) -> str:
-        if v not in METRIC_NAMES:
-            hint = difflib.get_close_matches(v, METRIC_NAMES, n=3, cutoff=0.5)
-            raise ValueError(f"unknown metric '{v}'" + (f" (did you mean: {', '.join(hint)}?)" if hint else ""))
-        return v
+        return _known_metric(v)
 
     @field_validator("at")
     @classmethod
     def _at(cls, v: int | str) -> int | str:
-        parse_moment(v)
-        return v
+        return _moment(v)
 
     @field_validator("ranges")
     @classmethod
@@ -254,16 +264,12 @@ class DiscoveryTable(BaseModel):
     @field_validator("metric")
     @classmethod
     def _metric(cls, v: str) -> str:
-        if v not in METRIC_NAMES:
-            hint = difflib.get_close_matches(v, METRIC_NAMES, n=3, cutoff=0.5)
-            raise ValueError(f"unknown metric '{v}'" + (f" (did you mean: {', '.join(hint)}?)" if hint else ""))
-        return v
+        return _known_metric(v)
 
     @field_validator("at")
     @classmethod
     def _at(cls, v: int | str) -> int | str:
-        parse_moment(v)
-        return v
+        return _moment(v)
 
 
 class ExperimentFile(BaseModel):
