@@ -29,7 +29,7 @@ class Metric:
 TALLIES: tuple[str, ...] = (
     "n", "sr", "strong", "vulnerable", "sliding", "isolated", "degree", "strength", "active", "acting", "trust",
     "safety", "attachment", "given", "helpers", "overburdened", "helpers_sr", "dependent",
-    "multi_problem", "no_confidant", "contact", "outsiders", "outsiders_active", "clients", "risen",
+    "multi_problem", "no_confidant", "contact", "outsiders", "outsiders_active", "clients", "risen", "reached",
 )
 
 
@@ -68,9 +68,11 @@ def gini(x: np.ndarray) -> float:
     are summed in order (cumsum), so results are the same to the last bit as the earlier loop.
     """
     x = np.asarray(x, float)
-    if x.size == 0 or x.sum() <= 0:
+    if x.size == 0:
         return 0.0
     total, sum_of_running = _running_sums(np.sort(x))
+    if total <= 0:  # all zero (the values are non-negative)
+        return 0.0
     n = x.size
     return float((n + 1 - 2 * (sum_of_running / total)) / n)
 
@@ -156,11 +158,12 @@ def snapshot(model: NeighbourhoodModel) -> Snapshot:
     tally = _tally(st.alive, st.self_reliance, strength, degree, close, st.participation, st.trust, st.safety,
            st.attachment, st.given, st.load, st.dependency, st.domains, contact, st.style, st.client_of,
            p.strong_threshold, p.sliding_threshold, p.isolation_strength, p.active_level, p.helping_min,
-           p.overburden_load, p.dependency_flag, p.problem_threshold, st.income, st.income_start)
+           p.overburden_load, p.dependency_flag, p.problem_threshold, st.income, st.income_start, st.reached)
     values = {k: float(v) for k, v in zip(TALLIES, tally, strict=True)}
-    reached = st.alive & st.reached
-    return Snapshot(tally=values, sr_alive=st.self_reliance[st.alive], reached=int(np.count_nonzero(reached)),
-                    reached_sr=float(st.self_reliance[reached].sum()))
+    n_reached = int(values["reached"])
+    # numpy's (pairwise) sum, as before; most weeks of most runs nobody living here was reached
+    reached_sr = float(st.self_reliance[st.alive & st.reached].sum()) if n_reached else 0.0
+    return Snapshot(tally=values, sr_alive=st.self_reliance[st.alive], reached=n_reached, reached_sr=reached_sr)
 
 
 @kernel
@@ -170,11 +173,11 @@ def _tally(alive: np.ndarray, sr: np.ndarray, strength: np.ndarray, degree: np.n
            domains: np.ndarray, contact: np.ndarray, style: np.ndarray, client_of: np.ndarray,
            strong_at: float, sliding_at: float, isolated_at: float, active_level: int, helping_min: float,
            overburden_load: float, dependency_flag: float, problem_at: float, income: np.ndarray,
-           income_start: np.ndarray) -> tuple[float, ...]:
+           income_start: np.ndarray, reached: np.ndarray) -> tuple[float, ...]:
     """Counts and sums over live residents, in the order of TALLIES."""
     n = strong = vulnerable = sliding = isolated = degrees = active = acting = 0
     helpers = overburdened = dependent = multi_problem = no_confidant = contacts = 0
-    outsiders = outsiders_active = clients = risen = 0
+    outsiders = outsiders_active = clients = risen = n_reached = 0
     sum_sr = sum_strength = sum_trust = sum_safety = sum_attachment = sum_given = helpers_sr = 0.0
     for i in range(alive.size):
         if not alive[i]:
@@ -212,9 +215,10 @@ def _tally(alive: np.ndarray, sr: np.ndarray, strength: np.ndarray, degree: np.n
             outsiders_active += is_active
         clients += client_of[i] >= 0
         risen += income[i] > income_start[i]
+        n_reached += reached[i]
     return (n, sum_sr, strong, vulnerable, sliding, isolated, degrees, sum_strength, active, acting,
               sum_trust, sum_safety, sum_attachment, sum_given, helpers, overburdened, helpers_sr,
-            dependent, multi_problem, no_confidant, contacts, outsiders, outsiders_active, clients, risen)
+            dependent, multi_problem, no_confidant, contacts, outsiders, outsiders_active, clients, risen, n_reached)
 
 
 def collect(model: NeighbourhoodModel) -> dict[str, float]:
