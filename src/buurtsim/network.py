@@ -23,6 +23,7 @@ from buurtsim.network_loops import (
     find_ties,
     flow_pass,
     incident_ties,
+    kill_ties,
     live_in_key_order,
     merge_keys,
     random_neighbours,
@@ -36,7 +37,11 @@ SHIFT = np.int64(32)
 def _per_tie(value: float | int | np.ndarray, n: int, dtype: type) -> np.ndarray:
     """A scalar or array argument as a contiguous array of n values."""
     arr: np.ndarray = np.asarray(value, dtype)
-    return np.full(n, arr, dtype) if arr.ndim == 0 else np.ascontiguousarray(np.broadcast_to(arr, (n,)))
+    if arr.ndim == 0:
+        return np.full(n, arr, dtype)
+    if arr.shape == (n,) and arr.flags.c_contiguous:
+        return arr  # the usual case (one value per offered tie): read only, so no copy is needed
+    return np.ascontiguousarray(np.broadcast_to(arr, (n,)))
 
 
 def edge_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -148,13 +153,13 @@ class TieStore:
 
     def kill(self, eids: np.ndarray) -> None:
         """Break ties by edge id."""
-        eids = np.asarray(eids, np.int64)
-        eids = eids[self.alive[eids]]
-        if eids.size == 0:
+        eids = np.ascontiguousarray(eids, np.int64)
+        if eids.size and (eids.min() < 0 or eids.max() >= self.n):
+            raise IndexError(f"tie ids must lie in 0..{self.n - 1}")  # the kernel does not check bounds
+        killed, killed_built = kill_ties(self.alive, self.s, unsigned(eids), self.n_built)
+        if killed == 0:
             return
-        self.alive[eids] = False
-        self.s[eids] = 0.0
-        self.dead_since_build += int(np.count_nonzero(eids < self.n_built))
+        self.dead_since_build += killed_built
         self.version += 1
 
     def incident(self, slots: np.ndarray) -> np.ndarray:

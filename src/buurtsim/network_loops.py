@@ -233,6 +233,24 @@ def add_ties(a: np.ndarray, b: np.ndarray, strength: np.ndarray, kind: np.ndarra
 
 
 @kernel
+def kill_ties(alive: np.ndarray, s: np.ndarray, eids: np.ndarray, n_built: int) -> tuple[int, int]:
+    """Break the ties eids that are alive (strength 0); returns (how many were alive, how many of
+    those are built ties), an id listed twice counting twice, as the numpy version counted."""
+    killed = killed_built = 0
+    for k in range(eids.size):  # count first: every id is judged by the state before this call
+        e = eids[k]
+        if alive[e]:
+            killed += 1
+            killed_built += e < n_built
+    for k in range(eids.size):
+        e = eids[k]
+        if alive[e]:
+            alive[e] = False
+            s[e] = 0.0
+    return killed, killed_built
+
+
+@kernel
 def incident_ties(indptr: np.ndarray, eid: np.ndarray, a: np.ndarray, b: np.ndarray, alive: np.ndarray,
               n_built: int, n: int, slots: np.ndarray) -> np.ndarray:
     """Sorted ids of live ties touching the slots: their rows of the matrix, plus pending ties."""
