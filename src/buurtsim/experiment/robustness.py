@@ -188,12 +188,19 @@ def sentence(v: Robustness, lang: str = "nl") -> str:
                       f"aandeel {percent(v.share, lang, 0)} {ci}",
                 f"{name} ({direction}): in {v.wins} of {v.n} plausible worlds {v.a} does better than {v.b}{ties}; "
                 f"share {percent(v.share, lang, 0)} {ci}")
-    tail = {
-        "a": pick(lang, f" - {v.a} is beter in de meeste plausibele werelden.", f" - {v.a} is better in most plausible worlds."),
-        "b": pick(lang, f" - {v.b} is beter in de meeste plausibele werelden.", f" - {v.b} is better in most plausible worlds."),
-        "undecided": pick(lang, " - niet te onderscheiden: het interval bevat de helft.", " - not distinguishable: the interval contains one half."),
+    why = pick(lang, ": het interval bevat de helft", ": the interval contains one half") if v.verdict == "undecided" else ""
+    return f"{head} - {verdict_text(v, lang)}{why}."
+
+
+def verdict_text(v: Robustness, lang: str = "nl") -> str:
+    """The verdict in words ('presentie is beter in de meeste plausibele werelden', 'niet te onderscheiden')."""
+    return {
+        "a": pick(lang, f"{v.a} is beter in de meeste plausibele werelden", f"{v.a} is better in most plausible worlds"),
+        "b": pick(lang, f"{v.b} is beter in de meeste plausibele werelden", f"{v.b} is better in most plausible worlds"),
+        "undecided": pick(lang, "niet te onderscheiden", "not distinguishable"),
+        "same": pick(lang, "geen verschil", "no difference"),
+        "none": pick(lang, "geen werelden om te vergelijken", "no worlds to compare"),
     }[v.verdict]
-    return head + tail
 
 
 def explanation(lang: str = "nl") -> str:
