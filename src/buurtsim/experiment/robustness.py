@@ -154,8 +154,12 @@ def results_robustness(out: str | Path, manifest: dict[str, Any] | None = None, 
 
 def worlds_note(unc: dict[str, Any], lang: str = "nl") -> str:
     """Which ensemble the worlds come from (`unc`: the manifest's `experiment.uncertainty`) and how
-    many distinct members the replications use."""
-    reps = unc.get("replication_members") or []
+    many distinct members the replications use. A hand-edited manifest may hold anything here: what
+    is not of the expected shape is read as missing."""
+    if not isinstance(unc, dict):
+        unc = {}
+    reps = unc.get("replication_members")
+    reps = [r for r in reps if isinstance(r, int | str)] if isinstance(reps, list) else []
     distinct = len(set(reps))
     text = pick(lang, f"Plausibele werelden uit {unc.get('source', '?')}: {len(reps)} replicaties in {distinct} verschillende leden van het ensemble "
                       f"(van {unc.get('members_in_file', '?')}).",
@@ -164,10 +168,12 @@ def worlds_note(unc: dict[str, Any], lang: str = "nl") -> str:
     if distinct < len(reps):
         text += pick(lang, " Leden komen vaker voor (naar gewicht), elk keer met een ander seed.",
                      " Members recur (by weight), each time with another seed.")
-    fixed = unc.get("fixed_by_levers") or {}
-    for scenario, names in fixed.items():
-        text += pick(lang, f" In {scenario} zet het scenario of experiment zelf {', '.join(names)}: daar geldt die keuze, niet het ensemble.",
-                     f" In {scenario} the scenario or experiment itself sets {', '.join(names)}: that choice holds there, not the ensemble.")
+    fixed = unc.get("fixed_by_levers")
+    for scenario, names in (fixed.items() if isinstance(fixed, dict) else ()):
+        if not isinstance(names, list):
+            continue
+        text += pick(lang, f" In {scenario} zet het scenario of experiment zelf {', '.join(map(str, names))}: daar geldt die keuze, niet het ensemble.",
+                     f" In {scenario} the scenario or experiment itself sets {', '.join(map(str, names))}: that choice holds there, not the ensemble.")
     return text
 
 
