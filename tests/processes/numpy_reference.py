@@ -15,6 +15,7 @@ from buurtsim.params import Params
 from buurtsim.processes.life_events import FED_BY, UNIFORM_SD, draw_events
 from buurtsim.processes.position import TOP
 from buurtsim.processes.ties import ACQUAINTANCE, FAMILY, FRIEND, NEIGHBOUR
+from buurtsim.space import Blocks
 from buurtsim.state import ResidentState
 
 
@@ -224,3 +225,57 @@ def change_position(st: ResidentState, p: Params, rng: np.random.Generator) -> t
     st.income[risen] += 1
     st.income[fallen] -= 1
     return risen, fallen
+
+
+def random_member(blocks: Blocks, which: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random slot of each block in range (one uniform each, in order), -1 elsewhere."""
+    which = np.asarray(which, np.int64)
+    ok = (which >= 0) & (which < blocks.n_blocks)
+    u = rng.random(int(np.count_nonzero(ok)))
+    out = np.full(which.shape, -1, np.int64)
+    b = which[ok]
+    pos = blocks.start[b] + np.floor(u * blocks.count[b]).astype(np.int64)
+    got = blocks.order[np.minimum(pos, blocks.order.size - 1)]
+    out[ok] = np.where(blocks.count[b] > 0, got, -1)
+    return out
+
+
+def block_at(blocks: Blocks, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Block id at grid coordinates, or -1 outside the grid."""
+    bx, by = np.floor(x).astype(np.int64), np.floor(y).astype(np.int64)
+    inside = (bx >= 0) & (by >= 0) & (bx < blocks.side) & (by < blocks.side)
+    bid = by * blocks.side + bx
+    return np.where(inside & (bid < blocks.n_blocks), bid, -1)
+
+
+def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generator) -> np.ndarray:
+    """Distances in blocks with density ~ d^(1 - exponent)."""
+    k = 2.0 - exponent
+    u = rng.random(n)
+    r_max = max(r_max, 1.0 + 1e-9)
+    if abs(k) < 1e-9:
+        return np.exp(u * np.log(r_max))
+    return (1.0 + u * (r_max**k - 1.0)) ** (1.0 / k)
+
+
+def candidates(st: ResidentState, ties: TieStore, blocks: Blocks, who: np.ndarray, p: Params,
+               rng: np.random.Generator) -> np.ndarray:
+    """One meeting candidate per initiator: same block, friend of a friend, or at a distance."""
+    u = rng.random(who.size)
+    local = u < p.local_share
+    triadic = (u >= p.local_share) & (u < p.local_share + p.triadic_share)
+    far = ~local & ~triadic
+    out = np.full(who.size, -1, np.int64)
+    out[local] = random_member(blocks, st.block[who[local]], rng)
+    tw = who[triadic]
+    mid = ties.random_neighbour(tw, rng)
+    fof = np.full(tw.size, -1, np.int64)
+    has = mid >= 0
+    fof[has] = ties.random_neighbour(mid[has], rng)
+    out[triadic] = fof
+    fw = who[far]
+    r = distance_draw(fw.size, p.distance_exponent, float(blocks.side) * 1.5, rng)
+    theta = rng.random(fw.size) * 2 * np.pi
+    out[far] = random_member(blocks, block_at(blocks, st.x[fw] + r * np.cos(theta), st.y[fw] + r * np.sin(theta)),
+                             rng)
+    return out

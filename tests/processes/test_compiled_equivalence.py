@@ -21,7 +21,15 @@ from buurtsim.processes.participation import _active_slots, climb_ladder
 from buurtsim.processes.perceptions import perceptions
 from buurtsim.processes.position import change_position
 from buurtsim.processes.support import informal_support
-from buurtsim.processes.ties import FAMILY, _accepted, _meetings, _non_family, contact_and_decay
+from buurtsim.processes.ties import (
+    FAMILY,
+    _accepted,
+    _meetings,
+    _non_family,
+    candidates,
+    contact_and_decay,
+    distance_draw,
+)
 
 STATE_FIELDS = ("domains", "self_reliance", "capacity", "load", "given", "participation", "asked",
                 "safety", "trust", "attachment")
@@ -289,3 +297,31 @@ def test_live_ties_in_key_order_match_a_sort_of_their_keys(world) -> None:
     ids, got_keys = live_in_key_order(ties.alive, ties._keys, ties.n_built, ties._pending_keys, ties._pending_ids)
     np.testing.assert_array_equal(ids, keep[order], strict=True)
     np.testing.assert_array_equal(got_keys, keys[order], strict=True)
+
+
+@pytest.mark.parametrize("exponent", [1.6, 0.0, 1.0, 2.0, 3.0])
+def test_meeting_candidates_match_numpy(world, exponent: float) -> None:
+    st, p = world.state, world.params.model_copy(update={"distance_exponent": exponent})
+    rng = np.random.default_rng(30)
+    who = np.flatnonzero(st.alive)[rng.integers(0, int(st.alive.sum()), 500)]
+    who[::50] = np.flatnonzero(world.ties.degree() == 0)[0]  # no friend to ask for a friend of a friend
+    r1, r2 = np.random.default_rng(31), np.random.default_rng(31)
+    got = candidates(st, world.ties, world.blocks, who, p, r1)
+    want = ref.candidates(st, world.ties, world.blocks, who, p, r2)
+    np.testing.assert_array_equal(got, want, strict=True)
+    assert r1.bit_generator.state == r2.bit_generator.state  # the same draws, no more, no fewer
+    assert (got == -1).any() and (got >= 0).sum() > 250
+    np.testing.assert_array_equal(distance_draw(300, exponent, 9.0, np.random.default_rng(32)),
+                                  ref.distance_draw(300, exponent, 9.0, np.random.default_rng(32)), strict=True)
+
+
+def test_blocks_at_and_random_members_match_numpy(world) -> None:
+    blocks = world.blocks
+    rng = np.random.default_rng(33)
+    x, y = rng.uniform(-2, blocks.side + 2, (2, 1000))
+    x[:3], y[:3] = [0.0, blocks.side - 1e-12, -1e-300], [0.0, 0.5, 0.5]  # cell edges
+    np.testing.assert_array_equal(blocks.block_at(x, y), ref.block_at(blocks, x, y), strict=True)
+    which = np.append(ref.block_at(blocks, x, y), [blocks.n_blocks, -5])
+    r1, r2 = np.random.default_rng(34), np.random.default_rng(34)
+    np.testing.assert_array_equal(blocks.random_member(which, r1), ref.random_member(blocks, which, r2), strict=True)
+    assert r1.bit_generator.state == r2.bit_generator.state

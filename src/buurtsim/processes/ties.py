@@ -8,7 +8,7 @@ import numpy as np
 from buurtsim.jit import kernel, unsigned
 from buurtsim.network import TieStore
 from buurtsim.params import Params
-from buurtsim.space import Blocks
+from buurtsim.space import Blocks, block_of
 from buurtsim.state import ResidentState
 
 FAMILY, FRIEND, NEIGHBOUR, ACQUAINTANCE = 0, 1, 2, 3
@@ -98,32 +98,88 @@ def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generato
     The number of dwellings at distance d grows like d, so d has density ~ d^(1 - exponent).
     """
     k = 2.0 - exponent
-    u = rng.random(n)
+    d = rng.random(n)
     r_max = max(r_max, 1.0 + 1e-9)
     if abs(k) < 1e-9:
-        return np.exp(u * np.log(r_max))
-    return (1.0 + u * (r_max**k - 1.0)) ** (1.0 / k)
+        d *= np.log(r_max)
+        return np.exp(d, out=d)
+    # (1 + u (r_max^k - 1))^(1/k), in place: the same operations in the same order
+    d *= r_max**k - 1.0
+    d += 1.0
+    d **= 1.0 / k  # the operator, as before: numpy takes shortcuts for some exponents (0.5: sqrt)
+    return d
 
 
 def candidates(st: ResidentState, ties: TieStore, blocks: Blocks, who: np.ndarray, p: Params,
                rng: np.random.Generator) -> np.ndarray:
     """One meeting candidate per initiator: same block, friend of a friend, or at a distance."""
     u = rng.random(who.size)
-    local = u < p.local_share
-    triadic = (u >= p.local_share) & (u < p.local_share + p.triadic_share)
-    far = ~local & ~triadic
-    out = np.full(who.size, -1, np.int64)
-    out[local] = blocks.random_member(st.block[who[local]], rng)
-    tw = who[triadic]
+    # One pass sorts the attempts by route, keeping their order: a few hundred attempts a week, so
+    # numpy's masks and gathers over them cost more in calls than in work.
+    out = np.empty(who.size, np.int64)
+    lpos, local_blocks, tpos, tw, fpos, fw = _routes(u, p.local_share, p.local_share + p.triadic_share,
+                                                     who, st.block)
+    blocks.random_member_into(local_blocks, rng, out, lpos)
     mid = ties.random_neighbour(tw, rng)
-    fof = np.full(tw.size, -1, np.int64)
-    has = mid >= 0
-    fof[has] = ties.random_neighbour(mid[has], rng)
-    out[triadic] = fof
-    fw = who[far]
+    fof = ties.random_neighbour(mid[mid >= 0], rng)
+    _friends_of_friends(mid, fof, out, tpos)
     r = distance_draw(fw.size, p.distance_exponent, float(blocks.side) * 1.5, rng)
-    theta = rng.random(fw.size) * 2 * np.pi
-    out[far] = blocks.random_member(blocks.block_at(st.x[fw] + r * np.cos(theta), st.y[fw] + r * np.sin(theta)), rng)
+    theta = rng.random(fw.size)
+    theta *= 2
+    theta *= np.pi
+    # numpy's cos and sin (compiled ones may round differently); the rest in one pass
+    far_blocks = _blocks_at_distance(st.x, st.y, fw, r, np.cos(theta), np.sin(theta), blocks.side, blocks.n_blocks)
+    blocks.random_member_into(far_blocks, rng, out, fpos)
+    return out
+
+
+@kernel
+def _routes(u: np.ndarray, local_below: float, triadic_below: float, who: np.ndarray,
+            block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The attempts by route, each in the order of the attempts: positions and blocks of the local
+    ones (u < local_below), positions and initiators of the triadic ones (u < triadic_below) and of
+    the far ones (the rest)."""
+    n = u.size
+    lpos, lblock = np.empty(n, np.int64), np.empty(n, np.int64)
+    tpos, tw = np.empty(n, np.int64), np.empty(n, np.int64)
+    fpos, fw = np.empty(n, np.int64), np.empty(n, np.int64)
+    nl = nt = nf = 0
+    for i in range(n):
+        if u[i] < local_below:
+            lpos[nl] = i
+            lblock[nl] = block[who[i]]
+            nl += 1
+        elif u[i] < triadic_below:
+            tpos[nt] = i
+            tw[nt] = who[i]
+            nt += 1
+        else:
+            fpos[nf] = i
+            fw[nf] = who[i]
+            nf += 1
+    return lpos[:nl], lblock[:nl], tpos[:nt], tw[:nt], fpos[:nf], fw[:nf]
+
+
+@kernel
+def _friends_of_friends(mid: np.ndarray, fof: np.ndarray, out: np.ndarray, at: np.ndarray) -> None:
+    """out[at[i]]: the friend of a friend drawn for attempt i (`fof` holds one per mid[i] >= 0, in
+    order), or -1 where the initiator had no tie."""
+    k = 0
+    for i in range(mid.size):
+        if mid[i] >= 0:
+            out[at[i]] = fof[k]
+            k += 1
+        else:
+            out[at[i]] = -1
+
+
+@kernel
+def _blocks_at_distance(x: np.ndarray, y: np.ndarray, who: np.ndarray, r: np.ndarray, cos: np.ndarray,
+                        sin: np.ndarray, side: int, n_blocks: int) -> np.ndarray:
+    """The block (or -1 off the grid) at distance r[i] in direction (cos[i], sin[i]) from who[i]."""
+    out = np.empty(who.size, np.int64)
+    for i in range(who.size):
+        out[i] = block_of(x[who[i]] + r[i] * cos[i], y[who[i]] + r[i] * sin[i], side, n_blocks)
     return out
 
 
