@@ -136,6 +136,15 @@ def contact_and_decay(st: ResidentState, ties: TieStore, p: Params, rng: np.rand
     return flag
 
 
+def end_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> int:
+    """Non-family ties end at `tie_end_rate`: a binomial count, chosen from the list of them."""
+    eligible = np.flatnonzero(ties.alive[: ties.n] & (ties.kind[: ties.n] != FAMILY))
+    k = int(rng.binomial(eligible.size, p.tie_end_rate)) if eligible.size else 0
+    if k:
+        ties.kill(rng.choice(eligible, size=k, replace=False))
+    return k
+
+
 def perceptions(st: ResidentState, ties: TieStore, p: Params) -> None:
     """Safety, trust and attachment."""
     e = ties.live_ids()

@@ -25,10 +25,12 @@ from buurtsim.processes.ties import (
     FAMILY,
     _accepted,
     _meetings,
-    _non_family,
+    _non_family_at,
+    _non_family_counts,
     candidates,
     contact_and_decay,
     distance_draw,
+    end_ties,
 )
 
 STATE_FIELDS = ("domains", "self_reliance", "capacity", "load", "given", "participation", "asked",
@@ -211,10 +213,29 @@ def test_accepted_meetings_match_numpy(world) -> None:
 
 def test_non_family_ties_and_events_match_numpy(world) -> None:
     ties = world.ties
-    np.testing.assert_array_equal(_non_family(ties.alive, ties.kind, ties.n),
-                                  np.flatnonzero(ties.alive[: ties.n] & (ties.kind[: ties.n] != FAMILY)), strict=True)
+    eligible = np.flatnonzero(ties.alive[: ties.n] & (ties.kind[: ties.n] != FAMILY))
+    counts = _non_family_counts(ties.alive, ties.kind, ties.n)
+    assert counts[-1] == eligible.size
+    ranks = np.random.default_rng(19).permutation(eligible.size)[:40]
+    ranks[-2:] = [0, eligible.size - 1]
+    np.testing.assert_array_equal(_non_family_at(ties.alive, ties.kind, counts, ranks), eligible[ranks], strict=True)
+    every = np.arange(eligible.size)
+    np.testing.assert_array_equal(_non_family_at(ties.alive, ties.kind, counts, every), eligible, strict=True)
     idx = np.random.default_rng(18).integers(0, 120, 200)  # repeats, and beyond the last cell
     np.testing.assert_array_equal(_distinct_sorted(idx, 100), ref.distinct_sorted(idx, 100), strict=True)
+
+
+@pytest.mark.parametrize("rate", [0.002, 0.3])
+def test_end_ties_matches_numpy(world, rate: float) -> None:
+    (_, t1), (_, t2) = twins(world)
+    p = world.params.model_copy(update={"tie_end_rate": rate})
+    r1, r2 = np.random.default_rng(35), np.random.default_rng(35)
+    ended = [end_ties(t1, p, r1) for _ in range(3)]
+    assert ended == [ref.end_ties(t2, p, r2) for _ in range(3)]
+    assert sum(ended) > 0
+    assert_same_ties(t1, t2)
+    assert t1.version == t2.version
+    assert r1.bit_generator.state == r2.bit_generator.state
 
 
 def test_household_ranks_are_the_inverse_of_unique() -> None:

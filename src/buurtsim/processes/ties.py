@@ -73,23 +73,47 @@ def end_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> int:
     changes, conflicts, changing contexts (Mollenhorst, Volker & Flap 2014; C12). Returns how many."""
     if p.tie_end_rate <= 0:
         return 0
-    eligible = _non_family(ties.alive, ties.kind, ties.n)
-    k = int(rng.binomial(eligible.size, p.tie_end_rate)) if eligible.size else 0
+    # The eligible ties are counted, not listed: a few hundred of ~10^5 end a week. rng.choice(n)
+    # draws exactly the positions rng.choice over a list of n would (it picks positions, then takes).
+    counts = _non_family_counts(ties.alive, ties.kind, ties.n)
+    n_eligible = int(counts[-1])
+    k = int(rng.binomial(n_eligible, p.tie_end_rate)) if n_eligible else 0
     if k:
-        ties.kill(rng.choice(eligible, size=k, replace=False))
+        ties.kill(_non_family_at(ties.alive, ties.kind, counts, rng.choice(n_eligible, size=k, replace=False)))
     return k
 
 
+CHUNK = 64  # ties per entry of the running count that _non_family_at starts its search from
+
+
 @kernel
-def _non_family(alive: np.ndarray, kind: np.ndarray, m: int) -> np.ndarray:
-    """Ids of the live non-family ties among the first m, ascending."""
-    out = np.empty(m, np.int64)
+def _non_family_counts(alive: np.ndarray, kind: np.ndarray, m: int) -> np.ndarray:
+    """The number of live non-family ties before each run of CHUNK ties among the first m, and
+    their total as the last entry."""
+    n_chunks = (m + CHUNK - 1) // CHUNK
+    counts = np.empty(n_chunks + 1, np.int64)
     k = 0
-    for e in range(m):
-        if alive[e] and kind[e] != FAMILY:
-            out[k] = e
-            k += 1
-    return out[:k].copy()
+    for c in range(n_chunks):
+        counts[c] = k
+        for e in range(c * CHUNK, min(m, (c + 1) * CHUNK)):
+            k += alive[e] & (kind[e] != FAMILY)
+    counts[n_chunks] = k
+    return counts
+
+
+@kernel
+def _non_family_at(alive: np.ndarray, kind: np.ndarray, counts: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """Ids of the live non-family ties at the given positions (`ranks`, each below counts[-1]) in
+    the ascending list of them, using their running count by chunk (`_non_family_counts`)."""
+    out = np.empty(ranks.size, np.int64)
+    for i in range(ranks.size):
+        c = np.searchsorted(counts, ranks[i], side="right") - 1  # the chunk that holds it
+        e, r = c * CHUNK, counts[c]
+        while not (alive[e] and kind[e] != FAMILY and r == ranks[i]):
+            r += alive[e] and kind[e] != FAMILY
+            e += 1
+        out[i] = e
+    return out
 
 
 def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generator) -> np.ndarray:
