@@ -188,9 +188,11 @@ def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray
     return live[np.isin(st.household[live], moving_households)]
 
 
-def sustain_members(st: ResidentState, ini: Any, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """The first half of `initiatives.sustain`: members leave, which initiatives stop (members, stop)."""
+def sustain(st: ResidentState, ties: TieStore, ini: Any, tick: int, p: Params, rng: np.random.Generator) -> None:
+    """Members leave, initiatives stop (their members released), support lapses, members make ties."""
     n = len(ini.alive)
+    if n == 0:
+        return
     leave = (st.initiative >= 0) & (~st.alive | (st.participation < p.active_level - 1))
     st.initiative[leave] = -1
     members = np.flatnonzero(st.initiative >= 0)
@@ -198,7 +200,46 @@ def sustain_members(st: ResidentState, ini: Any, p: Params, rng: np.random.Gener
     alive = np.asarray(ini.alive)
     fade = np.where(ini.supported, 0.5 * p.initiative_fade, p.initiative_fade)
     stop = alive & ((size < p.initiative_min_owners) | (rng.random(n) < fade))
-    return members, stop
+    if stop.any():
+        ini.end(np.flatnonzero(stop), tick)
+        ended = ~np.asarray(ini.alive)[st.initiative[members]]
+        st.initiative[members[ended]] = -1
+        members = members[~ended]
+    ini.supported[:] = False
+    shared_activity_ties(st, ties, members, tick, p, rng)
+
+
+def shared_activity_ties(st: ResidentState, ties: TieStore, members: np.ndarray, tick: int, p: Params,
+                         rng: np.random.Generator) -> None:
+    """Pairs of members of one initiative meet: a Poisson number of meetings per initiative."""
+    if members.size < 2:
+        return
+    groups = st.initiative[members]
+    n_groups = int(np.count_nonzero(np.bincount(groups)))
+    k = rng.poisson(p.initiative_tie_rate * n_groups)
+    if k == 0:
+        return
+    order = np.argsort(groups, kind="stable")
+    m, g = members[order], groups[order]
+    start = np.searchsorted(g, g, side="left")
+    count = np.searchsorted(g, g, side="right") - start
+    i = rng.integers(0, m.size, k)
+    j = start[i] + np.floor(rng.random(k) * count[i]).astype(np.int64)
+    ties.add(m[i], m[j], p.tie_initial_strength, 3, tick)
+
+
+def found(st: ResidentState, ties: TieStore, ini: Any, tick: int, p: Params, rng: np.random.Generator,
+          boost: float = 1.0) -> None:
+    """Founders drawn from the pool, each asking four ties in turn."""
+    cand = np.flatnonzero(st.alive & (st.participation >= 5) & (st.initiative < 0))
+    founders = cand[rng.random(cand.size) < p.initiative_found_rate * boost]
+    for f in founders.tolist():
+        iid = ini.new(tick)
+        st.initiative[f] = iid
+        recruits = ties.random_neighbour(np.full(4, f, np.int64), rng)
+        recruits = recruits[recruits >= 0]
+        recruits = recruits[(st.participation[recruits] >= p.active_level - 1) & (st.initiative[recruits] < 0)]
+        st.initiative[recruits] = iid
 
 
 def accepted_meetings(st: ResidentState, who: np.ndarray, cand: np.ndarray, degree: np.ndarray, p: Params,

@@ -14,7 +14,7 @@ from tests.processes import numpy_reference as ref
 from buurtsim.network import edge_keys
 from buurtsim.network_loops import live_in_key_order
 from buurtsim.population import household_ranks
-from buurtsim.processes.initiatives import Initiatives, _founders_pool, _members, _stops
+from buurtsim.processes.initiatives import Initiatives, _founders_pool, found, sustain
 from buurtsim.processes.life_events import _distinct_sorted, life_events
 from buurtsim.processes.migration import movers
 from buurtsim.processes.participation import _active_slots, climb_ladder
@@ -171,27 +171,57 @@ def test_movers_match_numpy(world) -> None:
     assert out.size > 0
 
 
-def test_initiative_members_and_stops_match_numpy(world) -> None:
-    st1, st2 = copy.deepcopy(world.state), copy.deepcopy(world.state)
-    rng = np.random.default_rng(13)
+def initiatives_world(world, seed: int):
+    """Six initiatives (some supported, one ended, one with a single member) with members drawn at
+    random, on copies of the world."""
+    (st, ties), _ = twins(world)
     ini = Initiatives()
     for _ in range(6):
         ini.new(0)
     ini.supported[::2] = True
-    ini.alive[5] = False
-    for st in (st1, st2):
-        st.initiative[:] = np.where(rng.random(st.size) < 0.3, rng.integers(0, 6, st.size), -1)
-        rng = np.random.default_rng(13)
-    st1.participation[:] = st2.participation[:] = np.random.default_rng(14).integers(0, 7, st1.size)
-    p = world.params.model_copy(update={"initiative_fade": 0.4})
-    members, size = _members(st1.initiative, st1.alive, st1.participation, p.active_level - 1, len(ini.alive))
-    stop = _stops(np.asarray(ini.alive), ini.supported, size, p.initiative_min_owners,
-                  np.random.default_rng(15).random(len(ini.alive)), p.initiative_fade, 0.5 * p.initiative_fade)
-    ref_members, ref_stop = ref.sustain_members(st2, ini, p, np.random.default_rng(15))
+    ini.end(np.array([5]), 0)
+    rng = np.random.default_rng(seed)
+    st.initiative[:] = np.where(rng.random(st.size) < 0.3, rng.integers(0, 6, st.size), -1)
+    st.participation[:] = rng.integers(0, 7, st.size)
+    st.initiative[np.flatnonzero(st.initiative == 4)[1:]] = -1  # one with too few members
+    return st, ties, ini
+
+
+def assert_same_initiatives(st1, t1, ini1, st2, t2, ini2) -> None:
     np.testing.assert_array_equal(st1.initiative, st2.initiative, strict=True)
-    np.testing.assert_array_equal(members, ref_members, strict=True)
-    np.testing.assert_array_equal(stop, ref_stop, strict=True)
-    assert members.size > 0 and stop.any() and not stop.all()
+    assert (ini1.founded, ini1.ended, ini1.alive) == (ini2.founded, ini2.ended, ini2.alive)
+    np.testing.assert_array_equal(ini1.supported, ini2.supported, strict=True)
+    assert_same_ties(t1, t2)
+    for name in ("a", "b", "born"):
+        np.testing.assert_array_equal(getattr(t1, name)[: t1.n], getattr(t2, name)[: t2.n], err_msg=name)
+
+
+@pytest.mark.parametrize("fade", [0.0, 0.2])
+def test_sustain_matches_numpy(world, fade: float) -> None:
+    p = world.params.model_copy(update={"initiative_fade": fade, "initiative_tie_rate": 3.0})
+    st1, t1, ini1 = initiatives_world(world, 13)
+    st2, t2, ini2 = initiatives_world(world, 13)
+    r1, r2 = np.random.default_rng(15), np.random.default_rng(15)
+    for tick in (1, 2, 3):
+        sustain(st1, t1, ini1, tick, p, r1)
+        ref.sustain(st2, t2, ini2, tick, p, r2)
+        assert_same_initiatives(st1, t1, ini1, st2, t2, ini2)
+    assert r1.bit_generator.state == r2.bit_generator.state
+    assert 0 < ini1.n_active < 5 and (st1.initiative >= 0).any()
+    assert t1.n > world.ties.n  # members met
+
+
+def test_founding_matches_numpy(world) -> None:
+    p = world.params.model_copy(update={"initiative_found_rate": 0.3})
+    st1, t1, ini1 = initiatives_world(world, 16)
+    st2, t2, ini2 = initiatives_world(world, 16)
+    r1, r2 = np.random.default_rng(17), np.random.default_rng(17)
+    for tick in (1, 2):
+        found(st1, t1, ini1, tick, p, r1, 1.5)
+        ref.found(st2, t2, ini2, tick, p, r2, 1.5)
+        assert_same_initiatives(st1, t1, ini1, st2, t2, ini2)
+    assert r1.bit_generator.state == r2.bit_generator.state
+    assert len(ini1.alive) > 8
 
 
 def test_accepted_meetings_match_numpy(world) -> None:
