@@ -17,7 +17,7 @@ from buurtsim.population import household_ranks
 from buurtsim.processes.initiatives import Initiatives, _founders_pool, found, sustain
 from buurtsim.processes.life_events import _distinct_sorted, life_events
 from buurtsim.processes.migration import movers
-from buurtsim.processes.participation import _active_slots, climb_ladder
+from buurtsim.processes.participation import _active_slots, active_flags, climb_ladder
 from buurtsim.processes.perceptions import perceptions
 from buurtsim.processes.position import change_position
 from buurtsim.processes.support import informal_support
@@ -336,6 +336,8 @@ def test_founder_and_active_pools_match_numpy(world) -> None:
     level = world.params.active_level
     np.testing.assert_array_equal(_active_slots(st.alive, st.participation, level),
                                   np.flatnonzero(st.alive & (st.participation >= level)), strict=True)
+    np.testing.assert_array_equal(active_flags(st, world.params), (st.participation >= level).astype(float),
+                                  strict=True)
 
 
 def test_live_ties_in_key_order_match_a_sort_of_their_keys(world) -> None:

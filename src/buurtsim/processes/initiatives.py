@@ -35,11 +35,16 @@ class Initiatives:
 
     def new(self, tick: int) -> int:
         """Register a new initiative and return its id."""
-        self.founded.append(tick)
-        self.ended.append(-1)
-        self.alive.append(True)
-        self.supported = np.append(self.supported, False)
-        return len(self.founded) - 1
+        return int(self.new_many(1, tick)[0])
+
+    def new_many(self, count: int, tick: int) -> np.ndarray:
+        """Register `count` new initiatives and return their ids, in order."""
+        first = len(self.founded)
+        self.founded.extend([tick] * count)
+        self.ended.extend([-1] * count)
+        self.alive.extend([True] * count)
+        self.supported = np.concatenate([self.supported, np.zeros(count, bool)])
+        return np.arange(first, first + count, dtype=np.int64)
 
     def end(self, ids: np.ndarray, tick: int) -> None:
         """Stop initiatives."""
@@ -56,7 +61,7 @@ def found(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: Par
     founders = cand[rng.random(cand.size) < p.initiative_found_rate * boost]
     if founders.size == 0:
         return
-    ids = np.array([ini.new(tick) for _ in range(founders.size)], np.int64)
+    ids = ini.new_many(founders.size, tick)
     # Each founder asks four ties: one call draws their uniforms in founder order, as one call
     # per founder did; who joins is then settled founder by founder, in that order.
     asked = ties.random_neighbour(np.repeat(founders, 4), rng)
