@@ -8,7 +8,14 @@ import math
 import pandas as pd
 import pytest
 
-from buurtsim.experiment.robustness import Robustness, robustness_frame, sentence, verdict_from_differences, wilson
+from buurtsim.experiment.robustness import (
+    Robustness,
+    robustness_frame,
+    sentence,
+    verdict_from_differences,
+    wilson,
+    worlds_note,
+)
 
 
 def test_wilson_interval_by_hand() -> None:
@@ -86,3 +93,18 @@ def test_sentences_in_dutch_and_english() -> None:
     u = Robustness("presentie", "carrousel", "share_sliding", 520, 10, 5, 0, 0.5, *wilson(5, 10))
     assert "niet te onderscheiden" in sentence(u, "nl") and "not distinguishable" in sentence(u, "en")
     assert "lager is beter" in sentence(u, "nl")
+
+
+@pytest.mark.parametrize("unc", [True, "ensemble.json", 3, [], {"replication_members": "abc", "fixed_by_levers": ["x"]},
+                                 {"replication_members": [1, 1, 2], "fixed_by_levers": {"presentie": "budget"}}])
+def test_worlds_note_reads_a_hand_edited_manifest_without_failing(unc: object) -> None:
+    note = worlds_note(unc, "en")  # type: ignore[arg-type]  # what a hand-edited manifest may hold
+    assert note.startswith("Plausible worlds from")
+    assert "budget" not in note  # a list of names was expected, not a string
+
+
+def test_worlds_note_counts_members_and_names_levers() -> None:
+    note = worlds_note({"source": "e.json", "members_in_file": 50, "replication_members": [1, 1, 2],
+                        "fixed_by_levers": {"presentie": ["budget", "hours"]}}, "en")
+    assert "3 replications in 2 distinct ensemble members (of 50)" in note
+    assert "Members recur" in note and "presentie the scenario or experiment itself sets budget, hours" in note

@@ -15,6 +15,7 @@ from buurtsim.params import Params
 from buurtsim.processes.life_events import FED_BY, UNIFORM_SD, draw_events
 from buurtsim.processes.position import TOP
 from buurtsim.processes.ties import ACQUAINTANCE, FAMILY, FRIEND, NEIGHBOUR
+from buurtsim.space import Blocks
 from buurtsim.state import ResidentState
 
 
@@ -135,6 +136,15 @@ def contact_and_decay(st: ResidentState, ties: TieStore, p: Params, rng: np.rand
     return flag
 
 
+def end_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> int:
+    """Non-family ties end at `tie_end_rate`: a binomial count, chosen from the list of them."""
+    eligible = np.flatnonzero(ties.alive[: ties.n] & (ties.kind[: ties.n] != FAMILY))
+    k = int(rng.binomial(eligible.size, p.tie_end_rate)) if eligible.size else 0
+    if k:
+        ties.kill(rng.choice(eligible, size=k, replace=False))
+    return k
+
+
 def perceptions(st: ResidentState, ties: TieStore, p: Params) -> None:
     """Safety, trust and attachment."""
     e = ties.live_ids()
@@ -178,9 +188,11 @@ def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray
     return live[np.isin(st.household[live], moving_households)]
 
 
-def sustain_members(st: ResidentState, ini: Any, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """The first half of `initiatives.sustain`: members leave, which initiatives stop (members, stop)."""
+def sustain(st: ResidentState, ties: TieStore, ini: Any, tick: int, p: Params, rng: np.random.Generator) -> None:
+    """Members leave, initiatives stop (their members released), support lapses, members make ties."""
     n = len(ini.alive)
+    if n == 0:
+        return
     leave = (st.initiative >= 0) & (~st.alive | (st.participation < p.active_level - 1))
     st.initiative[leave] = -1
     members = np.flatnonzero(st.initiative >= 0)
@@ -188,7 +200,46 @@ def sustain_members(st: ResidentState, ini: Any, p: Params, rng: np.random.Gener
     alive = np.asarray(ini.alive)
     fade = np.where(ini.supported, 0.5 * p.initiative_fade, p.initiative_fade)
     stop = alive & ((size < p.initiative_min_owners) | (rng.random(n) < fade))
-    return members, stop
+    if stop.any():
+        ini.end(np.flatnonzero(stop), tick)
+        ended = ~np.asarray(ini.alive)[st.initiative[members]]
+        st.initiative[members[ended]] = -1
+        members = members[~ended]
+    ini.supported[:] = False
+    shared_activity_ties(st, ties, members, tick, p, rng)
+
+
+def shared_activity_ties(st: ResidentState, ties: TieStore, members: np.ndarray, tick: int, p: Params,
+                         rng: np.random.Generator) -> None:
+    """Pairs of members of one initiative meet: a Poisson number of meetings per initiative."""
+    if members.size < 2:
+        return
+    groups = st.initiative[members]
+    n_groups = int(np.count_nonzero(np.bincount(groups)))
+    k = rng.poisson(p.initiative_tie_rate * n_groups)
+    if k == 0:
+        return
+    order = np.argsort(groups, kind="stable")
+    m, g = members[order], groups[order]
+    start = np.searchsorted(g, g, side="left")
+    count = np.searchsorted(g, g, side="right") - start
+    i = rng.integers(0, m.size, k)
+    j = start[i] + np.floor(rng.random(k) * count[i]).astype(np.int64)
+    ties.add(m[i], m[j], p.tie_initial_strength, 3, tick)
+
+
+def found(st: ResidentState, ties: TieStore, ini: Any, tick: int, p: Params, rng: np.random.Generator,
+          boost: float = 1.0) -> None:
+    """Founders drawn from the pool, each asking four ties in turn."""
+    cand = np.flatnonzero(st.alive & (st.participation >= 5) & (st.initiative < 0))
+    founders = cand[rng.random(cand.size) < p.initiative_found_rate * boost]
+    for f in founders.tolist():
+        iid = ini.new(tick)
+        st.initiative[f] = iid
+        recruits = ties.random_neighbour(np.full(4, f, np.int64), rng)
+        recruits = recruits[recruits >= 0]
+        recruits = recruits[(st.participation[recruits] >= p.active_level - 1) & (st.initiative[recruits] < 0)]
+        st.initiative[recruits] = iid
 
 
 def accepted_meetings(st: ResidentState, who: np.ndarray, cand: np.ndarray, degree: np.ndarray, p: Params,
@@ -224,3 +275,57 @@ def change_position(st: ResidentState, p: Params, rng: np.random.Generator) -> t
     st.income[risen] += 1
     st.income[fallen] -= 1
     return risen, fallen
+
+
+def random_member(blocks: Blocks, which: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random slot of each block in range (one uniform each, in order), -1 elsewhere."""
+    which = np.asarray(which, np.int64)
+    ok = (which >= 0) & (which < blocks.n_blocks)
+    u = rng.random(int(np.count_nonzero(ok)))
+    out = np.full(which.shape, -1, np.int64)
+    b = which[ok]
+    pos = blocks.start[b] + np.floor(u * blocks.count[b]).astype(np.int64)
+    got = blocks.order[np.minimum(pos, blocks.order.size - 1)]
+    out[ok] = np.where(blocks.count[b] > 0, got, -1)
+    return out
+
+
+def block_at(blocks: Blocks, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Block id at grid coordinates, or -1 outside the grid."""
+    bx, by = np.floor(x).astype(np.int64), np.floor(y).astype(np.int64)
+    inside = (bx >= 0) & (by >= 0) & (bx < blocks.side) & (by < blocks.side)
+    bid = by * blocks.side + bx
+    return np.where(inside & (bid < blocks.n_blocks), bid, -1)
+
+
+def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generator) -> np.ndarray:
+    """Distances in blocks with density ~ d^(1 - exponent)."""
+    k = 2.0 - exponent
+    u = rng.random(n)
+    r_max = max(r_max, 1.0 + 1e-9)
+    if abs(k) < 1e-9:
+        return np.exp(u * np.log(r_max))
+    return (1.0 + u * (r_max**k - 1.0)) ** (1.0 / k)
+
+
+def candidates(st: ResidentState, ties: TieStore, blocks: Blocks, who: np.ndarray, p: Params,
+               rng: np.random.Generator) -> np.ndarray:
+    """One meeting candidate per initiator: same block, friend of a friend, or at a distance."""
+    u = rng.random(who.size)
+    local = u < p.local_share
+    triadic = (u >= p.local_share) & (u < p.local_share + p.triadic_share)
+    far = ~local & ~triadic
+    out = np.full(who.size, -1, np.int64)
+    out[local] = random_member(blocks, st.block[who[local]], rng)
+    tw = who[triadic]
+    mid = ties.random_neighbour(tw, rng)
+    fof = np.full(tw.size, -1, np.int64)
+    has = mid >= 0
+    fof[has] = ties.random_neighbour(mid[has], rng)
+    out[triadic] = fof
+    fw = who[far]
+    r = distance_draw(fw.size, p.distance_exponent, float(blocks.side) * 1.5, rng)
+    theta = rng.random(fw.size) * 2 * np.pi
+    out[far] = random_member(blocks, block_at(blocks, st.x[fw] + r * np.cos(theta), st.y[fw] + r * np.sin(theta)),
+                             rng)
+    return out

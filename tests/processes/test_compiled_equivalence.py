@@ -14,14 +14,24 @@ from tests.processes import numpy_reference as ref
 from buurtsim.network import edge_keys
 from buurtsim.network_loops import live_in_key_order
 from buurtsim.population import household_ranks
-from buurtsim.processes.initiatives import Initiatives, _founders_pool, _members, _stops
+from buurtsim.processes.initiatives import Initiatives, _founders_pool, found, sustain
 from buurtsim.processes.life_events import _distinct_sorted, life_events
 from buurtsim.processes.migration import movers
-from buurtsim.processes.participation import _active_slots, climb_ladder
+from buurtsim.processes.participation import _active_slots, active_flags, climb_ladder
 from buurtsim.processes.perceptions import perceptions
 from buurtsim.processes.position import change_position
 from buurtsim.processes.support import informal_support
-from buurtsim.processes.ties import FAMILY, _accepted, _meetings, _non_family, contact_and_decay
+from buurtsim.processes.ties import (
+    FAMILY,
+    _accepted,
+    _meetings,
+    _non_family_at,
+    _non_family_counts,
+    candidates,
+    contact_and_decay,
+    distance_draw,
+    end_ties,
+)
 
 STATE_FIELDS = ("domains", "self_reliance", "capacity", "load", "given", "participation", "asked",
                 "safety", "trust", "attachment")
@@ -161,27 +171,57 @@ def test_movers_match_numpy(world) -> None:
     assert out.size > 0
 
 
-def test_initiative_members_and_stops_match_numpy(world) -> None:
-    st1, st2 = copy.deepcopy(world.state), copy.deepcopy(world.state)
-    rng = np.random.default_rng(13)
+def initiatives_world(world, seed: int):
+    """Six initiatives (some supported, one ended, one with a single member) with members drawn at
+    random, on copies of the world."""
+    (st, ties), _ = twins(world)
     ini = Initiatives()
     for _ in range(6):
         ini.new(0)
     ini.supported[::2] = True
-    ini.alive[5] = False
-    for st in (st1, st2):
-        st.initiative[:] = np.where(rng.random(st.size) < 0.3, rng.integers(0, 6, st.size), -1)
-        rng = np.random.default_rng(13)
-    st1.participation[:] = st2.participation[:] = np.random.default_rng(14).integers(0, 7, st1.size)
-    p = world.params.model_copy(update={"initiative_fade": 0.4})
-    members, size = _members(st1.initiative, st1.alive, st1.participation, p.active_level - 1, len(ini.alive))
-    stop = _stops(np.asarray(ini.alive), ini.supported, size, p.initiative_min_owners,
-                  np.random.default_rng(15).random(len(ini.alive)), p.initiative_fade, 0.5 * p.initiative_fade)
-    ref_members, ref_stop = ref.sustain_members(st2, ini, p, np.random.default_rng(15))
+    ini.end(np.array([5]), 0)
+    rng = np.random.default_rng(seed)
+    st.initiative[:] = np.where(rng.random(st.size) < 0.3, rng.integers(0, 6, st.size), -1)
+    st.participation[:] = rng.integers(0, 7, st.size)
+    st.initiative[np.flatnonzero(st.initiative == 4)[1:]] = -1  # one with too few members
+    return st, ties, ini
+
+
+def assert_same_initiatives(st1, t1, ini1, st2, t2, ini2) -> None:
     np.testing.assert_array_equal(st1.initiative, st2.initiative, strict=True)
-    np.testing.assert_array_equal(members, ref_members, strict=True)
-    np.testing.assert_array_equal(stop, ref_stop, strict=True)
-    assert members.size > 0 and stop.any() and not stop.all()
+    assert (ini1.founded, ini1.ended, ini1.alive) == (ini2.founded, ini2.ended, ini2.alive)
+    np.testing.assert_array_equal(ini1.supported, ini2.supported, strict=True)
+    assert_same_ties(t1, t2)
+    for name in ("a", "b", "born"):
+        np.testing.assert_array_equal(getattr(t1, name)[: t1.n], getattr(t2, name)[: t2.n], err_msg=name)
+
+
+@pytest.mark.parametrize("fade", [0.0, 0.2])
+def test_sustain_matches_numpy(world, fade: float) -> None:
+    p = world.params.model_copy(update={"initiative_fade": fade, "initiative_tie_rate": 3.0})
+    st1, t1, ini1 = initiatives_world(world, 13)
+    st2, t2, ini2 = initiatives_world(world, 13)
+    r1, r2 = np.random.default_rng(15), np.random.default_rng(15)
+    for tick in (1, 2, 3):
+        sustain(st1, t1, ini1, tick, p, r1)
+        ref.sustain(st2, t2, ini2, tick, p, r2)
+        assert_same_initiatives(st1, t1, ini1, st2, t2, ini2)
+    assert r1.bit_generator.state == r2.bit_generator.state
+    assert 0 < ini1.n_active < 5 and (st1.initiative >= 0).any()
+    assert t1.n > world.ties.n  # members met
+
+
+def test_founding_matches_numpy(world) -> None:
+    p = world.params.model_copy(update={"initiative_found_rate": 0.3})
+    st1, t1, ini1 = initiatives_world(world, 16)
+    st2, t2, ini2 = initiatives_world(world, 16)
+    r1, r2 = np.random.default_rng(17), np.random.default_rng(17)
+    for tick in (1, 2):
+        found(st1, t1, ini1, tick, p, r1, 1.5)
+        ref.found(st2, t2, ini2, tick, p, r2, 1.5)
+        assert_same_initiatives(st1, t1, ini1, st2, t2, ini2)
+    assert r1.bit_generator.state == r2.bit_generator.state
+    assert len(ini1.alive) > 8
 
 
 def test_accepted_meetings_match_numpy(world) -> None:
@@ -203,10 +243,29 @@ def test_accepted_meetings_match_numpy(world) -> None:
 
 def test_non_family_ties_and_events_match_numpy(world) -> None:
     ties = world.ties
-    np.testing.assert_array_equal(_non_family(ties.alive, ties.kind, ties.n),
-                                  np.flatnonzero(ties.alive[: ties.n] & (ties.kind[: ties.n] != FAMILY)), strict=True)
+    eligible = np.flatnonzero(ties.alive[: ties.n] & (ties.kind[: ties.n] != FAMILY))
+    counts = _non_family_counts(ties.alive, ties.kind, ties.n)
+    assert counts[-1] == eligible.size
+    ranks = np.random.default_rng(19).permutation(eligible.size)[:40]
+    ranks[-2:] = [0, eligible.size - 1]
+    np.testing.assert_array_equal(_non_family_at(ties.alive, ties.kind, counts, ranks), eligible[ranks], strict=True)
+    every = np.arange(eligible.size)
+    np.testing.assert_array_equal(_non_family_at(ties.alive, ties.kind, counts, every), eligible, strict=True)
     idx = np.random.default_rng(18).integers(0, 120, 200)  # repeats, and beyond the last cell
     np.testing.assert_array_equal(_distinct_sorted(idx, 100), ref.distinct_sorted(idx, 100), strict=True)
+
+
+@pytest.mark.parametrize("rate", [0.002, 0.3])
+def test_end_ties_matches_numpy(world, rate: float) -> None:
+    (_, t1), (_, t2) = twins(world)
+    p = world.params.model_copy(update={"tie_end_rate": rate})
+    r1, r2 = np.random.default_rng(35), np.random.default_rng(35)
+    ended = [end_ties(t1, p, r1) for _ in range(3)]
+    assert ended == [ref.end_ties(t2, p, r2) for _ in range(3)]
+    assert sum(ended) > 0
+    assert_same_ties(t1, t2)
+    assert t1.version == t2.version
+    assert r1.bit_generator.state == r2.bit_generator.state
 
 
 def test_household_ranks_are_the_inverse_of_unique() -> None:
@@ -277,6 +336,8 @@ def test_founder_and_active_pools_match_numpy(world) -> None:
     level = world.params.active_level
     np.testing.assert_array_equal(_active_slots(st.alive, st.participation, level),
                                   np.flatnonzero(st.alive & (st.participation >= level)), strict=True)
+    np.testing.assert_array_equal(active_flags(st, world.params), (st.participation >= level).astype(float),
+                                  strict=True)
 
 
 def test_live_ties_in_key_order_match_a_sort_of_their_keys(world) -> None:
@@ -289,3 +350,31 @@ def test_live_ties_in_key_order_match_a_sort_of_their_keys(world) -> None:
     ids, got_keys = live_in_key_order(ties.alive, ties._keys, ties.n_built, ties._pending_keys, ties._pending_ids)
     np.testing.assert_array_equal(ids, keep[order], strict=True)
     np.testing.assert_array_equal(got_keys, keys[order], strict=True)
+
+
+@pytest.mark.parametrize("exponent", [1.6, 0.0, 1.0, 2.0, 3.0])
+def test_meeting_candidates_match_numpy(world, exponent: float) -> None:
+    st, p = world.state, world.params.model_copy(update={"distance_exponent": exponent})
+    rng = np.random.default_rng(30)
+    who = np.flatnonzero(st.alive)[rng.integers(0, int(st.alive.sum()), 500)]
+    who[::50] = np.flatnonzero(world.ties.degree() == 0)[0]  # no friend to ask for a friend of a friend
+    r1, r2 = np.random.default_rng(31), np.random.default_rng(31)
+    got = candidates(st, world.ties, world.blocks, who, p, r1)
+    want = ref.candidates(st, world.ties, world.blocks, who, p, r2)
+    np.testing.assert_array_equal(got, want, strict=True)
+    assert r1.bit_generator.state == r2.bit_generator.state  # the same draws, no more, no fewer
+    assert (got == -1).any() and (got >= 0).sum() > 250
+    np.testing.assert_array_equal(distance_draw(300, exponent, 9.0, np.random.default_rng(32)),
+                                  ref.distance_draw(300, exponent, 9.0, np.random.default_rng(32)), strict=True)
+
+
+def test_blocks_at_and_random_members_match_numpy(world) -> None:
+    blocks = world.blocks
+    rng = np.random.default_rng(33)
+    x, y = rng.uniform(-2, blocks.side + 2, (2, 1000))
+    x[:3], y[:3] = [0.0, blocks.side - 1e-12, -1e-300], [0.0, 0.5, 0.5]  # cell edges
+    np.testing.assert_array_equal(blocks.block_at(x, y), ref.block_at(blocks, x, y), strict=True)
+    which = np.append(ref.block_at(blocks, x, y), [blocks.n_blocks, -5])
+    r1, r2 = np.random.default_rng(34), np.random.default_rng(34)
+    np.testing.assert_array_equal(blocks.random_member(which, r1), ref.random_member(blocks, which, r2), strict=True)
+    assert r1.bit_generator.state == r2.bit_generator.state

@@ -25,6 +25,17 @@ def test_registry_counts_and_ends() -> None:
     assert ini.n_active == 1 and ini.ended == [-1, 9] and ini.founded == [3, 4]
 
 
+def test_many_new_initiatives_at_once_are_registered_like_one_by_one() -> None:
+    one, many = Initiatives(), Initiatives()
+    for ini in (one, many):
+        ini.new(1)
+    ids = [one.new(5) for _ in range(3)]
+    assert many.new_many(3, 5).tolist() == ids == [1, 2, 3]
+    assert (one.founded, one.ended, one.alive) == (many.founded, many.ended, many.alive)
+    np.testing.assert_array_equal(one.supported, many.supported, strict=True)
+    assert many.new_many(0, 6).size == 0 and len(many.alive) == 4
+
+
 def test_initiatives_end_when_owners_drop_below_the_minimum(make_state, make_ties) -> None:
     p = make_params(initiative_min_owners=3, initiative_fade=0.0, initiative_tie_rate=0.0, active_level=4)
     st, ties = setup(make_state, make_ties)

@@ -47,7 +47,7 @@ BackendOpt = Annotated[str, typer.Option("--backend", "-b", help="Waar de runs d
 WorkersOpt = Annotated[str | None, typer.Option("--workers", "-w", metavar="N", help="Aantal gelijktijdige runs (standaard: alle kernen). / Parallel workers (default: all cores).")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Adres van een bestaand dask-cluster, bv. tcp://host:8786 (alleen met --backend dask). / Address of an existing dask scheduler.")]
 PricesOpt = Annotated[Path | None, typer.Option("--prices", metavar="FILE", help="Eigen prijstabel (TOML) voor het maatschappelijk rendement; zie `buurtsim prices`. / Own price table for the social return.")]
-XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", metavar="FILE", help="Schrijf ook een Excel-werkmap (samenvatting, runs, parameters, herkomst). / Also write an Excel workbook.")]
+XlsxOpt = Annotated[Path | None, typer.Option("--xlsx", metavar="FILE", help="Schrijf ook een Excel-werkmap (samenvatting, robuustheid bij plausibele werelden, runs, parameters, herkomst). / Also write an Excel workbook.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overschrijf resultaten van een ander experiment in de map. / Replace other results in the directory.")]
 
 

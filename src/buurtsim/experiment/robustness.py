@@ -154,8 +154,12 @@ def results_robustness(out: str | Path, manifest: dict[str, Any] | None = None, 
 
 def worlds_note(unc: dict[str, Any], lang: str = "nl") -> str:
     """Which ensemble the worlds come from (`unc`: the manifest's `experiment.uncertainty`) and how
-    many distinct members the replications use."""
-    reps = unc.get("replication_members") or []
+    many distinct members the replications use. A hand-edited manifest may hold anything here: what
+    is not of the expected shape is read as missing."""
+    if not isinstance(unc, dict):
+        unc = {}
+    reps = unc.get("replication_members")
+    reps = [r for r in reps if isinstance(r, int | str)] if isinstance(reps, list) else []
     distinct = len(set(reps))
     text = pick(lang, f"Plausibele werelden uit {unc.get('source', '?')}: {len(reps)} replicaties in {distinct} verschillende leden van het ensemble "
                       f"(van {unc.get('members_in_file', '?')}).",
@@ -164,10 +168,12 @@ def worlds_note(unc: dict[str, Any], lang: str = "nl") -> str:
     if distinct < len(reps):
         text += pick(lang, " Leden komen vaker voor (naar gewicht), elk keer met een ander seed.",
                      " Members recur (by weight), each time with another seed.")
-    fixed = unc.get("fixed_by_levers") or {}
-    for scenario, names in fixed.items():
-        text += pick(lang, f" In {scenario} zet het scenario of experiment zelf {', '.join(names)}: daar geldt die keuze, niet het ensemble.",
-                     f" In {scenario} the scenario or experiment itself sets {', '.join(names)}: that choice holds there, not the ensemble.")
+    fixed = unc.get("fixed_by_levers")
+    for scenario, names in (fixed.items() if isinstance(fixed, dict) else ()):
+        if not isinstance(names, list):
+            continue
+        text += pick(lang, f" In {scenario} zet het scenario of experiment zelf {', '.join(map(str, names))}: daar geldt die keuze, niet het ensemble.",
+                     f" In {scenario} the scenario or experiment itself sets {', '.join(map(str, names))}: that choice holds there, not the ensemble.")
     return text
 
 
@@ -188,12 +194,19 @@ def sentence(v: Robustness, lang: str = "nl") -> str:
                       f"aandeel {percent(v.share, lang, 0)} {ci}",
                 f"{name} ({direction}): in {v.wins} of {v.n} plausible worlds {v.a} does better than {v.b}{ties}; "
                 f"share {percent(v.share, lang, 0)} {ci}")
-    tail = {
-        "a": pick(lang, f" - {v.a} is beter in de meeste plausibele werelden.", f" - {v.a} is better in most plausible worlds."),
-        "b": pick(lang, f" - {v.b} is beter in de meeste plausibele werelden.", f" - {v.b} is better in most plausible worlds."),
-        "undecided": pick(lang, " - niet te onderscheiden: het interval bevat de helft.", " - not distinguishable: the interval contains one half."),
+    why = pick(lang, ": het interval bevat de helft", ": the interval contains one half") if v.verdict == "undecided" else ""
+    return f"{head} - {verdict_text(v, lang)}{why}."
+
+
+def verdict_text(v: Robustness, lang: str = "nl") -> str:
+    """The verdict in words ('presentie is beter in de meeste plausibele werelden', 'niet te onderscheiden')."""
+    return {
+        "a": pick(lang, f"{v.a} is beter in de meeste plausibele werelden", f"{v.a} is better in most plausible worlds"),
+        "b": pick(lang, f"{v.b} is beter in de meeste plausibele werelden", f"{v.b} is better in most plausible worlds"),
+        "undecided": pick(lang, "niet te onderscheiden", "not distinguishable"),
+        "same": pick(lang, "geen verschil", "no difference"),
+        "none": pick(lang, "geen werelden om te vergelijken", "no worlds to compare"),
     }[v.verdict]
-    return head + tail
 
 
 def explanation(lang: str = "nl") -> str:

@@ -1,5 +1,5 @@
-"""An Excel workbook of a results directory (openpyxl): summary, per-run results, parameters and
-provenance, in one language.
+"""An Excel workbook of a results directory (openpyxl): summary, robustness over plausible worlds
+(experiments over an ensemble only), per-run results, parameters and provenance, in one language.
 
 Numbers are stored as numbers with number formats (thousands, decimals, %, euros); Excel shows
 them with the separators of the reader's locale (a Dutch Excel shows 963.300 and 0,52), so the
@@ -35,15 +35,24 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _append(ws: Any, row: list[Any]) -> None:
+    """Append a row as values only: openpyxl would store text starting with '=' (a hand-edited
+    scenario name, say) as a formula that Excel runs, so every cell it took for one is made text."""
+    ws.append([_cell(v) for v in row])
+    for cell in ws[ws.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str] | None = None) -> Any:
     from openpyxl.styles import Font
 
     ws = wb.create_sheet(title=title[:31])
-    ws.append(headers)
+    _append(ws, headers)
     for c in ws[1]:
         c.font = Font(bold=True)
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        _append(ws, row)
     for col, fmt in (formats or {}).items():
         for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
             if isinstance(cell.value, int | float):
@@ -61,6 +70,35 @@ def _unit_format(unit: str) -> str:
     if unit.startswith("punten") or unit.startswith("points"):
         return POINTS
     return DECIMAL if "1.000" in unit or "1,000" in unit else COUNT
+
+
+def _ahead(v: Any) -> int | float:
+    """Worlds in which A is ahead, a tie counting half (a whole number when there is no half)."""
+    ahead = v.wins + v.ties / 2
+    return int(ahead) if ahead == int(ahead) else ahead
+
+
+def _robustness_sheet(wb: Any, out: str | Path, manifest: dict[str, Any], lang: str) -> None:
+    """Experiments over plausible worlds: per scenario pair and outcome the share of worlds in which A
+    beats B with its Wilson interval, the verdict and the sentence, then the note on the worlds and
+    how to read them (as the report's robustness section)."""
+    from buurtsim.experiment import robustness
+    from buurtsim.metrics import BY_NAME, label
+
+    unc = manifest["experiment"].get("uncertainty")
+    if not unc:
+        return
+    headers = [pick(lang, "scenario A", "scenario A"), pick(lang, "scenario B", "scenario B"), pick(lang, "uitkomst", "outcome"), "week",
+               pick(lang, "werelden", "worlds"), pick(lang, "werelden met A voor (gelijk telt half)", "worlds with A ahead (ties count half)"),
+               pick(lang, "aandeel A voor", "share A ahead"), pick(lang, "95%-interval laag", "95% CI low"),
+               pick(lang, "95%-interval hoog", "95% CI high"), pick(lang, "oordeel", "verdict"), pick(lang, "in woorden", "in words")]
+    rows = [[v.a, v.b, label(v.metric, lang) if v.metric in BY_NAME else v.metric, v.tick, v.n, _ahead(v),
+             v.share, v.low, v.high, robustness.verdict_text(v, lang), robustness.sentence(v, lang)]
+            for v in robustness.results_robustness(out, manifest)]
+    ws = _sheet(wb, pick(lang, "Robuustheid", "Robustness"), headers, rows, {7: PERCENT, 8: PERCENT, 9: PERCENT})
+    _append(ws, [])
+    _append(ws, [robustness.worlds_note(unc, lang)])
+    _append(ws, [robustness.explanation(lang)])
 
 
 def write_workbook(out: str | Path, target: str | Path, *, lang: str = "nl", prices: str | Path | None = None) -> Path:
@@ -119,6 +157,8 @@ def write_workbook(out: str | Path, target: str | Path, *, lang: str = "nl", pri
         for col in (4, 5, 6):
             if isinstance(ws.cell(i, col).value, int | float):
                 ws.cell(i, col).number_format = fmt
+
+    _robustness_sheet(wb, out, manifest, lang)
 
     # per run: every stored outcome at each run's last week, in the units people read
     keys = [c for c in ("scenario", "point", "replication") if c in df.columns]

@@ -26,7 +26,7 @@ class Initiatives:
     @property
     def n_active(self) -> int:
         """Number of running initiatives."""
-        return int(sum(self.alive))
+        return self.alive.count(True)
 
     def alive_mask(self) -> np.ndarray:
         """`alive` as a (read-only) numpy bool array; from the list's bytes, several times faster
@@ -35,11 +35,16 @@ class Initiatives:
 
     def new(self, tick: int) -> int:
         """Register a new initiative and return its id."""
-        self.founded.append(tick)
-        self.ended.append(-1)
-        self.alive.append(True)
-        self.supported = np.append(self.supported, False)
-        return len(self.founded) - 1
+        return int(self.new_many(1, tick)[0])
+
+    def new_many(self, count: int, tick: int) -> np.ndarray:
+        """Register `count` new initiatives and return their ids, in order."""
+        first = len(self.founded)
+        self.founded.extend([tick] * count)
+        self.ended.extend([-1] * count)
+        self.alive.extend([True] * count)
+        self.supported = np.concatenate([self.supported, np.zeros(count, bool)])
+        return np.arange(first, first + count, dtype=np.int64)
 
     def end(self, ids: np.ndarray, tick: int) -> None:
         """Stop initiatives."""
@@ -54,13 +59,13 @@ def found(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: Par
     """Residents high on the ladder with active ties may start an initiative and bring ties in."""
     cand = _founders_pool(st.alive, st.participation, st.initiative)
     founders = cand[rng.random(cand.size) < p.initiative_found_rate * boost]
-    for f in founders.tolist():
-        iid = ini.new(tick)
-        st.initiative[f] = iid
-        recruits = ties.random_neighbour(np.full(4, f, np.int64), rng)
-        recruits = recruits[recruits >= 0]
-        recruits = recruits[(st.participation[recruits] >= p.active_level - 1) & (st.initiative[recruits] < 0)]
-        st.initiative[recruits] = iid
+    if founders.size == 0:
+        return
+    ids = ini.new_many(founders.size, tick)
+    # Each founder asks four ties: one call draws their uniforms in founder order, as one call
+    # per founder did; who joins is then settled founder by founder, in that order.
+    asked = ties.random_neighbour(np.repeat(founders, 4), rng)
+    _recruit(founders, ids, asked, st.initiative, st.participation, p.active_level - 1)
 
 
 def sustain(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: Params,
@@ -69,15 +74,10 @@ def sustain(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: P
     n = len(ini.alive)
     if n == 0:
         return
-    members, size = _members(st.initiative, st.alive, st.participation, p.active_level - 1, n)
-    stop = _stops(ini.alive_mask(), ini.supported, size, p.initiative_min_owners, rng.random(n),
-                  p.initiative_fade, 0.5 * p.initiative_fade)
-    if stop.any():
-        ini.end(np.flatnonzero(stop), tick)
-        ended = ~ini.alive_mask()[st.initiative[members]]
-        st.initiative[members[ended]] = -1
-        members = members[~ended]
-    ini.supported[:] = False
+    members, stopped = _sustain(st.initiative, st.alive, st.participation, p.active_level - 1, ini.alive_mask(),
+                                ini.supported, rng.random(n), p.initiative_min_owners, p.initiative_fade,
+                                0.5 * p.initiative_fade)
+    ini.end(stopped, tick)
     shared_activity_ties(st, ties, members, tick, p, rng)
 
 
@@ -94,10 +94,29 @@ def _founders_pool(alive: np.ndarray, participation: np.ndarray, initiative: np.
 
 
 @kernel
-def _members(initiative: np.ndarray, alive: np.ndarray, participation: np.ndarray, min_rung: int,
-             n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Members who moved away or dropped below min_rung leave (initiative set to -1); returns the
-    remaining members' slots, ascending, and the number of members per initiative."""
+def _recruit(founders: np.ndarray, ids: np.ndarray, asked: np.ndarray, initiative: np.ndarray,
+             participation: np.ndarray, min_rung: int) -> None:
+    """Founder k starts initiative ids[k]; of the four ties asked[4k:4k+4] (-1: none), those at
+    min_rung or above and in no initiative yet join it."""
+    for k in range(founders.size):
+        initiative[founders[k]] = ids[k]
+        for r in asked[4 * k: 4 * k + 4]:
+            if r >= 0 and participation[r] >= min_rung and initiative[r] < 0:
+                initiative[r] = ids[k]
+
+
+@kernel
+def _sustain(initiative: np.ndarray, alive: np.ndarray, participation: np.ndarray, min_rung: int,
+             running: np.ndarray, supported: np.ndarray, u: np.ndarray, min_owners: int, fade: float,
+             supported_fade: float) -> tuple[np.ndarray, np.ndarray]:
+    """A week of the initiatives in one pass over the residents, returning (remaining members'
+    slots, ascending; ids of the initiatives that stop):
+
+    members who moved away or dropped below min_rung leave (initiative set to -1); a running
+    initiative stops with too few members or its uniform below the fade rate (the halved rate when
+    supported); when any stops, members of initiatives no longer running are released; support is
+    cleared (policies renew it every week)."""
+    n = running.size
     members = np.empty(initiative.size, np.int64)
     size = np.zeros(n, np.int64)
     k = 0
@@ -110,18 +129,26 @@ def _members(initiative: np.ndarray, alive: np.ndarray, participation: np.ndarra
         members[k] = i
         size[initiative[i]] += 1
         k += 1
-    return members[:k].copy(), size
-
-
-@kernel
-def _stops(alive: np.ndarray, supported: np.ndarray, size: np.ndarray, min_owners: int, u: np.ndarray,
-           fade: float, supported_fade: float) -> np.ndarray:
-    """Running initiatives that stop: too few members, or their uniform below the fade rate (the
-    halved rate when supported)."""
-    stop = np.empty(alive.size, np.bool_)
-    for i in range(alive.size):
-        stop[i] = alive[i] and (size[i] < min_owners or u[i] < (supported_fade if supported[i] else fade))
-    return stop
+    stopped = np.empty(n, np.int64)
+    n_stopped = 0
+    for g in range(n):
+        if running[g] and (size[g] < min_owners or u[g] < (supported_fade if supported[g] else fade)):
+            stopped[n_stopped] = g
+            n_stopped += 1
+    if n_stopped:
+        still = running.copy()
+        still[stopped[:n_stopped]] = False
+        kept = 0
+        for t in range(k):
+            i = members[t]
+            if still[initiative[i]]:
+                members[kept] = i
+                kept += 1
+            else:
+                initiative[i] = -1
+        k = kept
+    supported[:] = False
+    return members[:k].copy(), stopped[:n_stopped].copy()
 
 
 def shared_activity_ties(st: ResidentState, ties: TieStore, members: np.ndarray, tick: int, p: Params,
@@ -129,15 +156,47 @@ def shared_activity_ties(st: ResidentState, ties: TieStore, members: np.ndarray,
     """Pairs of members of the same initiative meet and form or reinforce a tie."""
     if members.size < 2:
         return
-    groups = st.initiative[members]
-    n_groups = int(np.count_nonzero(np.bincount(groups)))
-    k = rng.poisson(p.initiative_tie_rate * n_groups)
+    k = rng.poisson(p.initiative_tie_rate * _n_groups(st.initiative, members))
     if k == 0:
         return
-    order = np.argsort(groups, kind="stable")
-    m, g = members[order], groups[order]
-    start = np.searchsorted(g, g, side="left")
-    count = np.searchsorted(g, g, side="right") - start
-    i = rng.integers(0, m.size, k)
-    j = start[i] + np.floor(rng.random(k) * count[i]).astype(np.int64)
-    ties.add(m[i], m[j], p.tie_initial_strength, 3, tick)
+    first = rng.integers(0, members.size, k)
+    u = rng.random(k)
+    a, b = _pairs(st.initiative, members, first, u)
+    ties.add(a, b, p.tie_initial_strength, 3, tick)
+
+
+@kernel
+def _n_groups(initiative: np.ndarray, members: np.ndarray) -> int:
+    """Number of distinct initiatives among the members."""
+    seen = np.zeros(initiative[members].max() + 1, np.bool_)
+    n = 0
+    for i in members:
+        if not seen[initiative[i]]:
+            seen[initiative[i]] = True
+            n += 1
+    return n
+
+
+@kernel
+def _pairs(initiative: np.ndarray, members: np.ndarray, first: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Meeting pairs: with the members listed by initiative (stable), the member at position
+    first[t] meets the one at position start + floor(u[t] * count) of that member's initiative."""
+    groups = initiative[members]
+    count = np.zeros(groups.max() + 1, np.int64)
+    for g in groups:
+        count[g] += 1
+    start = np.zeros(count.size, np.int64)
+    for g in range(1, count.size):
+        start[g] = start[g - 1] + count[g - 1]
+    listed = np.empty(members.size, np.int64)
+    cursor = start.copy()
+    for t in range(members.size):
+        listed[cursor[groups[t]]] = members[t]
+        cursor[groups[t]] += 1
+    a = np.empty(first.size, np.int64)
+    b = np.empty(first.size, np.int64)
+    for t in range(first.size):
+        a[t] = listed[first[t]]
+        g = initiative[a[t]]
+        b[t] = listed[start[g] + int(np.floor(u[t] * count[g]))]
+    return a, b

@@ -33,7 +33,16 @@ def _active_slots(alive: np.ndarray, participation: np.ndarray, level: int) -> n
 
 def active_flags(st: ResidentState, p: Params) -> np.ndarray:
     """1.0 for residents at or above the active rung, else 0.0 (the peers the ladder counts)."""
-    return (st.participation >= p.active_level).astype(float)
+    return _at_or_above(st.participation, p.active_level)
+
+
+@kernel
+def _at_or_above(rung: np.ndarray, level: int) -> np.ndarray:
+    """1.0 where rung >= level, else 0.0 (one pass; numpy needs a mask and a conversion)."""
+    out = np.empty(rung.size)
+    for i in range(rung.size):
+        out[i] = 1.0 if rung[i] >= level else 0.0
+    return out
 
 
 def climb_ladder(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Generator,
@@ -44,7 +53,6 @@ def climb_ladder(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Ge
     _climb(st.participation, unsigned(st.style), st.capacity, st.asked, st.threshold, st.initiative, st.alive,
            overburdened, n_active, n_ties, u, np.asarray(p.participation_up, float), p.asked_multiplier,
            1.0 + p.peer_multiplier, p.participation_down)
-    st.asked[:] = False
 
 
 @kernel
@@ -52,13 +60,16 @@ def _climb(rung: np.ndarray, style: np.ndarray, capacity: np.ndarray, asked: np.
            initiative: np.ndarray, alive: np.ndarray, overburdened: np.ndarray, n_active: np.ndarray,
            n_ties: np.ndarray, u: np.ndarray, up_by_style: np.ndarray, asked_multiplier: float,
            peer_factor: float, down_rate: float) -> None:
-    """One uniform per resident decides a step up, a step down, or neither (Granovetter thresholds)."""
+    """One uniform per resident decides a step up, a step down, or neither (Granovetter thresholds);
+    being asked counts for this week only."""
     for i in range(rung.size):
+        was_asked = asked[i]
+        asked[i] = False
         if not alive[i]:
             continue
         peer = n_active[i] / n_ties[i] if n_ties[i] > 0 else 0.0
         up = up_by_style[style[i]] * (0.3 + 0.7 * capacity[i])
-        up = up * (asked_multiplier if asked[i] else 1.0)
+        up = up * (asked_multiplier if was_asked else 1.0)
         up = up * (peer_factor if peer >= threshold[i] else 1.0)
         down = down_rate * (1.0 - 0.7 * capacity[i]) * (0.5 if initiative[i] >= 0 else 1.0)
         down = down * (2.0 if overburdened[i] else 1.0)

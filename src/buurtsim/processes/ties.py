@@ -8,7 +8,7 @@ import numpy as np
 from buurtsim.jit import kernel, unsigned
 from buurtsim.network import TieStore
 from buurtsim.params import Params
-from buurtsim.space import Blocks
+from buurtsim.space import Blocks, block_of
 from buurtsim.state import ResidentState
 
 FAMILY, FRIEND, NEIGHBOUR, ACQUAINTANCE = 0, 1, 2, 3
@@ -40,7 +40,11 @@ def _contact(a: np.ndarray, b: np.ndarray, s: np.ndarray, kind: np.ndarray, aliv
              u: np.ndarray, contact_prob: np.ndarray, reinforce: float, keep: float, break_at: float,
              friend_at: float, block: np.ndarray, flag: np.ndarray, broken: np.ndarray, degree: np.ndarray) -> int:
     """Contact, reinforcement or decay, friendship upgrades and breakage for every live tie;
-    counts the surviving ties per slot into `degree`."""
+    counts the surviving ties per slot into `degree`.
+
+    Whether a tie had contact or breaks is a coin flip per tie, which a branch predictor cannot
+    guess: both outcomes are computed and selected, and counters and flags are written every time
+    (about a fifth faster than branching, with the same arithmetic)."""
     c = 0
     n_broken = 0
     for e in range(m):
@@ -50,21 +54,23 @@ def _contact(a: np.ndarray, b: np.ndarray, s: np.ndarray, kind: np.ndarray, aliv
         x = s[e]
         met = u[c] < contact_prob[k] * x
         c += 1
-        x = x + reinforce * (1.0 - x) if met else x * keep
-        if k == FAMILY:
-            x = max(x, break_at)
+        grown = x + reinforce * (1.0 - x)
+        faded = x * keep
+        x = grown if met else faded
+        family = k == FAMILY
+        x = max(x, break_at) if family else x
         s[e] = x
-        if k in (NEIGHBOUR, ACQUAINTANCE) and x > friend_at:
-            kind[e] = FRIEND
-        if x < break_at and k != FAMILY:
-            broken[n_broken] = e
-            n_broken += 1
-        else:
-            degree[a[e]] += 1
-            degree[b[e]] += 1
-        if met and k != FAMILY and block[a[e]] == block[b[e]]:  # C4 counts neighbours, not housemates
-            flag[a[e]] = True
-            flag[b[e]] = True
+        kind[e] = FRIEND if k in (NEIGHBOUR, ACQUAINTANCE) and x > friend_at else k
+        ae, be = a[e], b[e]
+        gone = (x < break_at) & (not family)
+        broken[n_broken] = e  # kept only if it broke: the count moves on only then
+        n_broken += gone
+        stays = 1 - np.int64(gone)
+        degree[ae] += stays
+        degree[be] += stays
+        same_block = met & (not family) & (block[ae] == block[be])  # C4 counts neighbours, not housemates
+        flag[ae] |= same_block
+        flag[be] |= same_block
     return n_broken
 
 
@@ -73,23 +79,47 @@ def end_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> int:
     changes, conflicts, changing contexts (Mollenhorst, Volker & Flap 2014; C12). Returns how many."""
     if p.tie_end_rate <= 0:
         return 0
-    eligible = _non_family(ties.alive, ties.kind, ties.n)
-    k = int(rng.binomial(eligible.size, p.tie_end_rate)) if eligible.size else 0
+    # The eligible ties are counted, not listed: a few hundred of ~10^5 end a week. rng.choice(n)
+    # draws exactly the positions rng.choice over a list of n would (it picks positions, then takes).
+    counts = _non_family_counts(ties.alive, ties.kind, ties.n)
+    n_eligible = int(counts[-1])
+    k = int(rng.binomial(n_eligible, p.tie_end_rate)) if n_eligible else 0
     if k:
-        ties.kill(rng.choice(eligible, size=k, replace=False))
+        ties.kill(_non_family_at(ties.alive, ties.kind, counts, rng.choice(n_eligible, size=k, replace=False)))
     return k
 
 
+CHUNK = 64  # ties per entry of the running count that _non_family_at starts its search from
+
+
 @kernel
-def _non_family(alive: np.ndarray, kind: np.ndarray, m: int) -> np.ndarray:
-    """Ids of the live non-family ties among the first m, ascending."""
-    out = np.empty(m, np.int64)
+def _non_family_counts(alive: np.ndarray, kind: np.ndarray, m: int) -> np.ndarray:
+    """The number of live non-family ties before each run of CHUNK ties among the first m, and
+    their total as the last entry."""
+    n_chunks = (m + CHUNK - 1) // CHUNK
+    counts = np.empty(n_chunks + 1, np.int64)
     k = 0
-    for e in range(m):
-        if alive[e] and kind[e] != FAMILY:
-            out[k] = e
-            k += 1
-    return out[:k].copy()
+    for c in range(n_chunks):
+        counts[c] = k
+        for e in range(c * CHUNK, min(m, (c + 1) * CHUNK)):
+            k += alive[e] & (kind[e] != FAMILY)
+    counts[n_chunks] = k
+    return counts
+
+
+@kernel
+def _non_family_at(alive: np.ndarray, kind: np.ndarray, counts: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """Ids of the live non-family ties at the given positions (`ranks`, each below counts[-1]) in
+    the ascending list of them, using their running count by chunk (`_non_family_counts`)."""
+    out = np.empty(ranks.size, np.int64)
+    for i in range(ranks.size):
+        c = np.searchsorted(counts, ranks[i], side="right") - 1  # the chunk that holds it
+        e, r = c * CHUNK, counts[c]
+        while not (alive[e] and kind[e] != FAMILY and r == ranks[i]):
+            r += alive[e] and kind[e] != FAMILY
+            e += 1
+        out[i] = e
+    return out
 
 
 def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generator) -> np.ndarray:
@@ -98,32 +128,88 @@ def distance_draw(n: int, exponent: float, r_max: float, rng: np.random.Generato
     The number of dwellings at distance d grows like d, so d has density ~ d^(1 - exponent).
     """
     k = 2.0 - exponent
-    u = rng.random(n)
+    d = rng.random(n)
     r_max = max(r_max, 1.0 + 1e-9)
     if abs(k) < 1e-9:
-        return np.exp(u * np.log(r_max))
-    return (1.0 + u * (r_max**k - 1.0)) ** (1.0 / k)
+        d *= np.log(r_max)
+        return np.exp(d, out=d)
+    # (1 + u (r_max^k - 1))^(1/k), in place: the same operations in the same order
+    d *= r_max**k - 1.0
+    d += 1.0
+    d **= 1.0 / k  # the operator, as before: numpy takes shortcuts for some exponents (0.5: sqrt)
+    return d
 
 
 def candidates(st: ResidentState, ties: TieStore, blocks: Blocks, who: np.ndarray, p: Params,
                rng: np.random.Generator) -> np.ndarray:
     """One meeting candidate per initiator: same block, friend of a friend, or at a distance."""
     u = rng.random(who.size)
-    local = u < p.local_share
-    triadic = (u >= p.local_share) & (u < p.local_share + p.triadic_share)
-    far = ~local & ~triadic
-    out = np.full(who.size, -1, np.int64)
-    out[local] = blocks.random_member(st.block[who[local]], rng)
-    tw = who[triadic]
+    # One pass sorts the attempts by route, keeping their order: a few hundred attempts a week, so
+    # numpy's masks and gathers over them cost more in calls than in work.
+    out = np.empty(who.size, np.int64)
+    lpos, local_blocks, tpos, tw, fpos, fw = _routes(u, p.local_share, p.local_share + p.triadic_share,
+                                                     who, st.block)
+    blocks.random_member_into(local_blocks, rng, out, lpos)
     mid = ties.random_neighbour(tw, rng)
-    fof = np.full(tw.size, -1, np.int64)
-    has = mid >= 0
-    fof[has] = ties.random_neighbour(mid[has], rng)
-    out[triadic] = fof
-    fw = who[far]
+    fof = ties.random_neighbour(mid[mid >= 0], rng)
+    _friends_of_friends(mid, fof, out, tpos)
     r = distance_draw(fw.size, p.distance_exponent, float(blocks.side) * 1.5, rng)
-    theta = rng.random(fw.size) * 2 * np.pi
-    out[far] = blocks.random_member(blocks.block_at(st.x[fw] + r * np.cos(theta), st.y[fw] + r * np.sin(theta)), rng)
+    theta = rng.random(fw.size)
+    theta *= 2
+    theta *= np.pi
+    # numpy's cos and sin (compiled ones may round differently); the rest in one pass
+    far_blocks = _blocks_at_distance(st.x, st.y, fw, r, np.cos(theta), np.sin(theta), blocks.side, blocks.n_blocks)
+    blocks.random_member_into(far_blocks, rng, out, fpos)
+    return out
+
+
+@kernel
+def _routes(u: np.ndarray, local_below: float, triadic_below: float, who: np.ndarray,
+            block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The attempts by route, each in the order of the attempts: positions and blocks of the local
+    ones (u < local_below), positions and initiators of the triadic ones (u < triadic_below) and of
+    the far ones (the rest)."""
+    n = u.size
+    lpos, lblock = np.empty(n, np.int64), np.empty(n, np.int64)
+    tpos, tw = np.empty(n, np.int64), np.empty(n, np.int64)
+    fpos, fw = np.empty(n, np.int64), np.empty(n, np.int64)
+    nl = nt = nf = 0
+    for i in range(n):
+        if u[i] < local_below:
+            lpos[nl] = i
+            lblock[nl] = block[who[i]]
+            nl += 1
+        elif u[i] < triadic_below:
+            tpos[nt] = i
+            tw[nt] = who[i]
+            nt += 1
+        else:
+            fpos[nf] = i
+            fw[nf] = who[i]
+            nf += 1
+    return lpos[:nl], lblock[:nl], tpos[:nt], tw[:nt], fpos[:nf], fw[:nf]
+
+
+@kernel
+def _friends_of_friends(mid: np.ndarray, fof: np.ndarray, out: np.ndarray, at: np.ndarray) -> None:
+    """out[at[i]]: the friend of a friend drawn for attempt i (`fof` holds one per mid[i] >= 0, in
+    order), or -1 where the initiator had no tie."""
+    k = 0
+    for i in range(mid.size):
+        if mid[i] >= 0:
+            out[at[i]] = fof[k]
+            k += 1
+        else:
+            out[at[i]] = -1
+
+
+@kernel
+def _blocks_at_distance(x: np.ndarray, y: np.ndarray, who: np.ndarray, r: np.ndarray, cos: np.ndarray,
+                        sin: np.ndarray, side: int, n_blocks: int) -> np.ndarray:
+    """The block (or -1 off the grid) at distance r[i] in direction (cos[i], sin[i]) from who[i]."""
+    out = np.empty(who.size, np.int64)
+    for i in range(who.size):
+        out[i] = block_of(x[who[i]] + r[i] * cos[i], y[who[i]] + r[i] * sin[i], side, n_blocks)
     return out
 
 
