@@ -3,6 +3,8 @@ reference; statistics agree with networkx."""
 
 from __future__ import annotations
 
+import copy
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -94,6 +96,35 @@ def test_kill_breaks_and_add_revives(make_ties, rebuild: bool) -> None:
     assert ties.alive[e2] and ties.s[e2] == pytest.approx(0.2)
     assert ties.kind[e2] == 3 and ties.born[e2] == 9
     assert live_pairs(ties) == {(1, 2), (2, 3)}
+
+
+def test_kill_counts_as_the_numpy_formulation_did(store: TieStore) -> None:
+    """kill() is one compiled pass; the numpy steps it replaced (mask the live ids, break them, count
+    those among the built ties, an id listed twice counted twice) give the same state and counts."""
+    ref = copy.deepcopy(store)
+    live = store.live_ids()
+    store.kill(live[:3])  # some dead ids in the next call
+    ref_eids = live[:3]
+    ref.alive[ref_eids] = False
+    ref.s[ref_eids] = 0.0
+    ref.dead_since_build += int(np.count_nonzero(ref_eids < ref.n_built))
+    eids = np.concatenate([live[:5], live[4:6], live[-2:]])  # dead, live, a duplicate
+    store.kill(eids)
+    eids = eids[ref.alive[eids]]
+    ref.alive[eids] = False
+    ref.s[eids] = 0.0
+    ref.dead_since_build += int(np.count_nonzero(eids < ref.n_built))
+    assert np.array_equal(store.alive, ref.alive) and np.array_equal(store.s, ref.s)
+    assert store.dead_since_build == ref.dead_since_build
+
+
+def test_kill_refuses_ids_outside_the_store(store: TieStore) -> None:
+    before = store.alive.copy()
+    with pytest.raises(IndexError):
+        store.kill(np.array([0, -1]))
+    with pytest.raises(IndexError):
+        store.kill(np.array([store.n]))
+    assert np.array_equal(store.alive, before)
 
 
 def test_lookup_finds_built_and_pending_ties_and_misses_absent_ones(make_ties) -> None:
