@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 import pytest
 
 from buurtsim.params import Params, make_params
-from buurtsim.population import assign_households, block_layout, draw_residents, initial_participation
+from buurtsim.population import assign_households, block_layout, draw_into, draw_residents, initial_participation
+from buurtsim.state import ResidentState
 
 
 def test_block_layout_sizes_and_positions() -> None:
@@ -67,3 +70,30 @@ def test_initial_participation_in_ladder_range_and_ordered_by_style() -> None:
     assert st.participation.min() >= 0 and st.participation.max() <= 6
     means = [st.participation[st.style == k].mean() for k in range(4)]
     assert means[0] > means[1] > means[2] > means[3]
+
+
+def test_drawing_into_slots_writes_what_a_separate_draw_copied_in_would_and_nothing_else(make_state) -> None:
+    # the formulation draw_into replaced: draw a separate state of newcomers, copy it into the slots
+    p = Params()
+    shares = (0.5, 0.3, 0.2)
+    st = make_state(12, seed=3, load=0.4, dependency=0.2, participation=3, initiative=1, client_of=2, asked=True,
+                    reached=True)
+    before = {f.name: getattr(st, f.name).copy() for f in fields(ResidentState)}
+    slots = np.array([7, 2, 10])
+    draw_into(st, slots, p, np.random.default_rng(5), shares, potential_shift=-0.1)
+    new = draw_residents(slots.size, p, np.random.default_rng(5), shares, potential_shift=-0.1)
+    kept = ("block", "x", "y", "household", "attachment", "safety", "arrived")  # the caller's to set
+    for f in fields(ResidentState):
+        arr = getattr(st, f.name)
+        expected = before[f.name].copy()
+        if f.name not in kept:
+            expected[slots] = getattr(new, f.name)
+        np.testing.assert_array_equal(arr, expected, err_msg=f.name, strict=True)
+    assert st.alive[slots].all() and (st.load[slots] == 0).all() and (st.client_of[slots] == -1).all()
+
+
+def test_an_empty_state_has_every_array_at_its_dtype_and_shape() -> None:
+    st, blank = ResidentState.empty(4), ResidentState()
+    for f in fields(ResidentState):
+        arr, ref = getattr(st, f.name), getattr(blank, f.name)
+        assert arr.dtype == ref.dtype and arr.shape == (4, *ref.shape[1:]), f.name

@@ -5,8 +5,9 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+import pytest
 
-from buurtsim.rng import Streams, stream_key
+from buurtsim.rng import Streams, categorical, stream_key
 
 
 def test_same_seed_same_name_gives_the_same_draws() -> None:
@@ -62,3 +63,11 @@ def test_seed_is_kept_and_none_draws_fresh_entropy() -> None:
 def test_stream_key_is_stable_crc32() -> None:
     assert stream_key("ties") == zlib.crc32(b"ties")
     assert stream_key("ties") != stream_key("Ties")
+
+
+@pytest.mark.parametrize("shares", [(0.7, 0.25, 0.05), (0.1, 0.2, 0.3, 0.4), (1 / 3, 1 / 3, 1 / 3), (0.0, 1.0)])
+def test_categorical_gives_what_choice_gives_from_the_same_draws_and_again_from_its_cache(shares) -> None:
+    expected = np.random.default_rng(3).choice(len(shares), 500, p=shares)
+    for _ in range(2):  # the second call reads the cached cumulative shares
+        np.testing.assert_array_equal(categorical(np.random.default_rng(3), shares, 500), expected)
+    np.testing.assert_array_equal(categorical(np.random.default_rng(3), np.asarray(shares), 500), expected)

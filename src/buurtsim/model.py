@@ -23,6 +23,7 @@ from buurtsim.policies.base import WEEKS_PER_YEAR, Policy
 from buurtsim.population import (
     assign_households,
     block_layout,
+    draw_into,
     draw_residents,
     household_ranks,
     initial_participation,
@@ -295,9 +296,10 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         if self.record_history:
             self.events.extend((self.obs_tick, int(u), reason, "") for u in st.uid[slots])
         reached = slots[st.reached[slots]]
-        self.reach.left += int(reached.size)
-        self.reach.left_self_reliance_sum += float(st.self_reliance[reached].sum())
-        self.reach.left_risen += int(np.count_nonzero(st.income[reached] > st.income_start[reached]))
+        if reached.size:  # most weeks no one a policy reached leaves: nothing to add
+            self.reach.left += int(reached.size)
+            self.reach.left_self_reliance_sum += float(st.self_reliance[reached].sum())
+            self.reach.left_risen += int(np.count_nonzero(st.income[reached] > st.income_start[reached]))
         self.ties.remove_slots(slots)
         st.initiative[slots] = -1
         st.client_of[slots] = -1
@@ -322,15 +324,15 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
             shares, shift = tuple(p.income_shares), 0.0
         else:
             shares, shift = income_shares or self.newcomer_income_shares, self.newcomer_potential_shift
-        new = draw_residents(slots.size, p, rng, shares, shift)
-        new.block, new.x, new.y = st.block[slots], st.x[slots], st.y[slots]
+        # what the newcomers take over from the state is read before they are written in
         group = household_ranks(st.household[slots])  # by the household that left
-        new.household = group + self._next_household
+        safety = st.safety[st.alive].mean() if st.alive.any() else 0.6
+        draw_into(st, slots, p, rng, shares, shift)
+        st.household[slots] = group + self._next_household
         self._next_household += int(group.max()) + 1 if slots.size else 0
-        new.attachment[:] = 0.3
-        new.safety[:] = st.safety[st.alive].mean() if st.alive.any() else 0.6
-        new.arrived[:] = self.obs_tick
-        st.assign(slots, new)
+        st.attachment[slots] = 0.3
+        st.safety[slots] = safety
+        st.arrived[slots] = self.obs_tick
         family_ties(st, self.ties, slots, self.tick)
         for slot in slots.tolist():
             agent = self._new_resident(slot)

@@ -32,6 +32,30 @@ def draw_residents(
     potential_shift: float = 0.0,
 ) -> ResidentState:
     """Draw `n` residents (without location or uid) from income shares and the potential model."""
+    st = ResidentState.empty(n)
+    st.block[:], st.x[:], st.y[:], st.household[:] = 0, 0.0, 0.0, -1
+    st.attachment[:], st.safety[:], st.arrived[:] = 0.5, 0.6, 0
+    draw_into(st, np.arange(n), params, rng, income_shares, potential_shift)
+    return st
+
+
+def draw_into(
+    st: ResidentState,
+    slots: np.ndarray,
+    params: Params,
+    rng: np.random.Generator,
+    income_shares: tuple[float, ...],
+    potential_shift: float = 0.0,
+) -> None:
+    """Draw residents straight into the given slots of `st` (newcomers into vacated dwellings).
+
+    Writes what a resident brings (income, style, potential, domains, trust, threshold) and starts
+    the rest afresh: alive, no uid yet, no load, help given, dependency, rung, initiative,
+    professional or reach. Location, household, attachment, safety and arrival are the caller's.
+    Writing into the slots, rather than drawing a separate state and copying it in, saves some
+    fifty small array operations per week of moves.
+    """
+    n = slots.size
     income = categorical(rng, income_shares, n).astype(np.int8)
     style = categorical(rng, params.style_shares, n).astype(np.int8)
     mean = np.clip(np.asarray(params.potential_mean_by_income)[income] + potential_shift, 0.02, 0.98)
@@ -40,42 +64,20 @@ def draw_residents(
     spread = rng.normal(0.0, 0.06, (n, N_DOMAINS))
     noise = rng.normal(0.0, params.initial_domain_noise, (n, N_DOMAINS))
     trust_noise = rng.normal(0, 0.1, n)
-    threshold = rng.uniform(0.0, 0.6, n)  # Granovetter thresholds: share of active ties needed
+    st.threshold[slots] = rng.uniform(0.0, 0.6, n)  # Granovetter thresholds: share of active ties needed
     # Start near the long-run level: setbacks keep domains on average about
     # shock_prob * shock_size / recovery_rate below the potential (saves years of burn-in).
     gap = params.shock_prob * params.shock_size / max(params.recovery_rate, 1e-9)
-    potential, domains, sr, trust = np.empty((n, N_DOMAINS)), np.empty((n, N_DOMAINS)), np.empty(n), np.empty(n)
     _starting_levels(base, spread, noise, gap, unsigned(style), np.asarray(params.trust_base_by_style, float),
-                     trust_noise, potential, domains, sr, trust)
-    st = ResidentState(
-        uid=np.full(n, -1, np.int64),
-        alive=np.ones(n, bool),
-        block=np.zeros(n, np.int32),
-        x=np.zeros(n),
-        y=np.zeros(n),
-        household=np.full(n, -1, np.int64),
-        income=income,
-        style=style,
-        domains=domains,
-        potential=potential,
-        self_reliance=sr,
-        capacity=sr.copy(),
-        load=np.zeros(n),
-        given=np.zeros(n),
-        dependency=np.zeros(n),
-        trust=trust,
-        attachment=np.full(n, 0.5),
-        safety=np.full(n, 0.6),
-        participation=np.zeros(n, np.int8),
-        threshold=threshold,
-        initiative=np.full(n, -1, np.int64),
-        asked=np.zeros(n, bool),
-        client_of=np.full(n, -1, np.int64),
-        arrived=np.zeros(n, np.int64),
-        income_start=income.copy(),
-        reached=np.zeros(n, bool),
-    )
-    return st
+                     trust_noise, unsigned(slots), st.potential, st.domains, st.self_reliance, st.capacity, st.trust)
+    st.income[slots] = st.income_start[slots] = income
+    st.style[slots] = style
+    st.uid[slots] = -1
+    st.alive[slots] = True
+    st.load[slots] = st.given[slots] = st.dependency[slots] = 0.0
+    st.participation[slots] = 0
+    st.initiative[slots] = st.client_of[slots] = -1
+    st.asked[slots] = st.reached[slots] = False
 
 
 def initial_participation(st: ResidentState, params: Params, rng: np.random.Generator) -> None:
@@ -97,20 +99,23 @@ def assign_households(n: int, mean_size: float, rng: np.random.Generator, start_
 
 @kernel
 def _starting_levels(base: np.ndarray, spread: np.ndarray, noise: np.ndarray, gap: float, style: np.ndarray,
-                     trust_base: np.ndarray, trust_noise: np.ndarray, potential: np.ndarray,
-                     domains: np.ndarray, sr: np.ndarray, trust: np.ndarray) -> None:
-    """Potential = personal base + domain spread; domains start `gap` below it with noise; all in [0, 1]."""
-    n, k = potential.shape
+                     trust_base: np.ndarray, trust_noise: np.ndarray, slots: np.ndarray, potential: np.ndarray,
+                     domains: np.ndarray, sr: np.ndarray, capacity: np.ndarray, trust: np.ndarray) -> None:
+    """Potential = personal base + domain spread; domains start `gap` below it with noise; all in [0, 1].
+    Row i of the draws goes to slot slots[i]; capacity starts at self-reliance."""
+    n, k = spread.shape
     for i in range(n):
+        s = slots[i]
         acc = 0.0
         for j in range(k):
             pot = min(max(base[i] + spread[i, j], 0.0), 1.0)  # a personal base, domain variation
             dom = min(max(pot - gap + noise[i, j], 0.0), 1.0)
-            potential[i, j] = pot
-            domains[i, j] = dom
+            potential[s, j] = pot
+            domains[s, j] = dom
             acc = dom if j == 0 else acc + dom
-        sr[i] = acc / k
-        trust[i] = min(max(trust_base[style[i]] + trust_noise[i], 0.0), 1.0)
+        sr[s] = acc / k
+        capacity[s] = sr[s]
+        trust[s] = min(max(trust_base[style[i]] + trust_noise[i], 0.0), 1.0)
 
 
 @kernel

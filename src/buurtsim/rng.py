@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 import numpy as np
@@ -44,6 +45,14 @@ class Streams:
 def categorical(rng: np.random.Generator, p: np.ndarray | tuple[float, ...], size: int) -> np.ndarray:
     """`size` draws of category indices with probabilities p: the numbers `rng.choice(len(p),
     size, p=p)` gives, from the same draws, without its per-call checks (newcomers arrive weekly)."""
+    return _cdf(tuple(p)).searchsorted(rng.random(size), side="right")
+
+
+@functools.lru_cache(maxsize=256)
+def _cdf(p: tuple[float, ...]) -> np.ndarray:
+    """The normalised cumulative shares (read-only), kept per tuple of shares: the same few share
+    tuples come every week, and building the array took more time than the draws themselves."""
     cdf = np.cumsum(p, dtype=float)
     cdf /= cdf[-1]
-    return cdf.searchsorted(rng.random(size), side="right")
+    cdf.flags.writeable = False
+    return cdf

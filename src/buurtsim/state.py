@@ -62,6 +62,13 @@ class ResidentState:
     income_start: np.ndarray = field(default_factory=lambda: np.empty(0, np.int8))  # class on arrival
     reached: np.ndarray = field(default_factory=lambda: np.empty(0, bool))  # ever reached by a policy
 
+    @classmethod
+    def empty(cls, n: int) -> ResidentState:
+        """`n` slots with every array of its dtype and shape, the values not yet set."""
+        blank = cls()
+        return cls(**{f.name: np.empty((n, *getattr(blank, f.name).shape[1:]), getattr(blank, f.name).dtype)
+                      for f in fields(cls)})
+
     @property
     def size(self) -> int:
         """Number of slots (dwellings), occupied or not."""

@@ -20,8 +20,7 @@ def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray
     pull = np.empty(st.size)
     _pull(st.attachment, st.safety, p.attachment_move_effect, p.safety_move_effect, pull)
     push = np.exp(pull, out=pull)  # numpy's exp, as before (a compiled exp may round differently)
-    n_households = int(st.household.max()) + 1 if st.size else 0
-    return _movers(st.alive, unsigned(st.income), unsigned(st.income_start), unsigned(st.household), n_households,
+    return _movers(st.alive, unsigned(st.income), unsigned(st.income_start), unsigned(st.household),
                    np.asarray(p.income_mobility, float), p.move_rate, push, p.riser_move_multiplier,
                    rng.random(st.size))
 
@@ -36,10 +35,13 @@ def _pull(attachment: np.ndarray, safety: np.ndarray, attachment_effect: float, 
 
 @kernel
 def _movers(alive: np.ndarray, income: np.ndarray, income_start: np.ndarray, household: np.ndarray,
-            n_households: int, mobility: np.ndarray, move_rate: float, push: np.ndarray, riser_multiplier: float,
+            mobility: np.ndarray, move_rate: float, push: np.ndarray, riser_multiplier: float,
             u: np.ndarray) -> np.ndarray:
     """Live slots of households whose head's uniform falls below move_rate * mobility * push, the
     push raised by riser_multiplier for a head whose income class rose since arrival."""
+    n_households = 0  # household ids are 0 .. max (found here: numpy's max() is a call of its own)
+    for i in range(household.size):
+        n_households = max(n_households, int(household[i]) + 1)
     decided = np.zeros(n_households, np.bool_)
     moving = np.zeros(n_households, np.bool_)
     for i in range(alive.size):
