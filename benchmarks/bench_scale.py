@@ -68,7 +68,9 @@ def plot(rows: list[dict[str, float]], path: Path) -> None:
     ns = [r["n"] for r in rows]
     cost = [r["cpu_us_per_resident_week"] for r in rows]
     fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=100)
-    ax.plot(ns, cost, "o-", color="#1f5f8b", label="buurtsim, 520 weeks after a cold start")
+    first = rows[0]
+    ax.plot(ns, cost, "o-", color="#1f5f8b",
+            label=f"buurtsim, {first['weeks']} weeks after a {first['burn_in_weeks']}-week burn-in")
     ax.axhline(cost[0], color="#999999", lw=0.8, ls="--", label=f"cost at N = {ns[0]:,}")
     ax.set_xscale("log")
     ax.set_ylim(0, max(cost) * 1.3)
@@ -95,7 +97,12 @@ def main() -> None:
                          "resident-week is then measured on a less settled network, the same for all sizes")
     ap.add_argument("--json", type=Path, default=None, help="write the raw numbers here")
     ap.add_argument("--plot", type=Path, default=None, help="write the plot here (PNG)")
+    ap.add_argument("--replot", type=Path, default=None, metavar="JSON",
+                    help="only draw --plot from the numbers an earlier run wrote with --json")
     args = ap.parse_args()
+    if args.replot:
+        plot(json.loads(args.replot.read_text(encoding="utf-8")), args.plot or Path("scale.png"))
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     rows = []
     for n in sizes:
