@@ -27,13 +27,12 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 
 import mesa  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
+from bench_scale import run_size  # noqa: E402
 from mesa.discrete_space import FixedAgent, Network  # noqa: E402
 
 TICKS = 520
@@ -175,20 +174,11 @@ def time_minimal(n: int, ticks: int, mean_degree: float, seed: int,
 
 
 def large_run_in_subprocess(n: int, seed: int) -> dict[str, float]:
-    """A ten-year run at size n in a fresh process: wall time and peak RSS (MiB)."""
-    code = (
-        "import resource, time, json\n"
-        "from buurtsim import NeighbourhoodModel\n"
-        "t0 = time.perf_counter()\n"
-        f"m = NeighbourhoodModel({n}, seed={seed}, warm_start=False)\n"
-        "t1 = time.perf_counter()\n"
-        f"m.run({TICKS})\n"
-        "t2 = time.perf_counter()\n"
-        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-        "print(json.dumps({'init_s': t1 - t0, 'run_s': t2 - t1, 'total_s': t2 - t0, 'peak_mib': rss}))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """A ten-year run at size n in a fresh process, cold: wall times and peak RSS (MiB), measured by
+    the scale benchmark's run (`bench_scale.run_size`)."""
+    row = run_size(n, TICKS, seed)
+    return {"init_s": row["setup_s"], "run_s": row["run_s"], "total_s": row["setup_s"] + row["run_s"],
+            "peak_mib": row["peak_mib"]}
 
 
 def main() -> None:
