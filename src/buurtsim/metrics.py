@@ -173,49 +173,53 @@ def _tally(alive: np.ndarray, sr: np.ndarray, strength: np.ndarray, degree: np.n
            domains: np.ndarray, contact: np.ndarray, style: np.ndarray, client_of: np.ndarray,
            strong_at: float, sliding_at: float, isolated_at: float, active_level: int, helping_min: float,
            overburden_load: float, dependency_flag: float, problem_at: float, income: np.ndarray,
-           income_start: np.ndarray, reached: np.ndarray) -> tuple[float, ...]:
+           income_start: np.ndarray, reached: np.ndarray) -> tuple[float | np.int64, ...]:
     """Counts and sums over live residents, in the order of TALLIES."""
-    n = strong = vulnerable = sliding = isolated = degrees = active = acting = 0
-    helpers = overburdened = dependent = multi_problem = no_confidant = contacts = 0
-    outsiders = outsiders_active = clients = risen = n_reached = 0
+    # Branch-free counting (int64 of a comparison) and sums that add +0.0 where a resident does not
+    # count: the conditions are unpredictable, and a sum started at 0.0 is unchanged by adding 0.0.
+    zero = np.int64(0)
+    n = strong = vulnerable = sliding = isolated = degrees = active = acting = zero
+    helpers = overburdened = dependent = multi_problem = no_confidant = contacts = zero
+    outsiders = outsiders_active = clients = risen = n_reached = zero
     sum_sr = sum_strength = sum_trust = sum_safety = sum_attachment = sum_given = helpers_sr = 0.0
     for i in range(alive.size):
         if not alive[i]:
             continue
         x = sr[i]
-        is_active = participation[i] >= active_level
-        helper = load[i] >= helping_min
-        problems = 0
+        is_active = np.int64(participation[i] >= active_level)
+        helper = np.int64(load[i] >= helping_min)
+        problems = zero
         for j in range(domains.shape[1]):
-            problems += domains[i, j] < problem_at
+            problems += np.int64(domains[i, j] < problem_at)
+        strong_i = np.int64(x >= strong_at)
+        sliding_i = np.int64(x < sliding_at)
+        outsider = np.int64(style[i] == 3)
         n += 1
         sum_sr += x
-        strong += x >= strong_at
-        vulnerable += x < strong_at and x >= sliding_at
-        sliding += x < sliding_at
-        isolated += strength[i] < isolated_at
+        strong += strong_i
+        vulnerable += np.int64(x < strong_at) * np.int64(x >= sliding_at)
+        sliding += sliding_i
+        isolated += np.int64(strength[i] < isolated_at)
         degrees += degree[i]
         sum_strength += strength[i]
         active += is_active
-        acting += participation[i] >= 3
+        acting += np.int64(participation[i] >= 3)
         sum_trust += trust[i]
         sum_safety += safety[i]
         sum_attachment += attachment[i]
         sum_given += given[i]
-        if helper:
-            helpers += 1
-            overburdened += load[i] > overburden_load
-            helpers_sr += x
-        dependent += dependency[i] > dependency_flag
-        multi_problem += problems >= 3
-        no_confidant += close[i] == 0
-        contacts += contact[i]
-        if style[i] == 3:
-            outsiders += 1
-            outsiders_active += is_active
-        clients += client_of[i] >= 0
-        risen += income[i] > income_start[i]
-        n_reached += reached[i]
+        helpers += helper
+        overburdened += helper * np.int64(load[i] > overburden_load)
+        helpers_sr += x if helper else 0.0
+        dependent += np.int64(dependency[i] > dependency_flag)
+        multi_problem += np.int64(problems >= 3)
+        no_confidant += np.int64(close[i] == 0)
+        contacts += np.int64(contact[i])
+        outsiders += outsider
+        outsiders_active += outsider * is_active
+        clients += np.int64(client_of[i] >= 0)
+        risen += np.int64(income[i] > income_start[i])
+        n_reached += np.int64(reached[i])
     return (n, sum_sr, strong, vulnerable, sliding, isolated, degrees, sum_strength, active, acting,
               sum_trust, sum_safety, sum_attachment, sum_given, helpers, overburdened, helpers_sr,
             dependent, multi_problem, no_confidant, contacts, outsiders, outsiders_active, clients, risen, n_reached)

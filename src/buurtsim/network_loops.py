@@ -19,13 +19,16 @@ def tie_totals(a: np.ndarray, b: np.ndarray, s: np.ndarray, alive: np.ndarray, m
         if not alive[e]:
             continue
         x = s[e]
-        degree[a[e]] += 1
-        degree[b[e]] += 1
-        strength[0, a[e]] += x
-        strength[1, b[e]] += x
-        if x >= close_strength:
-            close[a[e]] += 1
-            close[b[e]] += 1
+        u = a[e]
+        v = b[e]
+        # branch-free: whether a tie is close is unpredictable, and mispredictions cost more than adding 0
+        c = np.int64(x >= close_strength)
+        degree[u] += 1
+        degree[v] += 1
+        strength[0, u] += x
+        strength[1, v] += x
+        close[u] += c
+        close[v] += c
 
 
 @kernel
