@@ -290,17 +290,25 @@ def csr_of_ties(a: np.ndarray, b: np.ndarray, m: int, n_slots: int) -> tuple[np.
     indices = np.empty(2 * m, np.int32)
     eid = np.empty(2 * m, np.int32)
     for e in range(m):
-        indices[fill[a[e]]] = b[e]
-        eid[fill[a[e]]] = e
-        fill[a[e]] += 1
-        indices[fill[b[e]]] = a[e]
-        eid[fill[b[e]]] = e
-        fill[b[e]] += 1
+        u = a[e]
+        v = b[e]
+        fu = fill[u]
+        fv = fill[v]
+        indices[fu] = v
+        eid[fu] = e
+        fill[u] = fu + 1
+        indices[fv] = u
+        eid[fv] = e
+        fill[v] = fv + 1
     for i in range(n_slots):  # rows are short: insertion sort by column
-        for k in range(indptr[i] + 1, indptr[i + 1]):
-            col, ed = indices[k], eid[k]
+        lo = indptr[i]
+        for k in range(lo + 1, indptr[i + 1]):
+            col = indices[k]
+            if indices[k - 1] <= col:  # already in place (always, for ties sorted by key)
+                continue
+            ed = eid[k]
             j = k - 1
-            while j >= indptr[i] and indices[j] > col:
+            while j >= lo and indices[j] > col:
                 indices[j + 1] = indices[j]
                 eid[j + 1] = eid[j]
                 j -= 1
