@@ -27,6 +27,7 @@ from buurtsim.network_loops import (
     live_in_key_order,
     merge_keys,
     random_neighbours,
+    reinforce_incident,
     tie_totals,
     triangles,
 )
@@ -169,6 +170,21 @@ class TieStore:
             return np.empty(0, np.int64)
         return incident_ties(unsigned(self._mat.indptr), unsigned(self._eid), unsigned(self.a), unsigned(self.b),
                          self.alive, self.n_built, self.n, slots[(slots >= 0) & (slots < self.n_slots)])
+
+    def reinforce_incident(self, slots: np.ndarray, rates: np.ndarray) -> None:
+        """For each slot in turn, strengthen its live ties towards 1: s += rate * (1 - s).
+
+        A tie between two of the slots grows twice, in the slots' order. Like direct writes to
+        `s`, flows see the new strengths after the next refresh().
+        """
+        slots = np.ascontiguousarray(slots, np.int64)
+        rates = np.ascontiguousarray(rates, float)
+        if slots.shape != rates.shape:
+            raise ValueError("one rate per slot")
+        if slots.size and (slots.min() < 0 or slots.max() >= self.n_slots):
+            raise IndexError(f"slots must lie in 0..{self.n_slots - 1}")  # the kernel does not check bounds
+        reinforce_incident(unsigned(self._mat.indptr), unsigned(self._eid), unsigned(self.a), unsigned(self.b),
+                           self.alive, self.s, self.n_built, self.n, unsigned(slots), rates)
 
     def remove_slots(self, slots: np.ndarray) -> int:
         """Break every tie of the given slots (moving away breaks ties); returns how many."""

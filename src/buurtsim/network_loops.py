@@ -254,6 +254,24 @@ def kill_ties(alive: np.ndarray, s: np.ndarray, eids: np.ndarray, n_built: int) 
 
 
 @kernel
+def reinforce_incident(indptr: np.ndarray, eid: np.ndarray, a: np.ndarray, b: np.ndarray, alive: np.ndarray,
+                       s: np.ndarray, n_built: int, n: int, slots: np.ndarray, rates: np.ndarray) -> None:
+    """For each slot in turn, s += rate * (1 - s) on its live ties (its matrix row, then the ties
+    added since the last rebuild): the same arithmetic, in the same order, as a loop of
+    `incident_ties` calls with one slot each; a tie between two listed slots grows twice."""
+    for k in range(slots.size):
+        v = slots[k]
+        r = rates[k]
+        for j in range(indptr[v], indptr[v + 1]):
+            e = eid[j]
+            if alive[e]:
+                s[e] += r * (1.0 - s[e])
+        for e in range(n_built, n):
+            if alive[e] and (a[e] == v or b[e] == v):
+                s[e] += r * (1.0 - s[e])
+
+
+@kernel
 def incident_ties(indptr: np.ndarray, eid: np.ndarray, a: np.ndarray, b: np.ndarray, alive: np.ndarray,
               n_built: int, n: int, slots: np.ndarray) -> np.ndarray:
     """Sorted ids of live ties touching the slots: their rows of the matrix, plus pending ties."""

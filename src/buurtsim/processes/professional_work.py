@@ -104,9 +104,7 @@ def mobilise(pro: Professional, ties: TieStore, rel: np.ndarray, p: Params) -> N
     """Strengthen the client's own ties (family, friends, neighbours), more as trust grows."""
     if p.network_mobilisation <= 0:
         return
-    for slot, trust in zip(pro.clients.tolist(), rel.tolist(), strict=True):
-        e = ties.incident(np.array([slot]))
-        ties.s[e] += p.network_mobilisation * trust * (1.0 - ties.s[e])
+    ties.reinforce_incident(pro.clients, p.network_mobilisation * rel)  # client by client, in order
 
 
 def connect(pro: Professional, st: ResidentState, ties: TieStore, blocks: Blocks, tick: int,
