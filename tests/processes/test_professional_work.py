@@ -285,3 +285,23 @@ def test_recruited_residents_count_as_reached(make_model) -> None:
     professional_work([pro], m.state, m.ties, m.blocks, m.tick, m.params, np.random.default_rng(1), {})
     assert m.state.reached[pro.clients].all()
     assert m.state.reached.sum() == pro.clients.size
+
+
+def test_who_is_near_key_persons_is_computed_only_for_professionals_working_through_networks(make_model, monkeypatch) -> None:
+    """The flow behind `near_key_persons` is needed only by professionals who recruit through
+    networks; a week without them must not ask for it, one with them must."""
+    m = make_model()
+    pros = [hire(m, "solving")]
+    calls: list[int] = []
+    real = m.ties.propagate
+    monkeypatch.setattr(m.ties, "propagate", lambda x: calls.append(1) or real(x))
+    targets: dict[int, np.ndarray | None] = {p.unique_id: None for p in pros}
+    professional_work(pros, m.state, m.ties, m.blocks, m.tick, m.params, np.random.default_rng(0), targets)
+    assert calls == []
+    pros.append(hire(m, "enabling", through_network=True))
+    targets[pros[-1].unique_id] = None
+    professional_work(pros, m.state, m.ties, m.blocks, m.tick, m.params, np.random.default_rng(0), targets)
+    assert calls == [1]
+    assert pros[-1].n_clients > 0
+    with pytest.raises(ValueError, match="near_network"):
+        recruit(hire(m, through_network=True), m.state, None, None, m.tick, m.params, np.random.default_rng(0))

@@ -42,7 +42,13 @@ def close_cases(pro: Professional, st: ResidentState, tick: int, p: Params) -> N
     release_clients(pro, st, present & ~done & ~too_long, tick, p, abandoned=False)
 
 
-def recruit(pro: Professional, st: ResidentState, near_network: np.ndarray, target: np.ndarray | None,
+def near_key_persons(st: ResidentState, ties: TieStore, p: Params) -> np.ndarray:
+    """Per slot: tied to a client or to an active resident (easier to reach through networks)."""
+    key = (st.client_of >= 0) | (st.participation >= p.active_level)
+    return ties.propagate(key.astype(float)) > 0
+
+
+def recruit(pro: Professional, st: ResidentState, near_network: np.ndarray | None, target: np.ndarray | None,
             tick: int, p: Params, rng: np.random.Generator) -> None:
     """Fill free caseload places, weighted by need and trust; key persons' ties are easier to reach."""
     free = min(pro.caseload - pro.clients.size, pro.intake_per_week)
@@ -57,6 +63,8 @@ def recruit(pro: Professional, st: ResidentState, near_network: np.ndarray, targ
         return
     w = need[cand] * (0.1 + st.trust[cand])
     if pro.through_network:
+        if near_network is None:
+            raise ValueError("a professional working through networks needs near_network")
         w = w * (1.0 + p.key_person_reach * near_network[cand])
     k = min(free, cand.size)
     chosen = rng.choice(cand, size=k, replace=False, p=w / w.sum())
@@ -142,8 +150,9 @@ def professional_work(pros: Sequence[Professional], st: ResidentState, ties: Tie
     """All professionals' week; returns the total hours worked."""
     if not pros:
         return 0.0
-    key = (st.client_of >= 0) | (st.participation >= p.active_level)
-    near = ties.propagate(key.astype(float)) > 0
+    # who is tied to a client or an active resident: only professionals working through networks
+    # use it, and skipping the flow changes nothing else (no draws; support's pass made the copy)
+    near = near_key_persons(st, ties, p) if any(pro.through_network for pro in pros) else None
     hours = 0.0
     for pro in pros:
         close_cases(pro, st, tick, p)
