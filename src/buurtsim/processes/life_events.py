@@ -8,7 +8,7 @@ import numpy as np
 
 from buurtsim.jit import kernel
 from buurtsim.params import Params
-from buurtsim.state import ResidentState
+from buurtsim.state import N_DOMAINS, ResidentState
 
 # A problem in one domain raises the hazard of a setback in the domain it feeds:
 # no work -> debt -> psychosocial strain -> isolation -> no work; lacking skills -> no work.
@@ -101,20 +101,19 @@ def life_events(st: ResidentState, p: Params, rng: np.random.Generator) -> np.nd
 def _hazards(d: np.ndarray, alive: np.ndarray, threshold: float, table: np.ndarray,
              pattern: np.ndarray, cum: np.ndarray) -> None:
     """Each resident's pattern of problem domains, and the running sum of setback hazards."""
-    n, k = d.shape
     total = 0.0
-    for i in range(n):
+    for i in range(d.shape[0]):  # rows of N_DOMAINS, a compile-time length: the loops are unrolled
         pat = 0
-        for j in range(k):
+        for j in range(N_DOMAINS):
             if d[i, j] < threshold:
                 pat |= 1 << j
         pattern[i] = pat
-        for j in range(k):
+        for j in range(N_DOMAINS):
             if alive[i]:
                 total += table[pat, j]
             else:
                 total += 0.0
-            cum[i * k + j] = total
+            cum[i * N_DOMAINS + j] = total
 
 
 @kernel
@@ -125,13 +124,13 @@ def _recover(d: np.ndarray, potential: np.ndarray, dependency: np.ndarray, patte
 
     Below the potential recovery is slowed by stacked problems and by dependency; above it (gains
     from support or help) the surplus fades at the plain rate: temporary help fades out.
+    `d` has N_DOMAINS columns.
     """
-    n, k = d.shape
     half = np.float32(0.5)
-    for i in range(n):
+    for i in range(d.shape[0]):
         slow = slow_table[pattern[i]] * (1.0 - dependency_penalty * dependency[i]) * recovery_rate
         acc = 0.0
-        for j in range(k):
+        for j in range(N_DOMAINS):  # a compile-time length: the loop is unrolled
             gap = potential[i, j] - d[i, j]
             x = d[i, j] + gap * (slow if gap > 0 else recovery_rate)
             if noise.shape[0]:
@@ -139,4 +138,4 @@ def _recover(d: np.ndarray, potential: np.ndarray, dependency: np.ndarray, patte
             x = min(max(x, 0.0), 1.0)
             d[i, j] = x
             acc = x if j == 0 else acc + x
-        self_reliance[i] = acc / k
+        self_reliance[i] = acc / N_DOMAINS
