@@ -92,8 +92,9 @@ def life_events(st: ResidentState, p: Params, rng: np.random.Generator) -> np.nd
     shocks.ravel()[hit] = True
     d.ravel()[hit] -= rng.exponential(p.shock_size, hit.size)
     noise = rng.random(d.shape, dtype=np.float32) if p.domain_noise > 0 else np.zeros((0, k), np.float32)
+    # the running sums are no longer needed: their memory is the recovery's scratch
     _recover(d, st.potential, st.dependency, pattern, slow_table, p.dependency_recovery_penalty,
-             p.recovery_rate, noise, np.float32(p.domain_noise * UNIFORM_SD), st.self_reliance)
+             p.recovery_rate, noise, np.float32(p.domain_noise * UNIFORM_SD), st.self_reliance, cum)
     return shocks
 
 
@@ -119,23 +120,34 @@ def _hazards(d: np.ndarray, alive: np.ndarray, threshold: float, table: np.ndarr
 @kernel
 def _recover(d: np.ndarray, potential: np.ndarray, dependency: np.ndarray, pattern: np.ndarray,
              slow_table: np.ndarray, dependency_penalty: float, recovery_rate: float,
-             noise: np.ndarray, noise_scale: np.float32, self_reliance: np.ndarray) -> None:
+             noise: np.ndarray, noise_scale: np.float32, self_reliance: np.ndarray, scratch: np.ndarray) -> None:
     """Recovery towards the potential (slowed below it), uniform noise, clipping, self-reliance.
 
     Below the potential recovery is slowed by stacked problems and by dependency; above it (gains
     from support or help) the surplus fades at the plain rate: temporary help fades out.
-    `d` has N_DOMAINS columns.
+    `d` has N_DOMAINS columns; `scratch` has room for one number per cell.
+
+    In three passes, so that the middle one, the same arithmetic on every cell, is done by the
+    compiler several cells to an instruction: each row's slowed rate is first written out per cell.
     """
-    half = np.float32(0.5)
-    for i in range(d.shape[0]):
+    n = d.shape[0]
+    below = scratch[: n * N_DOMAINS]
+    for i in range(n):
         slow = slow_table[pattern[i]] * (1.0 - dependency_penalty * dependency[i]) * recovery_rate
+        for j in range(N_DOMAINS):
+            below[i * N_DOMAINS + j] = slow
+    cells = d.reshape(d.size)
+    target = potential.reshape(potential.size)
+    shake = noise.reshape(noise.size)
+    half = np.float32(0.5)
+    for c in range(cells.size):
+        gap = target[c] - cells[c]
+        x = cells[c] + gap * (below[c] if gap > 0 else recovery_rate)
+        if shake.size:
+            x += np.float64((shake[c] - half) * noise_scale)
+        cells[c] = min(max(x, 0.0), 1.0)
+    for i in range(n):
         acc = 0.0
-        for j in range(N_DOMAINS):  # a compile-time length: the loop is unrolled
-            gap = potential[i, j] - d[i, j]
-            x = d[i, j] + gap * (slow if gap > 0 else recovery_rate)
-            if noise.shape[0]:
-                x += np.float64((noise[i, j] - half) * noise_scale)
-            x = min(max(x, 0.0), 1.0)
-            d[i, j] = x
-            acc = x if j == 0 else acc + x
+        for j in range(N_DOMAINS):
+            acc = d[i, j] if j == 0 else acc + d[i, j]
         self_reliance[i] = acc / N_DOMAINS
