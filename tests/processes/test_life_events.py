@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from buurtsim.params import DOMAINS, make_params
-from buurtsim.processes.life_events import life_events
+from buurtsim.processes.life_events import _distinct_sorted, life_events
 
 WORK, FINANCE, HEALTH, SOCIAL, SKILLS = range(5)
 N = 4000
@@ -125,3 +125,11 @@ def test_noise_is_symmetric_and_bounded(make_state) -> None:
     delta = st.domains - 0.5
     assert abs(delta.mean()) < 0.005
     assert delta.std() == pytest.approx(0.05, rel=0.05)
+
+
+@pytest.mark.parametrize("size", [1, 100, 256, 257, 50_000, 65_536, 65_537, 2_000_000])
+@pytest.mark.parametrize("n", [0, 1, 441, 5_000])
+def test_distinct_sorted_is_unique_of_the_clipped_cells(size: int, n: int) -> None:
+    # sizes around the 8-bit digits of the radix sort: one, two and three passes, and none for one cell
+    idx = np.random.default_rng(size + n).integers(0, 2 * size, n)
+    np.testing.assert_array_equal(_distinct_sorted(idx, size), np.unique(np.minimum(idx, size - 1)), strict=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.processes import numpy_reference as ref
 
 from buurtsim.params import make_params
 from buurtsim.processes.migration import movers
@@ -150,3 +151,20 @@ def test_a_vacated_household_is_relet_to_one_new_household_tied_as_family(make_m
         if members.size > 1:
             deg = m.ties.degree()[members]
             assert (deg >= 1).all()  # each member tied to the household
+
+
+def test_scattered_households_with_empty_first_slots_match_numpy(make_state) -> None:
+    # members of a household in slots far apart, and households whose first slot is empty: the head
+    # is the first live member wherever it is
+    n = 3000
+    rng = np.random.default_rng(6)
+    st = make_state(n)
+    st.household[:] = rng.integers(0, 900, n)
+    st.alive[rng.random(n) < 0.25] = False
+    st.income[:] = rng.integers(0, 3, n)
+    st.income_start[:] = rng.integers(0, 3, n)
+    p = make_params(move_rate=0.1, riser_move_multiplier=3.0)
+    got = movers(st, p, np.random.default_rng(2))
+    want = ref.movers(st, p, np.random.default_rng(2))
+    np.testing.assert_array_equal(got, want, strict=True)
+    assert got.size > 50

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
+from tests.processes import numpy_reference as ref
 
 from buurtsim.params import make_params
 from buurtsim.processes.position import change_position, risen_since_arrival
@@ -41,3 +44,21 @@ def test_risen_since_arrival_compares_with_the_class_on_arrival(make_state) -> N
     st = make_state(4, income=1)
     st.income_start[:] = [0, 1, 2, 1]
     assert risen_since_arrival(st).tolist() == [True, False, False, False]
+
+
+@pytest.mark.parametrize(("up_rate", "down_rate"), [(0.01, 0.1), (0.1, 0.01)])
+def test_unequal_rates_match_numpy(make_state, up_rate: float, down_rate: float) -> None:
+    # the kernel looks at a resident's work only when the uniform is below the larger rate
+    p = make_params(income_up_rate=up_rate, income_down_rate=down_rate)
+    rng = np.random.default_rng(4)
+    st = make_state(N, income=1)
+    st.domains[:, 0] = rng.random(N)
+    st.income[:] = rng.integers(0, 3, N)
+    st.alive[rng.random(N) < 0.1] = False
+    twin = copy.deepcopy(st)
+    got = change_position(st, p, np.random.default_rng(9))
+    want = ref.change_position(twin, p, np.random.default_rng(9))
+    for x, y in zip(got, want, strict=True):
+        np.testing.assert_array_equal(x, y, strict=True)
+    np.testing.assert_array_equal(st.income, twin.income, strict=True)
+    assert got[0].size > 10 and got[1].size > 10

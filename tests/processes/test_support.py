@@ -3,8 +3,11 @@ sustained over-asking wears the giver down (brief §4.2, pattern 5)."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
+from tests.processes import numpy_reference as ref
 
 from buurtsim.params import make_params
 from buurtsim.processes.support import deficit_weights, informal_support
@@ -147,3 +150,25 @@ def test_harm_follows_the_running_load_not_one_week(make_state, make_ties) -> No
     assert given2[0] == 0
     load = 0.2 * (1 - p.load_memory)
     assert st2.domains[0, HEALTH] == pytest.approx(h - p.overburden_harm * (load - p.overburden_load))
+
+
+def test_full_empty_and_overloaded_rows_match_numpy(make_state, make_ties) -> None:
+    # edge rows for the compiled kernel: every domain full (the gain has nowhere to go), every
+    # domain empty, helpers loaded beyond the bearable level, and empty dwellings
+    n = 60
+    rng = np.random.default_rng(8)
+    domains = rng.random((n, 5))
+    domains[:6] = 1.0
+    domains[6:12] = 0.0
+    st = make_state(n, domains=domains, capacity=rng.random(n), load=rng.random(n) * 2.0)
+    st.alive[rng.random(n) < 0.15] = False
+    edges = np.unique(np.sort(rng.integers(0, n, (150, 2)), axis=1), axis=0)
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    p = make_params(overburden_harm=0.05)
+    twin, twin_ties = copy.deepcopy(st), make_ties(n, edges, 0.6)
+    informal_support(st, make_ties(n, edges, 0.6), p)
+    ref.informal_support(twin, twin_ties, p)
+    for name in ("domains", "self_reliance", "capacity", "load", "given"):
+        np.testing.assert_array_equal(getattr(st, name), getattr(twin, name), err_msg=name, strict=True)
+    assert (np.delete(st.domains[:6], HEALTH, axis=1) == 1.0).all()  # full stays full: no division by 0
+    assert (st.load > p.overburden_load).any(), "the test needs overloaded helpers"

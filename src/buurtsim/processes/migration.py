@@ -38,22 +38,26 @@ def _movers(alive: np.ndarray, income: np.ndarray, income_start: np.ndarray, hou
             mobility: np.ndarray, move_rate: float, push: np.ndarray, riser_multiplier: float,
             u: np.ndarray) -> np.ndarray:
     """Live slots of households whose head's uniform falls below move_rate * mobility * push, the
-    push raised by riser_multiplier for a head whose income class rose since arrival."""
+    push raised by riser_multiplier for a head whose income class rose since arrival.
+
+    The head is the household's first live member. Each member looks up its head and evaluates the
+    head's decision itself: marking heads as decided while walking the slots needed a test on every
+    member whose outcome the processor could not predict (55 -> 31 us a week at N = 10,000).
+    """
     n_households = 0  # household ids are 0 .. max (found here: numpy's max() is a call of its own)
     for i in range(household.size):
         n_households = max(n_households, int(household[i]) + 1)
-    decided = np.zeros(n_households, np.bool_)
-    moving = np.zeros(n_households, np.bool_)
-    for i in range(alive.size):
-        h = household[i]
-        if alive[i] and not decided[h]:  # the first live member of the household is its head
-            decided[h] = True
-            push_i = push[i] * riser_multiplier if income[i] > income_start[i] else push[i]
-            moving[h] = u[i] < move_rate * mobility[income[i]] * push_i
+    head = np.empty(n_households, np.int64)  # only entries of households with a live member are read
+    for i in range(alive.size - 1, -1, -1):  # backwards: the first live member is written last
+        if alive[i]:
+            head[household[i]] = i
     out = np.empty(alive.size, np.int64)
     k = 0
     for i in range(alive.size):
-        if alive[i] and moving[household[i]]:
-            out[k] = i
-            k += 1
+        if alive[i]:
+            j = head[household[i]]
+            push_j = push[j] * riser_multiplier if income[j] > income_start[j] else push[j]
+            if u[j] < move_rate * mobility[income[j]] * push_j:
+                out[k] = i
+                k += 1
     return out[:k]

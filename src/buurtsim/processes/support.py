@@ -6,8 +6,10 @@ import numpy as np
 
 from buurtsim.jit import kernel
 from buurtsim.network import TieStore
-from buurtsim.params import Params
-from buurtsim.state import ResidentState, row_sums
+from buurtsim.params import DOMAINS, Params
+from buurtsim.state import N_DOMAINS, ResidentState, row_sums
+
+HEALTH = DOMAINS.index("health")  # the domain worn down by over-asking
 
 
 def deficit_weights(domains: np.ndarray) -> np.ndarray:
@@ -55,30 +57,34 @@ def _support(d: np.ndarray, load: np.ndarray, capacity: np.ndarray, self_relianc
              overburden_load: float, overburden_harm: float, capacity_recovery: float,
              support_cost: float) -> None:
     """Per resident: support received and given, gains by deficit weights, load and over-asking,
-    clipping, capacity."""
-    n, k = d.shape
-    deficit = np.empty(k)
-    for i in range(n):
+    clipping, capacity. `d` has N_DOMAINS columns.
+
+    Divisions bound the speed: the row length is the compile-time constant N_DOMAINS, so the loops
+    over a row are unrolled (the deficits are recomputed rather than stored), and self-reliance and
+    capacity follow in a second pass, whose divisions the compiler packs four to an instruction.
+    """
+    for i in range(d.shape[0]):
         received[i] = rate * need[i] * flow_cap[i]
         given[i] = rate * cap[i] * flow_need[i]
-        total = 0.0
-        for j in range(k):
-            deficit[j] = 1.0 - d[i, j]
-            total = deficit[j] if j == 0 else total + deficit[j]
+        total = 1.0 - d[i, 0]
+        for j in range(1, N_DOMAINS):
+            total += 1.0 - d[i, j]
         if total <= 0:
             total = np.inf  # all domains full: a gain has nowhere to go
         gain = effect * received[i]
         load[i] += load_memory * (given[i] - load[i])
         excess = max(load[i] - overburden_load, 0.0)
         acc = 0.0
-        for j in range(k):
-            x = d[i, j] + (deficit[j] / total) * gain
-            if j == 2:  # health
+        for j in range(N_DOMAINS):
+            x = d[i, j] + ((1.0 - d[i, j]) / total) * gain
+            if j == HEALTH:  # resolved at compile time: the loop is unrolled
                 x -= overburden_harm * excess
             x = min(max(x, 0.0), 1.0)
             d[i, j] = x
             acc = x if j == 0 else acc + x
-        sr = acc / k
+        self_reliance[i] = acc  # the row sum, divided in the second pass
+    for i in range(d.shape[0]):
+        sr = self_reliance[i] / N_DOMAINS
         self_reliance[i] = sr
         c = capacity[i] + (capacity_recovery * (sr - capacity[i]) - support_cost * given[i])
         capacity[i] = min(max(c, 0.0), 1.0)
