@@ -101,8 +101,13 @@ def _non_family_counts(alive: np.ndarray, kind: np.ndarray, m: int) -> np.ndarra
     k = 0
     for c in range(n_chunks):
         counts[c] = k
-        for e in range(c * CHUNK, min(m, (c + 1) * CHUNK)):
-            k += alive[e] & (kind[e] != FAMILY)
+        # Over views of the chunk, indexed from 0: with a loop from c * CHUNK the compiled code
+        # cannot tell the index is never negative and checks it for wraparound at every tie, which
+        # keeps the loop from being vectorised (about four times slower).
+        live = alive[c * CHUNK: min(m, (c + 1) * CHUNK)]
+        kd = kind[c * CHUNK: min(m, (c + 1) * CHUNK)]
+        for j in range(live.size):
+            k += live[j] & (kd[j] != FAMILY)
     counts[n_chunks] = k
     return counts
 
