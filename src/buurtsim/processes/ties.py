@@ -24,7 +24,7 @@ def contact_and_decay(st: ResidentState, ties: TieStore, p: Params, rng: np.rand
     """
     m = ties.n
     u = rng.random(int(np.count_nonzero(ties.alive[:m])))  # one draw per live tie, in edge order
-    flag = np.zeros(st.size, bool)
+    flag = np.zeros(st.size + 1, bool)  # one spare entry at the end: see _contact
     broken = np.empty(u.size, np.int64)
     degree = np.zeros(ties.n_slots, np.int64)
     n_broken = _contact(unsigned(ties.a), unsigned(ties.b), ties.s, unsigned(ties.kind), ties.alive, m, u,
@@ -32,7 +32,7 @@ def contact_and_decay(st: ResidentState, ties: TieStore, p: Params, rng: np.rand
                         p.tie_break_strength, p.friend_strength, st.block, flag, broken, degree)
     ties.kill(broken[:n_broken])
     ties.remember_degree(degree)  # the ties that survived this week's decay, counted on the way
-    return flag
+    return flag[:-1]
 
 
 @kernel
@@ -40,20 +40,23 @@ def _contact(a: np.ndarray, b: np.ndarray, s: np.ndarray, kind: np.ndarray, aliv
              u: np.ndarray, contact_prob: np.ndarray, reinforce: float, keep: float, break_at: float,
              friend_at: float, block: np.ndarray, flag: np.ndarray, broken: np.ndarray, degree: np.ndarray) -> int:
     """Contact, reinforcement or decay, friendship upgrades and breakage for every live tie;
-    counts the surviving ties per slot into `degree`.
+    counts the surviving ties per slot into `degree`. `flag` has one spare entry past the slots.
 
     Whether a tie had contact or breaks is a coin flip per tie, which a branch predictor cannot
     guess: both outcomes are computed and selected, and counters and flags are written every time
-    (about a fifth faster than branching, with the same arithmetic)."""
-    c = 0
-    n_broken = 0
+    (about a fifth faster than branching, with the same arithmetic). A flag is set by storing True
+    either at the slot or, without same-block contact, at the spare entry: a plain store, where
+    or-ing into the slot would load it first (with unsigned counters, about 15 % faster)."""
+    c = np.uint64(0)  # unsigned counters: no wraparound check on u[c] and broken[n_broken]
+    n_broken = np.uint64(0)
+    spare = np.uint64(flag.size - 1)
     for e in range(m):
         if not alive[e]:
             continue
         k = kind[e]
         x = s[e]
         met = u[c] < contact_prob[k] * x
-        c += 1
+        c += np.uint64(1)
         grown = x + reinforce * (1.0 - x)
         faded = x * keep
         x = grown if met else faded
@@ -64,14 +67,14 @@ def _contact(a: np.ndarray, b: np.ndarray, s: np.ndarray, kind: np.ndarray, aliv
         ae, be = a[e], b[e]
         gone = (x < break_at) & (not family)
         broken[n_broken] = e  # kept only if it broke: the count moves on only then
-        n_broken += gone
+        n_broken += np.uint64(gone)
         stays = 1 - np.int64(gone)
         degree[ae] += stays
         degree[be] += stays
         same_block = met & (not family) & (block[ae] == block[be])  # C4 counts neighbours, not housemates
-        flag[ae] |= same_block
-        flag[be] |= same_block
-    return n_broken
+        flag[ae if same_block else spare] = True
+        flag[be if same_block else spare] = True
+    return int(n_broken)
 
 
 def end_ties(ties: TieStore, p: Params, rng: np.random.Generator) -> int:
