@@ -183,18 +183,20 @@ def _routes(u: np.ndarray, local_below: float, triadic_below: float, who: np.nda
     fpos, fw = np.empty(n, np.int64), np.empty(n, np.int64)
     nl = nt = nf = 0
     for i in range(n):
-        if u[i] < local_below:
-            lpos[nl] = i
-            lblock[nl] = block[who[i]]
-            nl += 1
-        elif u[i] < triadic_below:
-            tpos[nt] = i
-            tw[nt] = who[i]
-            nt += 1
-        else:
-            fpos[nf] = i
-            fw[nf] = who[i]
-            nf += 1
+        # branch-free: the route is a random draw; every list is written, only its own moves on
+        local = u[i] < local_below
+        triadic = (not local) & (u[i] < triadic_below)
+        far = not (local | triadic)
+        w = who[i]
+        lpos[nl] = i
+        lblock[nl] = block[w]
+        nl += local
+        tpos[nt] = i
+        tw[nt] = w
+        nt += triadic
+        fpos[nf] = i
+        fw[nf] = w
+        nf += far
     return lpos[:nl], lblock[:nl], tpos[:nt], tw[:nt], fpos[:nf], fw[:nf]
 
 
