@@ -122,11 +122,17 @@ def _non_family_at(alive: np.ndarray, kind: np.ndarray, counts: np.ndarray, rank
     out = np.empty(ranks.size, np.int64)
     for i in range(ranks.size):
         c = np.searchsorted(counts, ranks[i], side="right") - 1  # the chunk that holds it
-        e, r = c * CHUNK, counts[c]
-        while not (alive[e] and kind[e] != FAMILY and r == ranks[i]):
-            r += alive[e] and kind[e] != FAMILY
-            e += 1
-        out[i] = e
+        # Within the chunk, over views indexed from 0 (no wraparound checks) and without
+        # short-circuits: whether a tie is a live non-family one follows no pattern.
+        live = alive[c * CHUNK:]
+        kd = kind[c * CHUNK:]
+        j, r = 0, counts[c]
+        eligible = live[0] & (kd[0] != FAMILY)
+        while not (eligible & (r == ranks[i])):
+            r += eligible
+            j += 1
+            eligible = live[j] & (kd[j] != FAMILY)
+        out[i] = c * CHUNK + j
     return out
 
 
