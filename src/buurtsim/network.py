@@ -51,6 +51,12 @@ def edge_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (lo << SHIFT) | hi
 
 
+def _check_bounds(ids: np.ndarray, n: int, what: str) -> None:
+    """IndexError unless every id lies in 0..n-1: the kernels that take these ids do not check."""
+    if ids.size and (ids.min() < 0 or ids.max() >= n):
+        raise IndexError(f"{what} must lie in 0..{n - 1}")
+
+
 class TieStore:
     """Undirected weighted ties between slots; grows in place, compacts on rebuild."""
 
@@ -155,8 +161,7 @@ class TieStore:
     def kill(self, eids: np.ndarray) -> None:
         """Break ties by edge id."""
         eids = np.ascontiguousarray(eids, np.int64)
-        if eids.size and (eids.min() < 0 or eids.max() >= self.n):
-            raise IndexError(f"tie ids must lie in 0..{self.n - 1}")  # the kernel does not check bounds
+        _check_bounds(eids, self.n, "tie ids")
         killed, killed_built = kill_ties(self.alive, self.s, unsigned(eids), self.n_built)
         if killed == 0:
             return
@@ -181,8 +186,7 @@ class TieStore:
         rates = np.ascontiguousarray(rates, float)
         if slots.shape != rates.shape:
             raise ValueError("one rate per slot")
-        if slots.size and (slots.min() < 0 or slots.max() >= self.n_slots):
-            raise IndexError(f"slots must lie in 0..{self.n_slots - 1}")  # the kernel does not check bounds
+        _check_bounds(slots, self.n_slots, "slots")
         reinforce_incident(unsigned(self._mat.indptr), unsigned(self._eid), unsigned(self.a), unsigned(self.b),
                            self.alive, self.s, self.n_built, self.n, unsigned(slots), rates)
 
