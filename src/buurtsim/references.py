@@ -2,7 +2,7 @@
 
 Text elsewhere cites a source by its `short` form (authors or organisation, year); the full
 reference (authors, year, title, where it appeared) is listed here and rendered on the references
-page (`docs/references.md`, the dashboard's Info tab and `buurtsim references`).
+page (`docs/references.md` and the dashboard's Info tab).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ REFERENCES: tuple[Reference, ...] = (
               "Participatieladder, 'niemand heeft het mij gevraagd', van bewonersparticipatie naar overheidsparticipatie.",
               "Participation ladder, 'nobody asked me', from resident participation to government participation."),
     Reference("giltay-veth-2009", "Giltay Veth 2009",
-              "Giltay Veth, D. (2009). *Het rendement van zalmgedrag. De projectencarrousel ontleed*. "
+              "Giltay Veth, D. (2009). *Het rendement van zalmgedrag. De projectencarroussel ontleed*. "
               "Den Haag: Nicis Institute.",
               "De projectencarrousel; geciteerd door Van Houten & Winsemius (2010-11).",
               "The project carousel; cited by Van Houten & Winsemius (2010-11)."),
