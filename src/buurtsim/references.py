@@ -104,8 +104,10 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("movisie-2014", "Movisie 2014",
               "Movisie (10 februari 2014). *Werkzame elementen bij buurtontwikkeling. Het mobiliseren van eigen "
               "kracht in buurtontwikkeling*. Databank Effectieve sociale interventies.",
-              "De professional als procesbegeleider en verbinder; sleutelfiguren; gewoon beginnen.",
-              "The professional as process facilitator and connector; key persons; just start."),
+              "De professional als procesbegeleider en spin-in-het-web die naar de achtergrond verdwijnt; "
+              "sleutelpersonen; empowerment; gewoon beginnen.",
+              "The professional as process facilitator and hub who fades into the background; key persons; "
+              "empowerment; just start."),
 )
 
 
