@@ -49,14 +49,14 @@ class Params(BaseModel):
     # --- population and initial composition -------------------------------------------------
     n_residents: int = P(500, 10, 2_000_000, "persons", "brief §3: a street block ~500 to a wijk 10,000+", "Number of residents (dwellings) at the start.")
     residents_per_block: int = P(40, 2, 1000, "persons", "assumption: a stairwell/street block (portiek) of ~20 dwellings x ~2 persons", "Residents per block; blocks are the unit of proximity (neighbour ties, local disorder).")
-    household_size_mean: float = P(2.1, 1.0, 6.0, "persons", "CBS: mean Dutch household size ~2.1", "Mean household size; household members share a family tie.")
+    household_size_mean: float = P(2.1, 1.0, 6.0, "persons", "CBS: mean Dutch household size ~2.1", "Mean household size; household members are tied as family, each to the next.")
     income_shares: tuple[Share, Share, Share] = P((0.55, 0.33, 0.12), 0.0, 1.0, "share", "assumption for a deprived wijk: most low income (Oelkers, LSA: middle incomes leave)", "Initial shares of low, middle and high income.")
     style_shares: tuple[Share, Share, Share, Share] = P((0.16, 0.28, 0.24, 0.32), 0.0, 1.0, "share", "C9, Motivaction via Wijkengids 4.6: dutiful 16, responsible 28, pragmatic 24, outsider 32 %", "Initial shares of citizenship styles (dutiful, responsible, pragmatic, outsider).")
     potential_mean_by_income: tuple[Share, Share, Share] = P((0.55, 0.66, 0.76), 0.0, 1.0, "score", "calibrated to C1/C2 (calibration.md)", "Mean structural potential (the level domains recover to) per income class.")
     potential_concentration: float = P(7.0, 1.0, 100.0, "-", "calibrated to C1/C2: spread of the potential (Beta a+b)", "Beta concentration of the potential; lower means more spread.")
     initial_domain_noise: float = P(0.08, 0.0, 0.5, "score", "assumption", "SD of initial domain scores around the potential.")
 
-    # --- life events and the multi-problem spiral (seed 001: 'neerwaartse spiraal') ----------
+    # --- life events and the multi-problem spiral (MO/Samenlevingsopbouw 2010-11, multiproblematiek) ---
     problem_threshold: float = P(0.4, 0.05, 0.95, "score", "assumption: a domain below this counts as a problem (C1 counts domains)", "A domain score below this is a problem in that domain.")
     shock_prob: float = P(0.006, 0.0, 0.2, "1/week", "assumption: ~0.3 shocks per domain per year; calibrated to C1", "Weekly probability of a negative life event per domain.", plausible=(0.002, 0.018))
     shock_size: float = P(0.22, 0.0, 1.0, "score", "assumption; calibrated to C1", "Mean size of a life event (exponentially distributed).", plausible=(0.073, 0.66))
@@ -67,7 +67,7 @@ class Params(BaseModel):
     strong_threshold: float = P(0.6, 0.0, 1.0, "score", "Wijkengids 4.6: Rotterdam categories, thresholds assumed", "Self-reliance at or above which a resident counts as socially strong.")
     sliding_threshold: float = P(0.35, 0.0, 1.0, "score", "Wijkengids 4.6: Rotterdam categories, thresholds assumed", "Self-reliance below which a resident counts as survivor/slider.")
 
-    # --- informal support and over-asking (seed 001: 'half-zelfredzamen', overvragen) ---------
+    # --- informal support and over-asking (Mulder 2010-11: half-redzamen, overvragen) -----------
     support_rate: float = P(0.05, 0.0, 1.0, "1/week", "assumption; calibrated to C6 (36 % give help)", "Weekly support per unit of tie strength x giver capacity x receiver need.", plausible=(0.017, 0.15))
     need_level: float = P(0.6, 0.0, 1.0, "score", "assumption = strong_threshold: below it one needs help", "Self-reliance below which a resident needs support; need = level - self_reliance.")
     support_effect: float = P(0.5, 0.0, 5.0, "score/unit", "assumption", "Domain gain per unit of support received.")
@@ -76,10 +76,10 @@ class Params(BaseModel):
     helping_min: float = P(0.0055, 0.0, 1.0, "unit/week", "calibrated to C6: who counts as giving informal help", "Support given per week (8-week mean) above which a resident counts as a helper.")
     load_memory: float = P(0.125, 0.01, 1.0, "1/week", "assumption: 8-week moving mean of support given", "Weight of this week's support in the helper's running load.")
     overburden_load: float = P(0.012, 0.0, 1.0, "unit/week", "calibrated to C6 (9 % of helpers overloaded)", "Running load above which a helper is over-asked.")
-    overburden_harm: float = P(0.6, 0.0, 10.0, "score/unit", "Mulder 2010-11: over-asked volunteers drop out, Wijkengids 4.6", "Weekly loss of health per unit of load above the over-asking level.")
+    overburden_harm: float = P(0.6, 0.0, 10.0, "score/unit", "Mulder 2010-11: residents want to help each other as long as they are not over-asked; the harm to health and its size assumed", "Weekly loss of health per unit of load above the over-asking level.")
 
-    # --- professionals (seed 001, 003) -----------------------------------------------------
-    trust_build_weeks: float = P(26.0, 1.0, 520.0, "weeks", "Van Ewijk 2010-11: the community worker's trust takes time ('eigen frequentie')", "Time constant for trust within a professional relationship.")
+    # --- professionals (Van Ewijk 2010-11; Wijkengids 4.6; Movisie 2014) -----------------------
+    trust_build_weeks: float = P(26.0, 1.0, 520.0, "weeks", "Van Ewijk 2010-11: a relationship of trust with residents is community work's strength, hence light but long-lasting support; Heijkers 2010-11: every neighbourhood has its own pace (eigen frequentie); 26 weeks assumed", "Time constant for trust within a professional relationship.")
     professional_effect: float = P(0.012, 0.0, 1.0, "score/hour", "assumption; calibrated so presence shows after years", "Domain gain per hour of professional work at full relationship trust.", plausible=(0.004, 0.036))
     solving_speed: float = P(2.5, 0.0, 10.0, "x", "Wijkengids 4.6: solving problems for people is fast but creates dependency", "Multiplier on the gain when a professional solves problems for a client.")
     solving_trust_floor: float = P(0.6, 0.0, 1.0, "share", "assumption: a solved debt does not need trust", "Share of a problem-solving gain that does not depend on relationship trust.")
@@ -98,7 +98,7 @@ class Params(BaseModel):
     connect_rate: float = P(0.3, 0.0, 5.0, "ties/week", "Movisie 2014: connect residents to each other", "New ties per week an enabling professional brokers between clients and neighbours.")
     hourly_cost_eur: float = P(75.0, 0.0, 500.0, "EUR/hour", "assumption: integral hourly rate of a welfare professional", "Cost of one professional hour.")
 
-    # --- participation ladder and initiatives (seed 001, 004) --------------------------------
+    # --- participation ladder and initiatives (Wijkengids 11.1; MO/Samenlevingsopbouw 2010-11) ---
     participation_up: tuple[Share, Share, Share, Share] = P((0.024, 0.021, 0.015, 0.007), 0.0, 1.0, "1/week", "Wijkengids 4.6: outsiders participate less; calibrated to C5", "Weekly chance to step up the ladder, by style.")
     participation_down: float = P(0.03, 0.0, 1.0, "1/week", "assumption; calibrated to C5", "Weekly chance to step down the ladder (scaled by lack of capacity).", plausible=(0.01, 0.09))
     asked_multiplier: float = P(10.0, 1.0, 50.0, "x", "Wijkengids 11.1: 'nobody asked me' is the main reason not to volunteer; calibrated so an invitation is taken up ~5-20 % of the time", "Multiplier on stepping up when asked this week.")
@@ -134,10 +134,10 @@ class Params(BaseModel):
     clustering_sample: int = P(2000, 50, 1_000_000, "residents", "performance", "Residents sampled to estimate clustering.")
     network_rebuild_churn: float = P(0.1, 0.0, 1.0, "share", "performance", "Share of added or broken ties that triggers a rebuild of the sparse matrix.")
 
-    # --- perceptions (seed 001: fear is contagious; Kleinhans & Bolt) -------------------------
+    # --- perceptions (Van Geffen 2010-11: fear is contagious; Kleinhans & Bolt 2010) -----------
     safety_rate: float = P(0.03, 0.0, 1.0, "1/week", "assumption", "Weekly adjustment of perceived safety towards local conditions.")
     safety_contagion: float = P(0.05, 0.0, 1.0, "1/week", "Van Geffen 2010-11: fear is contagious", "Weekly pull of perceived safety towards one's ties.")
-    fear_asymmetry: float = P(2.0, 1.0, 10.0, "x", "Van Geffen 2010-11: fear spreads faster than reassurance", "Extra weight of ties who feel less safe.")
+    fear_asymmetry: float = P(2.0, 1.0, 10.0, "x", "assumption: Van Geffen 2010-11 (quoting Haisma) says fear is contagious, not that it spreads faster than reassurance", "Extra weight of ties who feel less safe.")
     disorder_weight: float = P(1.2, 0.0, 5.0, "x", "Hipp (2016): disorder lowers safety", "Effect of the block's share of sliding residents on safety.")
     initiative_safety: float = P(0.5, 0.0, 5.0, "x", "Sampson et al. (1997); Hipp (2016): collective efficacy makes a place feel safer", "Raise of the safety target per unit share of block residents in a running initiative.")
     trust_contagion: float = P(0.02, 0.0, 1.0, "1/week", "assumption", "Weekly pull of institutional trust towards one's ties.")
@@ -152,14 +152,14 @@ class Params(BaseModel):
     income_down_rate: float = P(0.004, 0.0, 0.1, "1/week", "assumption: about 1 in 5 residents with a work problem drops an income class per year", "Weekly chance that a resident with a problem in the work domain (below problem_threshold) drops one income class.")
     riser_move_multiplier: float = P(2.0, 1.0, 10.0, "x", "Permentier, Van Ham & Bolt (2009); CBS: residents whose position improves leave deprived neighbourhoods more often; size assumed", "Move-out multiplier for a resident whose income class is above the one they had on arrival.")
 
-    # --- migration (C11; seed 002: selective out-migration) -----------------------------------
+    # --- migration (C11; Oelkers (LSA): selective out-migration) --------------------------------
     move_rate: float = P(0.0036, 0.0, 0.1, "1/week", "C11: CBS (2017), ~10 %/year at age 40; calibrated to that realised rate", "Base weekly chance that a household moves out (scaled by income, attachment, safety, rising).")
-    income_mobility: tuple[NonNeg, NonNeg, NonNeg] = P((0.6, 1.0, 1.8), 0.0, 10.0, "x", "Oelkers (LSA): middle incomes leave, the poor stay", "Move-out multiplier by income class.")
+    income_mobility: tuple[NonNeg, NonNeg, NonNeg] = P((0.6, 1.0, 1.8), 0.0, 10.0, "x", "Oelkers (LSA), on the Aedes report (Circusvis 2020): middle and higher incomes leave; sizes assumed", "Move-out multiplier by income class.")
     attachment_move_effect: float = P(3.0, 0.0, 20.0, "1/score", "Kleinhans & Bolt 2010: attachment lowers the wish to move", "Decay of the move-out hazard with attachment.")
     safety_move_effect: float = P(1.5, 0.0, 20.0, "1/score", "assumption", "Increase of the move-out hazard with lack of perceived safety.", plausible=(0.5, 4.5))
     inflow: bool = Field(True, description="Vacated dwellings are re-let to newcomers (population stays constant).", json_schema_extra={"unit": "-", "source": "assumption: social housing is re-let"})
-    newcomer_income_shares: tuple[Share, Share, Share] = P((0.7, 0.25, 0.05), 0.0, 1.0, "share", "Oelkers (LSA): newcomers are often more vulnerable", "Income shares of newcomers.")
-    newcomer_potential_shift: float = P(-0.04, -0.5, 0.5, "score", "Oelkers (LSA): newcomers are often more vulnerable", "Shift of newcomers' potential against residents of the same income.")
+    newcomer_income_shares: tuple[Share, Share, Share] = P((0.7, 0.25, 0.05), 0.0, 1.0, "share", "assumption for a deprived wijk (Oelkers (LSA) reports the Aedes report's weak neighbourhoods growing weaker; newcomers' vulnerability is not in the source)", "Income shares of newcomers.")
+    newcomer_potential_shift: float = P(-0.04, -0.5, 0.5, "score", "assumption (see newcomer_income_shares)", "Shift of newcomers' potential against residents of the same income.")
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Params:

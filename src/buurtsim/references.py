@@ -2,7 +2,7 @@
 
 Text elsewhere cites a source by its `short` form (authors or organisation, year); the full
 reference (authors, year, title, where it appeared) is listed here and rendered on the references
-page (`docs/references.md`, the dashboard's Info tab and `buurtsim references`).
+page (`docs/references.md` and the dashboard's Info tab).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ REFERENCES: tuple[Reference, ...] = (
               "Participatieladder, 'niemand heeft het mij gevraagd', van bewonersparticipatie naar overheidsparticipatie.",
               "Participation ladder, 'nobody asked me', from resident participation to government participation."),
     Reference("giltay-veth-2009", "Giltay Veth 2009",
-              "Giltay Veth, D. (2009). *Het rendement van zalmgedrag. De projectencarrousel ontleed*. "
+              "Giltay Veth, D. (2009). *Het rendement van zalmgedrag. De projectencarroussel ontleed*. "
               "Den Haag: Nicis Institute.",
               "De projectencarrousel; geciteerd door Van Houten & Winsemius (2010-11).",
               "The project carousel; cited by Van Houten & Winsemius (2010-11)."),
@@ -60,10 +60,24 @@ REFERENCES: tuple[Reference, ...] = (
               f"en Astri/Meccano, *Multiproblematiek bij cliënten*.",
               "De neerwaartse spiraal: geen werk, schulden, psychische druk, sociale uitsluiting.",
               "The downward spiral: no work, debt, strain, social exclusion."),
+    Reference("heijkers-2010", "Heijkers 2010-11",
+              f"Heijkers, B. (2010-11). Opbouwwerk in de Wijkenaanpak 2011. {MO}.",
+              "Eigen frequentie: iedere wijk heeft een eigen tijdpad (naar het KEI-essay *Natuurlijke "
+              "wijkvernieuwing*, 2004); het opbouwwerk als sleutelpartij.",
+              "Own pace (*eigen frequentie*): every neighbourhood has its own timeline (after the KEI essay "
+              "*Natuurlijke wijkvernieuwing*, 2004); community work as a key party."),
+    Reference("frielink-schoonhoven-2010", "Frielink & Schoonhoven 2010-11",
+              f"Frielink, T. & Schoonhoven, S. (2010-11). First things First in de wijkenaanpak. Stevige "
+              f"sociaal-economische aanpak nodig. {MO}.",
+              "De projectencarrousel leverde minder op dan gehoopt: ontmoetingsprojecten leidden niet tot meer "
+              "zelfredzaamheid, werk en opleiding.",
+              "The project carousel yielded less than hoped: meeting projects did not lead to more "
+              "self-reliance, work or education."),
     Reference("van-geffen-2010", "Van Geffen 2010-11",
               f"Van Geffen, C. (2010-11). Weerbare burgers, veilige wijken. Vakconferentie Samenlevingsopbouw "
               f"2010. {MO}.",
-              "'Angst is besmettelijk'.", "'Fear is contagious'."),
+              "'Angst is besmettelijk' (Haisma, geciteerd in het verslag).",
+              "'Fear is contagious' (Haisma, quoted in the report)."),
     Reference("engbersen-2010", "Engbersen, Fortuin & Hofman",
               f"Bewonersbudgetten: verder dan de voorhoede? (2010-11). {MO}. Ontleend aan Engbersen, R., "
               f"Fortuin, K. & Hofman, J., *Bewonersbudgetten, wat schuift het?* (BZK-reeks Burgerparticipatie).",
@@ -83,15 +97,17 @@ REFERENCES: tuple[Reference, ...] = (
               "Oelkers, B. (z.j., ca. 2021). *Wijkaanpak: zwakke wijken, hulpeloze bewoners?* Landelijk "
               "Samenwerkingsverband Actieve bewoners (LSA), reeks Nieuwe perspectieven op wijkaanpak. Over het "
               "Aedes-rapport *Veerkracht in het corporatiebezit* (Circusvis, 2020).",
-              "Selectieve verhuizing (middeninkomens vertrekken), kwetsbaardere nieuwkomers, het frame van "
-              "zwakke wijken, 'wat blijft er over als het geld stopt'.",
-              "Selective moving (middle incomes leave), more vulnerable newcomers, the frame of weak "
-              "neighbourhoods, 'what remains when the money stops'."),
+              "Selectieve verhuizing (middel- en hogere inkomens vertrekken), de reddersmentaliteit, het frame "
+              "van zwakke wijken, wat er overblijft als het geld op is.",
+              "Selective moving (middle and higher incomes leave), the rescuer mentality, the frame of weak "
+              "neighbourhoods, what remains when the money stops."),
     Reference("movisie-2014", "Movisie 2014",
               "Movisie (10 februari 2014). *Werkzame elementen bij buurtontwikkeling. Het mobiliseren van eigen "
               "kracht in buurtontwikkeling*. Databank Effectieve sociale interventies.",
-              "De professional als procesbegeleider en verbinder; sleutelfiguren; gewoon beginnen.",
-              "The professional as process facilitator and connector; key persons; just start."),
+              "De professional als procesbegeleider en spin-in-het-web die naar de achtergrond verdwijnt; "
+              "sleutelpersonen; empowerment; gewoon beginnen.",
+              "The professional as process facilitator and hub who fades into the background; key persons; "
+              "empowerment; just start."),
 )
 
 

@@ -311,8 +311,8 @@ PARAM_TEXT: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "trust_build_weeks": (
         ("Tijd om vertrouwen op te bouwen", "Time to build trust"),
         (
-            "Hoeveel weken het duurt voor een bewoner een professional vertrouwt ('eigen frequentie').",
-            "How many weeks before a resident trusts a professional (the neighbourhood's own pace).",
+            "Hoeveel weken het duurt voor het vertrouwen in een hulprelatie grotendeels (63 %) is opgebouwd.",
+            "How many weeks until trust within a professional relationship is mostly (63 %) built.",
         ),
     ),
     "solving_speed": (

@@ -1,7 +1,7 @@
 """The project carousel (projectencarrousel): a stream of short, temporarily funded projects.
 
-Giltay Veth 2009 and Mulder 2010-11 (650 projects in Rotterdam-Zuid) and Oelkers (LSA) ('what remains after the money
-stops'): staff are hired per project and leave at its end with the trust they built; activities
+Giltay Veth 2009 (who named the carousel), Mulder 2010-11 (650 projects in Rotterdam-Zuid) and Oelkers (LSA)
+('what remains after the money stops'): staff are hired per project and leave at its end with the trust they built; activities
 stop. Project work tends to be supply-driven ('rescuer mentality', Oelkers (LSA)), hence the default
 problem-solving approach.
 """

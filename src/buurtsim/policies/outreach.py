@@ -21,8 +21,8 @@ class OutreachConfig(StaffedConfig):
     type: Literal["outreach"] = "outreach"
     workers: int = Field(1, ge=0, le=200, description="Outreach workers.")
     hours_per_week: float = Field(32.0, ge=0, le=40, description="Hours per worker per week.")
-    caseload: int = Field(10, ge=0, le=200, description="Households one worker follows (one plan each).")
-    max_hours_per_client: float = Field(4.0, ge=0, le=40, description="Most hours per household per week.")
+    caseload: int = Field(10, ge=0, le=200, description="Residents one worker follows (one plan each; the model follows residents, not households).")
+    max_hours_per_client: float = Field(4.0, ge=0, le=40, description="Most hours per client (resident) per week.")
     through_network: bool = Field(True, description="Found through neighbours and key persons, not only by referral.")
     target: Target = Field(default_factory=lambda: Target(min_problems=3), description="Default: residents with problems in 3 or more domains.")
 

@@ -1,7 +1,7 @@
 """Long-term presence (presentie, langdurige aanwezigheid): permanent community workers.
 
-Van Ewijk 2010-11 (light but long-lasting support; the community worker's trust and the
-neighbourhood's own pace) and Movisie 2014 (the professional as process facilitator who fades into the
+Van Ewijk 2010-11 (light but long-lasting support; the community worker's relationship of trust),
+Heijkers 2010-11 (the neighbourhood's own pace, eigen frequentie) and Movisie 2014 (the professional as process facilitator who fades into the
 background; outreach via key persons). Workers reach residents through their networks, enable
 rather than solve, back resident initiatives, and shift hours from casework to supporting residents'
 own activity as residents take over.

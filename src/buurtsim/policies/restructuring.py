@@ -24,7 +24,7 @@ class RestructuringConfig(PolicyConfig):
     rebuild_weeks: int = Field(104, ge=0, le=1040, description="Weeks the dwellings stand empty before new residents move in.")
     new_income_shares: tuple[Share, Share, Share] = Field((0.3, 0.45, 0.25), description="Income mix of the residents of the new dwellings.")
     change_newcomers: bool = Field(True, description="From the rebuild on, newcomers everywhere follow the new mix (a changed housing stock).")
-    eur_per_household: float = Field(0.0, ge=0, description="Social costs per displaced household (relocation support); building costs are not counted.")
+    eur_per_household: float = Field(0.0, ge=0, description="Social costs (relocation support) booked per displaced resident, not per household despite the name; building costs are not counted.")
 
 
 @register
