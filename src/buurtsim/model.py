@@ -189,7 +189,7 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
         self._next_household = int(st.household.max()) + 1 if n else 0
         self.blocks = Blocks(st.block)
         self.ties = TieStore(n, p.network_rebuild_churn)
-        family_ties(st, self.ties, np.arange(n), 0)
+        family_ties(st, self.ties, np.arange(n), 0, p)
         self.ties.maybe_rebuild()
         deg = self.ties.degree()
         # Residents have lived here for different lengths of time (exponential, from the moving
@@ -326,14 +326,14 @@ class NeighbourhoodModel(MesaInterop, mesa.Model):
             shares, shift = income_shares or self.newcomer_income_shares, self.newcomer_potential_shift
         # what the newcomers take over from the state is read before they are written in
         group = household_ranks(st.household[slots])  # by the household that left
-        safety = st.safety[st.alive].mean() if st.alive.any() else 0.6
+        safety = st.safety[st.alive].mean() if st.alive.any() else p.initial_safety
         draw_into(st, slots, p, rng, shares, shift)
         st.household[slots] = group + self._next_household
         self._next_household += int(group.max()) + 1 if slots.size else 0
-        st.attachment[slots] = 0.3
+        st.attachment[slots] = p.newcomer_attachment
         st.safety[slots] = safety
         st.arrived[slots] = self.obs_tick
-        family_ties(st, self.ties, slots, self.tick)
+        family_ties(st, self.ties, slots, self.tick, p)
         for slot in slots.tolist():
             agent = self._new_resident(slot)
             if self.record_history:

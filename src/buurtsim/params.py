@@ -55,6 +55,10 @@ class Params(BaseModel):
     potential_mean_by_income: tuple[Share, Share, Share] = P((0.55, 0.66, 0.76), 0.0, 1.0, "score", "calibrated to C1/C2 (calibration.md)", "Mean structural potential (the level domains recover to) per income class.")
     potential_concentration: float = P(7.0, 1.0, 100.0, "-", "calibrated to C1/C2: spread of the potential (Beta a+b)", "Beta concentration of the potential; lower means more spread.")
     initial_domain_noise: float = P(0.08, 0.0, 0.5, "score", "assumption", "SD of initial domain scores around the potential.")
+    potential_domain_sd: float = P(0.06, 0.0, 0.5, "score", "assumption: a resident's life domains differ around a personal base", "SD of a resident's potential per domain around their personal base (drawn once, on arrival).")
+    initial_trust_sd: float = P(0.1, 0.0, 0.5, "score", "assumption", "SD of a resident's institutional trust on arrival around the base of their style (trust_base_by_style).")
+    initial_attachment: float = P(0.5, 0.0, 1.0, "score", "assumption (initial condition only: the burn-in brings attachment to its settled level)", "Attachment of the starting residents before the burn-in.")
+    initial_safety: float = P(0.6, 0.0, 1.0, "score", "assumption (initial condition only: the burn-in brings perceived safety to its settled level)", "Perceived safety of the starting residents before the burn-in (and of newcomers to an empty neighbourhood).")
 
     # --- life events and the multi-problem spiral (MO/Samenlevingsopbouw 2010-11, multiproblematiek) ---
     problem_threshold: float = P(0.4, 0.05, 0.95, "score", "assumption: a domain below this counts as a problem (C1 counts domains)", "A domain score below this is a problem in that domain.")
@@ -63,6 +67,7 @@ class Params(BaseModel):
     spiral_coupling: float = P(1.5, 0.0, 10.0, "x", "MO/Samenlevingsopbouw 2010-11, multiproblematiek: no work -> debt -> strain -> isolation", "Extra shock hazard in a domain per problem in the domain that feeds it.")
     recovery_rate: float = P(0.02, 0.0, 0.5, "1/week", "assumption: half-life of a setback ~8 months", "Weekly rate at which domain scores return to the potential.", plausible=(0.007, 0.06))
     problem_recovery_penalty: float = P(0.15, 0.0, 0.3, "1/problem", "MO/Samenlevingsopbouw 2010-11, multiproblematiek: stacked problems feed each other", "Relative slowdown of recovery per problem domain.")
+    recovery_floor: float = P(0.05, 0.0, 1.0, "x", "assumption: with problems in every domain some recovery remains", "Lowest recovery factor left by stacked problems: 1 - problem_recovery_penalty x problems, clipped to [this, 1].")
     domain_noise: float = P(0.01, 0.0, 0.2, "score", "assumption", "SD of weekly small fluctuations per domain.")
     strong_threshold: float = P(0.6, 0.0, 1.0, "score", "Wijkengids 4.6: Rotterdam categories, thresholds assumed", "Self-reliance at or above which a resident counts as socially strong.")
     sliding_threshold: float = P(0.35, 0.0, 1.0, "score", "Wijkengids 4.6: Rotterdam categories, thresholds assumed", "Self-reliance below which a resident counts as survivor/slider.")
@@ -92,6 +97,7 @@ class Params(BaseModel):
     max_case_weeks: int = P(104, 1, 1040, "weeks", "assumption: cases close after two years at most", "Longest a client stays in one caseload.")
     discharge_level: float = P(0.62, 0.0, 1.0, "score", "assumption", "Self-reliance at which a client no longer needs the professional.")
     key_person_reach: float = P(3.0, 0.0, 50.0, "x", "Movisie 2014: outreach via key persons", "Extra weight to reach a needy resident tied to a current client or key person.")
+    recruit_trust_base: float = P(0.1, 0.0, 10.0, "score", "assumption: Van Ewijk 2010-11, trust takes time, so professionals reach those who trust them more easily; residents without trust are still reached", "A needy resident's weight in a professional's recruitment is need x (this + trust).")
     trust_gain_contact: float = P(0.004, 0.0, 0.5, "1/week", "Van Ewijk 2010-11: trust grows with contact", "Weekly gain of institutional trust per unit of relationship trust.")
     abandonment_trust_loss: float = P(0.06, 0.0, 1.0, "score", "MO/Samenlevingsopbouw 2010-11; Oelkers (LSA): projects that stop disappoint", "Loss of institutional trust for a client when the professional leaves.")
     network_mobilisation: float = P(0.03, 0.0, 1.0, "1/week", "Wijkengids 4.6: Eigen Kracht, build the own network of family, friends, neighbours; brief §4.3", "Weekly strengthening (towards 1, times relationship trust) of a client's ties by an enabling professional who works through networks.")
@@ -101,13 +107,22 @@ class Params(BaseModel):
     # --- participation ladder and initiatives (Wijkengids 11.1; MO/Samenlevingsopbouw 2010-11) ---
     participation_up: tuple[Share, Share, Share, Share] = P((0.024, 0.021, 0.015, 0.007), 0.0, 1.0, "1/week", "Wijkengids 4.6: outsiders participate less; calibrated to C5", "Weekly chance to step up the ladder, by style.")
     participation_down: float = P(0.03, 0.0, 1.0, "1/week", "assumption; calibrated to C5", "Weekly chance to step down the ladder (scaled by lack of capacity).", plausible=(0.01, 0.09))
+    climb_capacity_base: float = P(0.3, 0.0, 1.0, "x", "assumption: stepping up takes energy (Mulder 2010-11: half-redzamen help while not over-asked)", "Stepping up is scaled by (this + climb_capacity_weight x capacity).")
+    climb_capacity_weight: float = P(0.7, 0.0, 1.0, "x", "assumption (see climb_capacity_base)", "Weight of capacity in the chance to step up the ladder.")
+    drop_capacity_weight: float = P(0.7, 0.0, 1.0, "x", "assumption: residents with energy to spare stay on their rung", "Stepping down is scaled by (1 - this x capacity).")
+    initiative_drop_factor: float = P(0.5, 0.0, 1.0, "x", "MO/Samenlevingsopbouw 2010-11: an initiative holds its owners; size assumed", "Multiplier on stepping down for a member of an initiative.")
+    overburden_drop_factor: float = P(2.0, 1.0, 10.0, "x", "Mulder 2010-11: residents help as long as they are not over-asked; size assumed", "Multiplier on stepping down for an over-asked helper.")
+    threshold_max: float = P(0.6, 0.0, 1.0, "share", "Granovetter (1978) thresholds; their spread assumed", "Granovetter thresholds are drawn uniform on [0, this] on arrival: the share of participating ties a resident needs before they pull them up.")
     asked_multiplier: float = P(10.0, 1.0, 50.0, "x", "Wijkengids 11.1: 'nobody asked me' is the main reason not to volunteer; calibrated so an invitation is taken up ~5-20 % of the time", "Multiplier on stepping up when asked this week.")
     peer_multiplier: float = P(2.0, 0.0, 20.0, "x", "Granovetter (1978) thresholds", "Extra multiplier when the share of participating ties exceeds one's threshold.")
     resident_ask_rate: float = P(0.02, 0.0, 1.0, "1/week", "assumption", "Weekly chance an active resident asks one of their ties to join.")
     active_level: int = P(4, 1, 6, "rung", "C5: volunteering ~ co-producing", "Ladder rung (0 none .. 6 own) from which a resident counts as participating.")
     initiative_found_rate: float = P(0.0012, 0.0, 1.0, "1/week", "assumption", "Weekly chance a resident on rung 5+ with active ties founds an initiative.")
+    founder_rung: int = P(5, 1, 6, "rung", "Wijkengids 11.1: co-deciding and owning residents start initiatives", "Ladder rung from which a resident in no initiative may found one.")
+    founder_asks: int = P(4, 0, 40, "ties", "assumption", "Ties a founder asks to join (those on rung active_level - 1 or higher join).")
     initiative_min_owners: int = P(3, 1, 50, "persons", "MO/Samenlevingsopbouw 2010-11: initiatives persist while their owners stay", "Owners needed for an initiative to continue.")
     initiative_fade: float = P(0.01, 0.0, 1.0, "1/week", "assumption; support halves it", "Weekly chance an unsupported initiative stops.")
+    supported_fade_factor: float = P(0.5, 0.0, 1.0, "x", "assumption (a supported initiative stops half as often)", "Multiplier on initiative_fade for an initiative a professional supports.")
     initiative_tie_rate: float = P(0.5, 0.0, 10.0, "ties/week", "MO/Samenlevingsopbouw 2010-11; Movisie 2014: shared activity makes ties", "Ties per week an initiative creates among members and neighbours.")
 
     # --- ties (C7, C8; Jin, Girvan & Newman 2001) ---------------------------------------------
@@ -117,7 +132,12 @@ class Params(BaseModel):
     distance_exponent: float = P(1.6, 0.0, 4.0, "-", "C8: Illenberger et al.: p ~ d^-1.6", "Exponent of the distance kernel for non-local meetings.")
     homophily_status: float = P(4.0, 0.0, 50.0, "1/score", "C8: Hipp & Perrin (2009): a status gap weakens ties", "Decay of acceptance with the gap in self-reliance.")
     homophily_style: float = P(0.7, 0.0, 1.0, "x", "Wijkengids 4.6: styles differ in drives", "Acceptance multiplier when citizenship styles differ.")
+    accept_capacity_base: float = P(0.5, 0.0, 1.0, "x", "assumption: keeping up a new tie takes energy", "Acceptance of a meeting is scaled by (this + accept_capacity_weight x the initiator's capacity).")
+    accept_capacity_weight: float = P(0.5, 0.0, 1.0, "x", "assumption (see accept_capacity_base)", "Weight of the initiator's capacity in the acceptance of a meeting.")
+    far_meeting_reach: float = P(1.5, 0.1, 10.0, "grid sides", "assumption: far meetings stay within reach of the neighbourhood; the distance kernel (distance_exponent) is cut off here", "Longest distance of a far meeting, in sides of the neighbourhood's grid of blocks.")
     tie_initial_strength: float = P(0.3, 0.01, 1.0, "strength", "assumption", "Strength of a new tie.")
+    family_tie_strength: float = P(0.9, 0.01, 1.0, "strength", "assumption: household members are closely tied", "Strength of the family tie between household members, each to the next.")
+    initial_strength_ceiling: float = P(0.95, 0.0, 1.0, "strength", "assumption (initial condition only)", "Highest starting strength of a non-family tie of a fully established resident (saves years of burn-in).")
     contact_prob: tuple[Share, Share, Share, Share] = P((0.9, 0.6, 0.4, 0.1), 0.0, 1.0, "1/week", "C4: weekly neighbour contact 55-66 %; Jin, Girvan & Newman (2001); acquaintances set so that one without follow-up fades within about two years (brief §5: the barbecue)", "Weekly chance of contact on a full-strength tie, by kind (family, friend, neighbour, acquaintance); scales with strength.")
     tie_reinforce: float = P(0.08, 0.0, 1.0, "1/contact", "assumption", "Strength gained per contact (towards 1).", plausible=(0.027, 0.24))
     tie_decay: float = P(0.02, 0.0, 1.0, "1/week", "Jin, Girvan & Newman (2001): ties fade without contact", "Relative strength lost in a week without contact.")
@@ -136,6 +156,7 @@ class Params(BaseModel):
 
     # --- perceptions (Van Geffen 2010-11: fear is contagious; Kleinhans & Bolt 2010) -----------
     safety_rate: float = P(0.03, 0.0, 1.0, "1/week", "assumption", "Weekly adjustment of perceived safety towards local conditions.")
+    safety_target_base: float = P(0.85, 0.0, 1.0, "score", "assumption; the disorder and initiative effects are set against it", "Perceived safety a resident tends to in a block without disorder or running initiatives.")
     safety_contagion: float = P(0.05, 0.0, 1.0, "1/week", "Van Geffen 2010-11: fear is contagious", "Weekly pull of perceived safety towards one's ties.")
     fear_asymmetry: float = P(2.0, 1.0, 10.0, "x", "assumption: Van Geffen 2010-11 (quoting Haisma) says fear is contagious, not that it spreads faster than reassurance", "Extra weight of ties who feel less safe.")
     disorder_weight: float = P(1.2, 0.0, 5.0, "x", "Hipp (2016): disorder lowers safety", "Effect of the block's share of sliding residents on safety.")
@@ -157,9 +178,12 @@ class Params(BaseModel):
     income_mobility: tuple[NonNeg, NonNeg, NonNeg] = P((0.6, 1.0, 1.8), 0.0, 10.0, "x", "Oelkers (LSA), on the Aedes report (Circusvis 2020): middle and higher incomes leave; sizes assumed", "Move-out multiplier by income class.")
     attachment_move_effect: float = P(3.0, 0.0, 20.0, "1/score", "Kleinhans & Bolt 2010: attachment lowers the wish to move", "Decay of the move-out hazard with attachment.")
     safety_move_effect: float = P(1.5, 0.0, 20.0, "1/score", "assumption", "Increase of the move-out hazard with lack of perceived safety.", plausible=(0.5, 4.5))
+    move_attachment_reference: float = P(0.5, 0.0, 1.0, "score", "assumption: move_rate is the hazard of a resident of middling attachment and safety (calibrated to C11 at these levels)", "Attachment at which attachment neither raises nor lowers the move-out hazard.")
+    move_safety_reference: float = P(0.5, 0.0, 1.0, "score", "assumption (see move_attachment_reference)", "Perceived safety at which safety neither raises nor lowers the move-out hazard.")
     inflow: bool = Field(True, description="Vacated dwellings are re-let to newcomers (population stays constant).", json_schema_extra={"unit": "-", "source": "assumption: social housing is re-let"})
     newcomer_income_shares: tuple[Share, Share, Share] = P((0.7, 0.25, 0.05), 0.0, 1.0, "share", "assumption for a deprived wijk (Oelkers (LSA) reports the Aedes report's weak neighbourhoods growing weaker; newcomers' vulnerability is not in the source)", "Income shares of newcomers.")
     newcomer_potential_shift: float = P(-0.04, -0.5, 0.5, "score", "assumption (see newcomer_income_shares)", "Shift of newcomers' potential against residents of the same income.")
+    newcomer_attachment: float = P(0.3, 0.0, 1.0, "score", "assumption: newcomers are not yet attached; Kleinhans & Bolt 2010: attachment grows with ties and safety", "Attachment of a newcomer on arrival.")
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Params:

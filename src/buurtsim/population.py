@@ -34,7 +34,7 @@ def draw_residents(
     """Draw `n` residents (without location or uid) from income shares and the potential model."""
     st = ResidentState.empty(n)
     st.block[:], st.x[:], st.y[:], st.household[:] = 0, 0.0, 0.0, -1
-    st.attachment[:], st.safety[:], st.arrived[:] = 0.5, 0.6, 0
+    st.attachment[:], st.safety[:], st.arrived[:] = params.initial_attachment, params.initial_safety, 0
     draw_into(st, np.arange(n), params, rng, income_shares, potential_shift)
     return st
 
@@ -61,10 +61,10 @@ def draw_into(
     mean = np.clip(np.asarray(params.potential_mean_by_income)[income] + potential_shift, 0.02, 0.98)
     conc = params.potential_concentration
     base = rng.beta(mean * conc, (1 - mean) * conc)
-    spread = rng.normal(0.0, 0.06, (n, N_DOMAINS))
+    spread = rng.normal(0.0, params.potential_domain_sd, (n, N_DOMAINS))
     noise = rng.normal(0.0, params.initial_domain_noise, (n, N_DOMAINS))
-    trust_noise = rng.normal(0, 0.1, n)
-    st.threshold[slots] = rng.uniform(0.0, 0.6, n)  # Granovetter thresholds: share of active ties needed
+    trust_noise = rng.normal(0, params.initial_trust_sd, n)
+    st.threshold[slots] = rng.uniform(0.0, params.threshold_max, n)  # Granovetter thresholds: share of active ties needed
     # Start near the long-run level: setbacks keep domains on average about
     # shock_prob * shock_size / recovery_rate below the potential (saves years of burn-in).
     gap = params.shock_prob * params.shock_size / max(params.recovery_rate, 1e-9)

@@ -58,7 +58,7 @@ def life_events(st: ResidentState, p: Params, rng: np.random.Generator) -> np.nd
     shocks.ravel()[hit] = True
     d.ravel()[hit] -= rng.exponential(p.shock_size, hit.size)
     slow = 1.0 - p.problem_recovery_penalty * problems.sum(axis=1)
-    np.clip(slow, 0.05, 1.0, out=slow)
+    np.clip(slow, p.recovery_floor, 1.0, out=slow)
     slow *= 1.0 - p.dependency_recovery_penalty * st.dependency
     slow *= p.recovery_rate
     gap = st.potential - d
@@ -103,11 +103,11 @@ def climb_ladder(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Ge
     n_active = propagate(ties, (st.participation >= p.active_level).astype(float))
     n_ties = propagate(ties, np.ones(st.size))
     peer = np.divide(n_active, n_ties, out=np.zeros(st.size), where=n_ties > 0)
-    up = np.asarray(p.participation_up)[st.style] * (0.3 + 0.7 * st.capacity)
+    up = np.asarray(p.participation_up)[st.style] * (p.climb_capacity_base + p.climb_capacity_weight * st.capacity)
     up = up * np.where(st.asked, p.asked_multiplier, 1.0)
     up = up * np.where(peer >= st.threshold, 1.0 + p.peer_multiplier, 1.0)
-    down = p.participation_down * (1.0 - 0.7 * st.capacity) * np.where(st.initiative >= 0, 0.5, 1.0)
-    down = down * np.where(overburdened, 2.0, 1.0)
+    down = p.participation_down * (1.0 - p.drop_capacity_weight * st.capacity) * np.where(st.initiative >= 0, p.initiative_drop_factor, 1.0)
+    down = down * np.where(overburdened, p.overburden_drop_factor, 1.0)
     u = rng.random(st.size)
     rung = st.participation.astype(np.int16)
     step_up = (u < up) & (rung < 6) & st.alive
@@ -162,7 +162,7 @@ def perceptions(st: ResidentState, ties: TieStore, p: Params) -> None:
         num = np.bincount(st.block, weights=(flag & st.alive).astype(float), minlength=nb)
         shares.append(np.divide(num, den, out=np.zeros(nb), where=den > 0)[st.block])
     disorder, organised = shares
-    target = np.clip(0.85 - p.disorder_weight * disorder + p.initiative_safety * organised, 0.0, 1.0)
+    target = np.clip(p.safety_target_base - p.disorder_weight * disorder + p.initiative_safety * organised, 0.0, 1.0)
     diff = np.where(tied, nb_safety - st.safety, 0.0)
     weight = np.where(diff < 0, p.fear_asymmetry, 1.0)
     st.safety += p.safety_rate * (target - st.safety) + p.safety_contagion * weight * diff
@@ -176,7 +176,7 @@ def perceptions(st: ResidentState, ties: TieStore, p: Params) -> None:
 
 def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray:
     """Whole households move when their head (first live member) draws below its hazard."""
-    pull = p.attachment_move_effect * (0.5 - st.attachment) + p.safety_move_effect * (0.5 - st.safety)
+    pull = p.attachment_move_effect * (p.move_attachment_reference - st.attachment) + p.safety_move_effect * (p.move_safety_reference - st.safety)
     push = np.exp(pull)
     push[st.income > st.income_start] *= p.riser_move_multiplier
     hazard = p.move_rate * np.asarray(p.income_mobility, float)[st.income] * push
@@ -198,7 +198,7 @@ def sustain(st: ResidentState, ties: TieStore, ini: Any, tick: int, p: Params, r
     members = np.flatnonzero(st.initiative >= 0)
     size = np.bincount(st.initiative[members], minlength=n)
     alive = np.asarray(ini.alive)
-    fade = np.where(ini.supported, 0.5 * p.initiative_fade, p.initiative_fade)
+    fade = np.where(ini.supported, p.supported_fade_factor * p.initiative_fade, p.initiative_fade)
     stop = alive & ((size < p.initiative_min_owners) | (rng.random(n) < fade))
     if stop.any():
         ini.end(np.flatnonzero(stop), tick)
@@ -230,13 +230,13 @@ def shared_activity_ties(st: ResidentState, ties: TieStore, members: np.ndarray,
 
 def found(st: ResidentState, ties: TieStore, ini: Any, tick: int, p: Params, rng: np.random.Generator,
           boost: float = 1.0) -> None:
-    """Founders drawn from the pool, each asking four ties in turn."""
-    cand = np.flatnonzero(st.alive & (st.participation >= 5) & (st.initiative < 0))
+    """Founders drawn from the pool, each asking `founder_asks` ties in turn."""
+    cand = np.flatnonzero(st.alive & (st.participation >= p.founder_rung) & (st.initiative < 0))
     founders = cand[rng.random(cand.size) < p.initiative_found_rate * boost]
     for f in founders.tolist():
         iid = ini.new(tick)
         st.initiative[f] = iid
-        recruits = ties.random_neighbour(np.full(4, f, np.int64), rng)
+        recruits = ties.random_neighbour(np.full(p.founder_asks, f, np.int64), rng)
         recruits = recruits[recruits >= 0]
         recruits = recruits[(st.participation[recruits] >= p.active_level - 1) & (st.initiative[recruits] < 0)]
         st.initiative[recruits] = iid
@@ -251,7 +251,7 @@ def accepted_meetings(st: ResidentState, who: np.ndarray, cand: np.ndarray, degr
     w, c = who[ok], cand[ok]
     gap = np.abs(st.self_reliance[w] - st.self_reliance[c])
     acc = np.exp(-p.homophily_status * gap) * np.where(st.style[w] == st.style[c], 1.0, p.homophily_style)
-    acc *= 0.5 + 0.5 * st.capacity[w]
+    acc *= p.accept_capacity_base + p.accept_capacity_weight * st.capacity[w]
     yes = rng.random(w.size) < acc
     w, c = w[yes], c[yes]
     kind = np.where(st.block[w] == st.block[c], NEIGHBOUR, ACQUAINTANCE).astype(np.int8)
@@ -324,7 +324,7 @@ def candidates(st: ResidentState, ties: TieStore, blocks: Blocks, who: np.ndarra
     fof[has] = ties.random_neighbour(mid[has], rng)
     out[triadic] = fof
     fw = who[far]
-    r = distance_draw(fw.size, p.distance_exponent, float(blocks.side) * 1.5, rng)
+    r = distance_draw(fw.size, p.distance_exponent, float(blocks.side) * p.far_meeting_reach, rng)
     theta = rng.random(fw.size) * 2 * np.pi
     out[far] = random_member(blocks, block_at(blocks, st.x[fw] + r * np.cos(theta), st.y[fw] + r * np.sin(theta)),
                              rng)

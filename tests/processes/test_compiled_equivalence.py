@@ -233,7 +233,8 @@ def test_accepted_meetings_match_numpy(world) -> None:
     degree = world.ties.degree()
     w, c, status = _meetings(who, cand, st.alive, degree, p.max_degree, st.self_reliance, -p.homophily_status)
     np.exp(status, out=status)
-    got = _accepted(w, c, status, st.style, st.capacity, p.homophily_style, st.block,
+    got = _accepted(w, c, status, st.style, st.capacity, p.homophily_style, p.accept_capacity_base,
+                    p.accept_capacity_weight, st.block,
                     np.random.default_rng(17).random(w.size))
     want = ref.accepted_meetings(st, who, cand, degree, p, np.random.default_rng(17))
     for x, y in zip(got, want, strict=True):
@@ -331,8 +332,10 @@ def test_founder_and_active_pools_match_numpy(world) -> None:
     st = world.state
     st = copy.deepcopy(st)
     st.participation[:] = np.random.default_rng(24).integers(0, 7, st.size)
-    np.testing.assert_array_equal(_founders_pool(st.alive, st.participation, st.initiative),
-                                  np.flatnonzero(st.alive & (st.participation >= 5) & (st.initiative < 0)), strict=True)
+    for rung in (world.params.founder_rung, 3):
+        np.testing.assert_array_equal(_founders_pool(st.alive, st.participation, st.initiative, rung),
+                                      np.flatnonzero(st.alive & (st.participation >= rung) & (st.initiative < 0)),
+                                      strict=True)
     level = world.params.active_level
     np.testing.assert_array_equal(_active_slots(st.alive, st.participation, level),
                                   np.flatnonzero(st.alive & (st.participation >= level)), strict=True)

@@ -179,9 +179,12 @@ def test_family_ties_link_each_household(make_state) -> None:
     st = make_state(10)
     st.household[:] = [0, 0, 0, 1, 2, 2, 3, 3, 3, 3]
     ties = TieStore(10)
-    family_ties(st, ties, np.arange(10), 0)
+    p = make_params(family_tie_strength=0.8)
+    family_ties(st, ties, np.arange(10), 0, p)
     e = ties.live_ids()
     assert (ties.kind[e] == FAMILY).all()
+    assert (ties.s[e] == 0.8).all()  # the parameter, not a fixed number
+    assert e.size == 10 - 4  # a chain: one tie fewer than members in each of the 4 households
     assert (st.household[ties.a[e]] == st.household[ties.b[e]]).all()
     g = nx.Graph()
     g.add_nodes_from(range(10))

@@ -57,14 +57,14 @@ class Initiatives:
 def found(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: Params,
           rng: np.random.Generator, boost: float = 1.0) -> None:
     """Residents high on the ladder with active ties may start an initiative and bring ties in."""
-    cand = _founders_pool(st.alive, st.participation, st.initiative)
+    cand = _founders_pool(st.alive, st.participation, st.initiative, p.founder_rung)
     founders = cand[rng.random(cand.size) < p.initiative_found_rate * boost]
     if founders.size == 0:
         return
     ids = ini.new_many(founders.size, tick)
-    # Each founder asks four ties: one call draws their uniforms in founder order, as one call
-    # per founder did; who joins is then settled founder by founder, in that order.
-    asked = ties.random_neighbour(np.repeat(founders, 4), rng)
+    # Each founder asks `founder_asks` ties: one call draws their uniforms in founder order, as one
+    # call per founder did; who joins is then settled founder by founder, in that order.
+    asked = ties.random_neighbour(np.repeat(founders, p.founder_asks), rng)
     _recruit(founders, ids, asked, st.initiative, st.participation, p.active_level - 1)
 
 
@@ -76,14 +76,14 @@ def sustain(st: ResidentState, ties: TieStore, ini: Initiatives, tick: int, p: P
         return
     members, stopped = _sustain(st.initiative, st.alive, st.participation, p.active_level - 1, ini.alive_mask(),
                                 ini.supported, rng.random(n), p.initiative_min_owners, p.initiative_fade,
-                                0.5 * p.initiative_fade)
+                                p.supported_fade_factor * p.initiative_fade)
     ini.end(stopped, tick)
     shared_activity_ties(st, ties, members, tick, p, rng)
 
 
 @kernel
-def _founders_pool(alive: np.ndarray, participation: np.ndarray, initiative: np.ndarray) -> np.ndarray:
-    """Live residents on rung 5 or 6 who are in no initiative, ascending.
+def _founders_pool(alive: np.ndarray, participation: np.ndarray, initiative: np.ndarray, rung: int) -> np.ndarray:
+    """Live residents on `rung` or higher who are in no initiative, ascending.
 
     Branch-free: every slot is written and the count moves on only for a match (about one
     resident in eight, in no order a branch predictor could guess): a third less time in a running
@@ -92,7 +92,7 @@ def _founders_pool(alive: np.ndarray, participation: np.ndarray, initiative: np.
     k = 0
     for i in range(alive.size):
         out[k] = i
-        k += alive[i] & (participation[i] >= 5) & (initiative[i] < 0)
+        k += alive[i] & (participation[i] >= rung) & (initiative[i] < 0)
     return out[:k].copy()
 
 

@@ -81,11 +81,12 @@ BITS = 1 << np.arange(len(FED_BY), dtype=np.uint8)  # a row of problem flags as 
 
 def spiral_tables(p: Params) -> tuple[np.ndarray, np.ndarray]:
     """Lookup tables of setback hazards and recovery factors, built once per parameter values."""
-    return _spiral_tables(p.shock_prob, p.spiral_coupling, p.problem_recovery_penalty)
+    return _spiral_tables(p.shock_prob, p.spiral_coupling, p.problem_recovery_penalty, p.recovery_floor)
 
 
 @functools.lru_cache(maxsize=64)
-def _spiral_tables(shock_prob: float, spiral_coupling: float, recovery_penalty: float) -> tuple[np.ndarray, np.ndarray]:
+def _spiral_tables(shock_prob: float, spiral_coupling: float, recovery_penalty: float,
+                   recovery_floor: float) -> tuple[np.ndarray, np.ndarray]:
     """Per pattern of problem domains (32 patterns): the weekly setback hazard per domain (the base
     rate raised by problems in feeding domains) and the recovery factor slowed by stacked problems.
 
@@ -100,7 +101,7 @@ def _spiral_tables(shock_prob: float, spiral_coupling: float, recovery_penalty: 
     fed *= shock_prob * spiral_coupling
     fed += shock_prob
     slow = 1.0 - recovery_penalty * problems.sum(axis=1)
-    np.clip(slow, 0.05, 1.0, out=slow)
+    np.clip(slow, recovery_floor, 1.0, out=slow)
     fed.flags.writeable = slow.flags.writeable = False  # shared by every model with these values
     return fed, slow
 

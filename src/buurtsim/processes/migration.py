@@ -18,7 +18,8 @@ def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray
     """Slots whose residents move out this week: whole households of heads with means, a recent
     rise, little attachment and fear."""
     pull = np.empty(st.size)
-    _pull(st.attachment, st.safety, p.attachment_move_effect, p.safety_move_effect, pull)
+    _pull(st.attachment, st.safety, p.attachment_move_effect, p.safety_move_effect, p.move_attachment_reference,
+          p.move_safety_reference, pull)
     push = np.exp(pull, out=pull)  # numpy's exp, as before (a compiled exp may round differently)
     return _movers(st.alive, unsigned(st.income), unsigned(st.income_start), unsigned(st.household),
                    np.asarray(p.income_mobility, float), p.move_rate, push, p.riser_move_multiplier,
@@ -27,10 +28,10 @@ def movers(st: ResidentState, p: Params, rng: np.random.Generator) -> np.ndarray
 
 @kernel
 def _pull(attachment: np.ndarray, safety: np.ndarray, attachment_effect: float, safety_effect: float,
-          out: np.ndarray) -> None:
-    """The exponent of the push to move: little attachment and little safety raise it."""
+          attachment_reference: float, safety_reference: float, out: np.ndarray) -> None:
+    """The exponent of the push to move: attachment and safety below their reference levels raise it."""
     for i in range(out.size):
-        out[i] = attachment_effect * (0.5 - attachment[i]) + safety_effect * (0.5 - safety[i])
+        out[i] = attachment_effect * (attachment_reference - attachment[i]) + safety_effect * (safety_reference - safety[i])
 
 
 @kernel

@@ -54,14 +54,16 @@ def climb_ladder(st: ResidentState, ties: TieStore, p: Params, rng: np.random.Ge
     u = rng.random(st.size)
     _climb(st.participation, unsigned(st.style), st.capacity, st.asked, st.threshold, st.initiative, st.alive,
            overburdened, n_active, n_ties, u, np.asarray(p.participation_up, float), p.asked_multiplier,
-           1.0 + p.peer_multiplier, p.participation_down)
+           1.0 + p.peer_multiplier, p.participation_down, p.climb_capacity_base, p.climb_capacity_weight,
+           p.drop_capacity_weight, p.initiative_drop_factor, p.overburden_drop_factor)
 
 
 @kernel
 def _climb(rung: np.ndarray, style: np.ndarray, capacity: np.ndarray, asked: np.ndarray, threshold: np.ndarray,
            initiative: np.ndarray, alive: np.ndarray, overburdened: np.ndarray, n_active: np.ndarray,
            n_ties: np.ndarray, u: np.ndarray, up_by_style: np.ndarray, asked_multiplier: float,
-           peer_factor: float, down_rate: float) -> None:
+           peer_factor: float, down_rate: float, up_base: float, up_capacity: float, down_capacity: float,
+           initiative_factor: float, overburden_factor: float) -> None:
     """One uniform per resident decides a step up, a step down, or neither (Granovetter thresholds);
     being asked counts for this week only."""
     for i in range(rung.size):
@@ -70,11 +72,11 @@ def _climb(rung: np.ndarray, style: np.ndarray, capacity: np.ndarray, asked: np.
         if not alive[i]:
             continue
         peer = n_active[i] / n_ties[i] if n_ties[i] > 0 else 0.0
-        up = up_by_style[style[i]] * (0.3 + 0.7 * capacity[i])
+        up = up_by_style[style[i]] * (up_base + up_capacity * capacity[i])
         up = up * (asked_multiplier if was_asked else 1.0)
         up = up * (peer_factor if peer >= threshold[i] else 1.0)
-        down = down_rate * (1.0 - 0.7 * capacity[i]) * (0.5 if initiative[i] >= 0 else 1.0)
-        down = down * (2.0 if overburdened[i] else 1.0)
+        down = down_rate * (1.0 - down_capacity * capacity[i]) * (initiative_factor if initiative[i] >= 0 else 1.0)
+        down = down * (overburden_factor if overburdened[i] else 1.0)
         if u[i] < up and rung[i] < 6:
             rung[i] += 1
         elif u[i] >= 1.0 - down and rung[i] > 0:

@@ -84,14 +84,16 @@ def perceptions(st: ResidentState, ties: TieStore, p: Params, strength: np.ndarr
     untied /= p.attachment_ties_scale
     np.exp(untied, out=untied)  # numpy's exp, as before; ties_part = 1 - untied
     _perceive(total, nb_safety_sum, nb_trust_sum, disorder, organised, untied,
-              st.safety, st.trust, st.attachment, p.disorder_weight, p.initiative_safety, p.fear_asymmetry,
+              st.safety, st.trust, st.attachment, p.safety_target_base, p.disorder_weight, p.initiative_safety,
+              p.fear_asymmetry,
               p.safety_rate, p.safety_contagion, p.trust_contagion, p.attachment_ties_weight, p.attachment_rate)
 
 
 @kernel
 def _perceive(total: np.ndarray, nb_safety_sum: np.ndarray, nb_trust_sum: np.ndarray, disorder: np.ndarray,
               organised: np.ndarray, untied: np.ndarray, safety: np.ndarray, trust: np.ndarray,
-              attachment: np.ndarray, disorder_weight: float, initiative_safety: float, fear_asymmetry: float,
+              attachment: np.ndarray, target_base: float, disorder_weight: float, initiative_safety: float,
+              fear_asymmetry: float,
               safety_rate: float, safety_contagion: float, trust_contagion: float, ties_weight: float,
               attachment_rate: float) -> None:
     """Per resident: safety, trust and attachment towards their targets, clipped to [0, 1].
@@ -101,7 +103,7 @@ def _perceive(total: np.ndarray, nb_safety_sum: np.ndarray, nb_trust_sum: np.nda
     for i in range(safety.size):
         tied = total[i] > 0
         denom = total[i] if tied else 1.0
-        target = min(max(0.85 - disorder_weight * disorder[i] + initiative_safety * organised[i], 0.0), 1.0)
+        target = min(max(target_base - disorder_weight * disorder[i] + initiative_safety * organised[i], 0.0), 1.0)
         diff = nb_safety_sum[i] / denom - safety[i] if tied else 0.0
         weight = fear_asymmetry if diff < 0 else 1.0
         sf = safety[i] + (safety_rate * (target - safety[i]) + safety_contagion * weight * diff)

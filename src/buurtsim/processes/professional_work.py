@@ -1,7 +1,8 @@
 """Professional work: caseloads, trust that grows with time, enabling vs problem-solving.
 
-Brief §4.3; seeds 000 (solving creates dependency), 001 (trust takes time, light but lasting
-presence), 003 (outreach via key persons, connect to capacities).
+Brief §4.3; Wijkengids, "Investeer in zelfredzaamheid" (solving creates dependency); Van Ewijk in
+MO/Samenlevingsopbouw 2010-11 (trust takes time, light but lasting presence); Movisie 2014,
+"Werkzame elementen bij buurtontwikkeling" (outreach via key persons, connect to capacities).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def recruit(pro: Professional, st: ResidentState, near_network: np.ndarray | Non
     cand = np.flatnonzero(eligible)
     if cand.size == 0:
         return
-    w = need[cand] * (0.1 + st.trust[cand])
+    w = need[cand] * (p.recruit_trust_base + st.trust[cand])
     if pro.through_network:
         if near_network is None:
             raise ValueError("a professional working through networks needs near_network")

@@ -167,7 +167,7 @@ def candidates(st: ResidentState, ties: TieStore, blocks: Blocks, who: np.ndarra
     mid = ties.random_neighbour(tw, rng)
     fof = ties.random_neighbour(mid[mid >= 0], rng)
     _friends_of_friends(mid, fof, out, tpos)
-    r = distance_draw(fw.size, p.distance_exponent, float(blocks.side) * 1.5, rng)
+    r = distance_draw(fw.size, p.distance_exponent, float(blocks.side) * p.far_meeting_reach, rng)
     theta = rng.random(fw.size)
     theta *= 2
     theta *= np.pi
@@ -249,7 +249,8 @@ def form_ties(st: ResidentState, ties: TieStore, blocks: Blocks, tick: int, p: P
     w, c, status = _meetings(who, cand, st.alive, degree, p.max_degree, st.self_reliance,
                              -p.homophily_status)
     np.exp(status, out=status)  # numpy's exp, as before (a compiled exp may round differently)
-    w, c, kind = _accepted(w, c, status, st.style, st.capacity, p.homophily_style, st.block, rng.random(w.size))
+    w, c, kind = _accepted(w, c, status, st.style, st.capacity, p.homophily_style, p.accept_capacity_base,
+                           p.accept_capacity_weight, st.block, rng.random(w.size))
     return ties.add(w, c, p.tie_initial_strength, kind, tick)
 
 
@@ -275,9 +276,11 @@ def _meetings(who: np.ndarray, cand: np.ndarray, alive: np.ndarray, degree: np.n
 
 @kernel
 def _accepted(w: np.ndarray, c: np.ndarray, status: np.ndarray, style: np.ndarray, capacity: np.ndarray,
-              homophily_style: float, block: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Meetings accepted with probability status * style factor * (0.5 + 0.5 capacity), status being
-    exp(-homophily_status * gap): (initiators, candidates, tie kinds: neighbour within a block)."""
+              homophily_style: float, capacity_base: float, capacity_weight: float, block: np.ndarray,
+              u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Meetings accepted with probability status * style factor * (capacity_base + capacity_weight *
+    the initiator's capacity), status being exp(-homophily_status * gap): (initiators, candidates,
+    tie kinds: neighbour within a block)."""
     ow = np.empty(w.size, np.int64)
     oc = np.empty(w.size, np.int64)
     kind = np.empty(w.size, np.int8)
@@ -285,7 +288,7 @@ def _accepted(w: np.ndarray, c: np.ndarray, status: np.ndarray, style: np.ndarra
     for i in range(w.size):
         x, y = w[i], c[i]
         acc = status[i] * (1.0 if style[x] == style[y] else homophily_style)
-        acc *= 0.5 + 0.5 * capacity[x]
+        acc *= capacity_base + capacity_weight * capacity[x]
         if u[i] < acc:
             ow[k] = x
             oc[k] = y
@@ -294,15 +297,15 @@ def _accepted(w: np.ndarray, c: np.ndarray, status: np.ndarray, style: np.ndarra
     return ow[:k], oc[:k], kind[:k]
 
 
-def family_ties(st: ResidentState, ties: TieStore, slots: np.ndarray, tick: int) -> None:
-    """Members of one household are tied as family (strong)."""
+def family_ties(st: ResidentState, ties: TieStore, slots: np.ndarray, tick: int, p: Params) -> None:
+    """Members of one household are tied as family, each to the next, at `family_tie_strength`."""
     hh = st.household[slots]
     order = np.argsort(hh, kind="stable")
     s_sorted, h_sorted = slots[order], hh[order]
     same = h_sorted[1:] == h_sorted[:-1]
-    # chain each household: consecutive members, plus first-to-last closes small triangles
+    # a chain through each household: each member tied to the next (a household of k has k - 1 ties)
     a, b = s_sorted[:-1][same], s_sorted[1:][same]
-    ties.add(a, b, 0.9, FAMILY, tick)
+    ties.add(a, b, p.family_tie_strength, FAMILY, tick)
 
 
 def seniority(years: np.ndarray, p: Params) -> np.ndarray:
@@ -314,7 +317,8 @@ def settle_initial_ties(ties: TieStore, p: Params, rng: np.random.Generator, sen
     """Give the starting network the strengths an established neighbourhood has.
 
     A non-family tie is kept with the seniority of its less senior end, and gets a strength uniform
-    between the new-tie strength and a ceiling that rises from there to 0.95 with that seniority;
+    between the new-tie strength and a ceiling that rises from there to `initial_strength_ceiling`
+    with that seniority;
     those above the friendship level start as friends. (Saves years of burn-in.)
     """
     e = ties.live_ids()
@@ -324,6 +328,6 @@ def settle_initial_ties(ties: TieStore, p: Params, rng: np.random.Generator, sen
     ties.kill(e[~keep])
     e, least = e[keep], least[keep]
     lo = p.tie_initial_strength
-    ceiling = lo + (max(0.95, lo) - lo) * least
+    ceiling = lo + (max(p.initial_strength_ceiling, lo) - lo) * least
     ties.s[e] = lo + rng.random(e.size) * (ceiling - lo)
     ties.kind[e[ties.s[e] > p.friend_strength]] = FRIEND
