@@ -89,3 +89,36 @@ def test_the_baseline_change_is_stated() -> None:
     df.loc[(df["scenario"] == "basis") & (df["tick"] == 51), "share_sliding"] = 0.120  # 100 -> 120 residents
     assert baseline_change(df, "basis", "nl") == ("In de basislijn (basis) zelf, van week 0 tot week 51: de gemiddelde zelfredzaamheid gaat "
                                                   "van 50,0 naar 50,0 punten; het aantal afglijdende bewoners van 100 naar 120.")
+
+
+def three_scenarios() -> pd.DataFrame:
+    """frame() plus 'presentie', which has 1, 1, 1 fewer sliding residents than programma per replication."""
+    df = frame((2.0, 3.0, 4.0))
+    other = df[df["scenario"] == "programma"].copy()
+    other["scenario"] = "presentie"
+    other["share_sliding"] -= 1.0 / 1000
+    return pd.concat([df, other], ignore_index=True)
+
+
+def test_declared_pairs_skip_those_against_the_baseline() -> None:
+    from buurtsim.experiment.answer import declared_pairs
+
+    manifest = {"experiment": {"pairs": [["presentie", "programma"], ["programma", "basis"]]}}
+    assert declared_pairs(manifest, "basis") == [("presentie", "programma")]
+    assert declared_pairs({"experiment": {}}, "basis") == []
+
+
+def test_a_declared_pair_is_answered_directly() -> None:
+    from buurtsim.experiment.answer import all_answers
+
+    manifest = {"experiment": {"pairs": [["presentie", "programma"]]},
+                "scenarios": [{"name": n, "ticks": 52} for n in ("basis", "programma", "presentie")]}
+    found = all_answers(three_scenarios(), manifest, baseline="basis")
+    assert [(a.scenario, a.baseline, a.direct) for a in found] == [
+        ("programma", "basis", False), ("presentie", "basis", False), ("presentie", "programma", True)]
+    direct = found[-1].estimates["sliding"]
+    assert direct.mean == pytest.approx(-1.0) and direct.high - direct.low == pytest.approx(0.0, abs=1e-9)
+    assert found[-1].title("nl") == "presentie tegenover programma"
+    assert found[-1].title("en") == "presentie compared with programma"
+    assert found[0].title("en") == "programma"
+    assert "1 fewer resident sliding" in " ".join(sentences(found[-1], "en"))

@@ -71,3 +71,27 @@ def test_sweep_points_get_their_own_answer(tmp_path: Path) -> None:
     for point in ("carrousel [p0] compared with basis [p0]", "carrousel [p1] compared with basis [p1]"):
         assert point in text
     assert text.count("class='mkba'") == 2
+
+
+def test_a_declared_pair_gets_its_own_answer_in_report_workbook_and_compare(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from buurtsim.experiment.answer import summarise
+    from buurtsim.experiment.workbook import write_workbook
+
+    path = write_experiment(tmp_path, names=("basis", "carrousel", "presentie"),
+                            extra='baseline = "basis"\npairs = [["presentie", "carrousel"]]\n')
+    out = tmp_path / "out"
+    run_experiment(load_experiment(path), out, backend="serial")
+    text = build_report(out, lang="en").read_text(encoding="utf-8")
+    assert "<h3>presentie compared with carrousel</h3>" in text
+    assert "presentie compared with carrousel: at the end" in text  # its sentences, not only a heading
+    assert text.count("class='mkba'") == 2  # the social return stays priced against the baseline
+    _, found = summarise(out, lang="nl")
+    titles = [title for title, _, _ in found]
+    assert titles == ["carrousel", "presentie", "presentie tegenover carrousel"]
+    assert found[-1][2] == []
+    book = tmp_path / "book.xlsx"
+    write_workbook(out, book, lang="en")
+    cells = {row[0] for row in load_workbook(book).worksheets[0].iter_rows(values_only=True)}
+    assert "presentie compared with carrousel" in cells

@@ -51,6 +51,13 @@ class ScenarioAnswer:
     population: float = math.nan
     estimates: dict[str, Estimate] = field(default_factory=dict)
     notes: list[tuple[str, str]] = field(default_factory=list)  # why a part of the answer is missing: (Dutch, English)
+    direct: bool = False  # a pair the experiment names (`pairs`), not the scenario against the baseline
+
+    def title(self, lang: str = "nl") -> str:
+        """The heading of this answer: the scenario, or 'A tegenover B' for a pair the experiment names."""
+        if not self.direct:
+            return self.scenario
+        return pick(lang, f"{self.scenario} tegenover {self.baseline}", f"{self.scenario} compared with {self.baseline}")
 
     def get(self, key: str) -> Estimate | None:
         """One estimate by key, or None when it could not be computed from these results."""
@@ -124,6 +131,43 @@ def answers(df: pd.DataFrame, *, baseline: str, funding_end: dict[str, int | Non
     return [answer_for(df, g, base, funding_end=funding_end.get(scen), last_tick=last) for g, base, scen, last in pairs(df, baseline, last_tick)]
 
 
+def declared_pairs(manifest: dict[str, Any], baseline: str) -> list[tuple[str, str]]:
+    """The scenario pairs [A, B] the experiment names whose B is not the baseline (those are
+    answered against the baseline already)."""
+    return [(str(a), str(b)) for a, b in manifest["experiment"].get("pairs") or [] if str(b) != baseline]
+
+
+def pair_answers(df: pd.DataFrame, declared: list[tuple[str, str]], *, funding_end: dict[str, int | None],
+                 last_tick: dict[str, int] | None = None) -> list[ScenarioAnswer]:
+    """A against B for each declared pair (and sweep point): the same paired estimates as against
+    the baseline, up to the last week both scenarios ran."""
+    df = df.assign(_group=group_key(df))
+    scen_of = dict(zip(df["_group"], df["scenario"].astype(str), strict=False))
+    limits = last_tick or {}
+    found = []
+    for a, b in declared:
+        for group in [g for g, s in scen_of.items() if s == a]:
+            other = group.replace(a, b, 1)
+            if other not in scen_of:
+                continue
+            last = min(int(df.loc[df["_group"] == g, "tick"].max()) for g in (group, other))
+            last = min(last, limits.get(a, last), limits.get(b, last))
+            ans = answer_for(df, group, other, funding_end=funding_end.get(a), last_tick=last)
+            ans.direct = True
+            found.append(ans)
+    return found
+
+
+def all_answers(df: pd.DataFrame, manifest: dict[str, Any], *, baseline: str) -> list[ScenarioAnswer]:
+    """Every scenario against the baseline, then the pairs the experiment names."""
+    from buurtsim.experiment.compare import funding_ends
+
+    last = {s["name"]: int(s["ticks"]) for s in manifest.get("scenarios", [])}
+    fund = funding_ends(manifest)
+    return [*answers(df, baseline=baseline, funding_end=fund, last_tick=last),
+            *pair_answers(df, declared_pairs(manifest, baseline), funding_end=fund, last_tick=last)]
+
+
 def add_reached_effects(found: list[ScenarioAnswer], out: str | Path, manifest: dict[str, Any]) -> None:
     """Add the effect on the reached starting residents to each answer, pair by pair (same replication,
     same sweep point) from the runs' cohort records; where records are missing or the two runs did
@@ -191,7 +235,6 @@ def results_frame(out: str | Path, manifest: dict[str, Any], columns: Iterable[s
 def summarise(out: str | Path, *, baseline: str | None = None, lang: str = "nl", prices: str | Path | None = None) -> tuple[str, list[tuple[str, list[str], list[str]]]]:
     """For screen output: how the baseline itself changes, and per scenario its answer sentences
     and its social-return sentences."""
-    from buurtsim.experiment.compare import funding_ends
     from buurtsim.experiment.mkba import load_prices, mkba_all, mkba_sentences
     from buurtsim.experiment.store import load_manifest
 
@@ -204,10 +247,12 @@ def summarise(out: str | Path, *, baseline: str | None = None, lang: str = "nl",
         raise UserError(f"--baseline: '{base}' is not a scenario in these results; expected one of: {names}")
     last = {s["name"]: int(s["ticks"]) for s in manifest.get("scenarios", [])}
     df = results_frame(out, manifest, [*ANSWER_COLUMNS, *REACH_COLUMNS, *(p.metric for p in table.prices)])
-    found = answers(df, baseline=base, funding_end=funding_ends(manifest), last_tick=last)
+    found = all_answers(df, manifest, baseline=base)
     add_reached_effects(found, out, manifest)
+    # the social return is priced against the baseline only
     social = {m.scenario: mkba_sentences(m, table, lang) for m in mkba_all(df, baseline=base, table=table, last_tick=last)}
-    return baseline_change(df, base, lang), [(a.scenario, sentences(a, lang), social.get(a.scenario, [])) for a in found]
+    return baseline_change(df, base, lang), [(a.title(lang), sentences(a, lang), [] if a.direct else social.get(a.scenario, []))
+                                             for a in found]
 
 
 def baseline_change(df: pd.DataFrame, baseline: str, lang: str = "nl") -> str:
@@ -392,7 +437,7 @@ def answer_rows(ans: ScenarioAnswer, lang: str = "nl") -> list[dict[str, Any]]:
         if " / " in unit:
             unit = pick(lang, *unit.split(" / ", 1))
         level = key in levels
-        rows.append({"scenario": ans.scenario, "key": key, "label": pick(lang, nl, en), "unit": unit, "mean": e.mean, "low": e.low, "high": e.high,
+        rows.append({"scenario": ans.title(lang), "key": key, "label": pick(lang, nl, en), "unit": unit, "mean": e.mean, "low": e.low, "high": e.high,
                      "n": e.n, "verdict": "" if level else (pick(lang, "verschil", "difference") if e.distinguishable
                                                               else pick(lang, "niet te onderscheiden", "not distinguishable"))})
     return rows

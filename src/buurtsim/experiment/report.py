@@ -272,12 +272,11 @@ th{background:#f3f3f3}tbody tr:nth-child(even){background:#fafafa}figure{margin:
 def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str, out: str | Path | None = None) -> tuple[str, list[Any]]:
     """The answer: plain sentences per scenario against the baseline, then the difference chart. With
     `out` (the results folder) it includes the effect on the reached residents from the runs' records."""
-    from buurtsim.experiment.answer import add_reached_effects, answers, baseline_change, sentences
+    from buurtsim.experiment.answer import add_reached_effects, all_answers, baseline_change, sentences
 
     exp = manifest["experiment"]
     fund = funding_ends(manifest)
-    last = {s["name"]: int(s["ticks"]) for s in manifest.get("scenarios", [])}
-    found = answers(df, baseline=exp["baseline"], funding_end=fund, last_tick=last)
+    found = all_answers(df, manifest, baseline=exp["baseline"])
     if out is not None:
         add_reached_effects(found, out, manifest)
     parts = [f"<section id='answer'><h2>{pick(lang, 'Het antwoord', 'The answer')}</h2>"]
@@ -288,8 +287,10 @@ def answer_section(df: pd.DataFrame, manifest: dict[str, Any], lang: str, out: s
     backdrop = baseline_change(df, exp["baseline"], lang)
     if backdrop:
         parts.append(f"<p>{html.escape(backdrop)}</p>")
-    for ans in found:
-        parts.append(f"<div class='answer'><h3>{html.escape(ans.scenario)}</h3>" + "".join(f"<p>{html.escape(t)}</p>" for t in sentences(ans, lang)) + "</div>")
+    for i, ans in enumerate(found):
+        if ans.direct and not (i and found[i - 1].direct):
+            parts.append(f"<p class='muted'>{html.escape(pick(lang, 'Rechtstreeks vergeleken, de paren die het experiment noemt: dezelfde replicaties, het eerste scenario tegenover het tweede.', 'Compared directly, the pairs the experiment names: the same replications, the first scenario against the second.'))}</p>")
+        parts.append(f"<div class='answer'><h3>{html.escape(ans.title(lang))}</h3>" + "".join(f"<p>{html.escape(t)}</p>" for t in sentences(ans, lang)) + "</div>")
     chart = difference_figure(df, exp["baseline"], _timelines(manifest), fund, lang)
     if chart:
         parts.append(f"<figure id='difference-chart'><img src=\"{chart}\" alt=\"{html.escape(pick(lang, 'verschillen met de basislijn', 'differences to the baseline'))}\">"

@@ -137,7 +137,7 @@ class ExperimentTable(BaseModel):
     baseline: str | None = Field(None, description="Scenario the others are compared with (default: the first).")
     final_residents: bool = Field(False, description="Also store every resident's end state (final_residents.parquet).")
     uncertainty: str | None = Field(None, max_length=1000, description="Plausible worlds: \"ensemble\" (the shipped ensemble) or an ensemble file (.json) relative to this file; replication r of every scenario runs in the same member with the same seed.")
-    pairs: list[tuple[str, str]] | None = Field(None, max_length=100, description="Scenario pairs [A, B] whose robustness is reported (share of plausible worlds in which A beats B); default: every scenario against the baseline.")
+    pairs: list[tuple[str, str]] | None = Field(None, max_length=100, description="Scenario pairs [A, B] compared directly: the answer gives A against B (besides each against the baseline), and over plausible worlds the share of worlds in which A beats B; default: every scenario against the baseline.")
 
     @field_validator("name")
     @classmethod

@@ -109,11 +109,10 @@ def write_workbook(out: str | Path, target: str | Path, *, lang: str = "nl", pri
         ANSWER_COLUMNS,
         REACH_COLUMNS,
         add_reached_effects,
+        all_answers,
         answer_rows,
-        answers,
         results_frame,
     )
-    from buurtsim.experiment.compare import funding_ends
     from buurtsim.experiment.mkba import load_prices, mkba_all
     from buurtsim.experiment.report import provenance_rows
     from buurtsim.experiment.store import atomic_path, load_manifest
@@ -130,7 +129,7 @@ def write_workbook(out: str | Path, target: str | Path, *, lang: str = "nl", pri
     # summary: the answer's estimates, then the social return
     rows: list[list[Any]] = []
     units: list[str] = []
-    found = answers(df, baseline=exp["baseline"], funding_end=funding_ends(manifest), last_tick=last)
+    found = all_answers(df, manifest, baseline=exp["baseline"])
     add_reached_effects(found, out, manifest)
     for ans in found:
         for r in answer_rows(ans, lang):
