@@ -12,9 +12,12 @@ from typing import Any
 
 LANGS = ("nl", "en")
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
-#: Metrics on a 0-1 scale that people read as 0-100 points (self-reliance and its relatives).
+#: Metrics on a 0-1 scale that people read as 0-100 points: self-reliance and its relatives, and the
+#: residents' other scores (trust in institutions, perceived safety, collective efficacy). Statistics
+#: of the network or a distribution (clustering, tie strength, Gini) stay on their own 0-1 scale.
 POINT_METRICS = frozenset({"mean_self_reliance", "helpers_self_reliance", "reached_left_mean_self_reliance",
-                           "reached_mean_self_reliance"})
+                           "reached_mean_self_reliance", "trust_in_institutions", "perceived_safety",
+                           "collective_efficacy"})
 
 
 def check_lang(lang: str) -> str:
