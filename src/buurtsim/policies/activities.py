@@ -19,7 +19,8 @@ class GatheringConfig(PolicyConfig):
 
     meeting_tie_strength: float = Field(0.2, ge=0.01, le=1, description=(
         "Strength of an acquaintance tie made at an activity. "
-        "Source: assumption (model brief §5: cheap, quick ties that fade without follow-up)."))
+        "Source: assumption (model brief §5: cheap, quick ties that fade without follow-up; contact_prob for "
+        "acquaintances is set so that such a tie breaks within about two years, odd.md §3.8)."))
     attend_rung_base: float = Field(1.0, gt=0, le=100, description=(
         "Offset added to the ladder rung (0-6) in who comes to an activity, weight (offset + rung) x "
         "(capacity offset + capacity): at 1 a resident on rung 6 comes 7 times as readily as one on rung 0 "
