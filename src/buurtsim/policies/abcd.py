@@ -27,6 +27,13 @@ class AbcdConfig(StaffedConfig):
     asks_per_worker_week: int = Field(8, ge=0, le=1000, description="Residents a connector asks per week (door to door, talent mapping).")
     connects_per_ask: float = Field(0.5, ge=0, le=10, description="Ties made between an asked resident and an active neighbour per ask.")
     initiative_boost: float = Field(1.5, ge=1, le=10, description="Multiplier on the founding of initiatives while active.")
+    ask_capacity_base: float = Field(0.2, gt=0, le=100, description=(
+        "Offset added to capacity (0-1) in whom a connector asks, weight offset + capacity: at 0.2 a resident with "
+        "full capacity is asked 6 times as readily as one with none; larger values ask more evenly. "
+        "Source: assumption."))
+    partner_min_rung: int = Field(2, ge=0, le=6, description=(
+        "Lowest ladder rung (0 none .. 6 own) of the active neighbour an asked resident is linked to "
+        "(2: consulted at least, Wijkengids 11.1 ladder). Source: assumption."))
 
 
 @register
@@ -49,7 +56,7 @@ class AssetBased(StaffedPolicy):
         st, rng = model.state, self.rng(model)
         model.initiative_boost *= c.initiative_boost
         low_rung = st.participation < model.params.active_level
-        weights = np.where(low_rung, 0.2 + st.capacity, 0.0)
+        weights = np.where(low_rung, c.ask_capacity_base + st.capacity, 0.0)
         if not c.target.is_everyone:
             weights = np.where(c.target.mask(model), weights, 0.0)
         asked = ask(model, rng, c.asks_per_worker_week * len(staff), weights)
@@ -58,5 +65,5 @@ class AssetBased(StaffedPolicy):
             who = asked[:n]
             partners = model.blocks.random_member(st.block[who], rng)
             ok = partners >= 0
-            ok[ok] = st.alive[partners[ok]] & (st.participation[partners[ok]] >= 2)
+            ok[ok] = st.alive[partners[ok]] & (st.participation[partners[ok]] >= c.partner_min_rung)
             model.ties.add(who[ok], partners[ok], model.params.tie_initial_strength, 2, model.tick)

@@ -4,18 +4,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+
+from buurtsim.policies.base import PolicyConfig
+
 if TYPE_CHECKING:
     import numpy as np
 
     from buurtsim.model import NeighbourhoodModel
 
 
+class GatheringConfig(PolicyConfig):
+    """Fields of a policy that holds gatherings (`meeting`): who comes and how strong the ties are."""
+
+    meeting_tie_strength: float = Field(0.2, ge=0.01, le=1, description=(
+        "Strength of an acquaintance tie made at an activity. "
+        "Source: assumption (model brief §5: cheap, quick ties that fade without follow-up; contact_prob for "
+        "acquaintances is set so that such a tie breaks within about two years, odd.md §3.8)."))
+    attend_rung_base: float = Field(1.0, gt=0, le=100, description=(
+        "Offset added to the ladder rung (0-6) in who comes to an activity, weight (offset + rung) x "
+        "(capacity offset + capacity): at 1 a resident on rung 6 comes 7 times as readily as one on rung 0 "
+        "(at equal capacity); larger values level this out. Source: assumption."))
+    attend_capacity_base: float = Field(0.2, gt=0, le=100, description=(
+        "Offset added to capacity (0-1) in who comes to an activity: at 0.2 a resident with full capacity comes "
+        "6 times as readily as one with none (at equal rung). Source: assumption."))
+
+
 def meeting(model: NeighbourhoodModel, rng: np.random.Generator, participants: int, ties: int,
-            eligible: np.ndarray | None = None, strength: float = 0.2) -> np.ndarray:
+            eligible: np.ndarray | None, *, strength: float, rung_base: float, capacity_base: float) -> np.ndarray:
     """A gathering (the barbecue): residents who come meet a few others; weak acquaintance ties.
 
-    Who comes is weighted by participation and capacity: the already active come first.
-    Returns the slots of those who came.
+    Who comes is weighted by (rung_base + rung) x (capacity_base + capacity): the already active
+    come first. Ties are made at `strength`. Returns the slots of those who came.
     """
     import numpy as np
     st = model.state
@@ -23,7 +43,7 @@ def meeting(model: NeighbourhoodModel, rng: np.random.Generator, participants: i
     cand = np.flatnonzero(pool)
     if cand.size < 2 or participants < 2:
         return np.empty(0, np.int64)
-    w = (1.0 + st.participation[cand]) * (0.2 + st.capacity[cand])
+    w = (rung_base + st.participation[cand]) * (capacity_base + st.capacity[cand])
     k = min(participants, cand.size)
     came = rng.choice(cand, size=k, replace=False, p=w / w.sum())
     st.reached[came] = True

@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 
 WEEKS_PER_YEAR = 52
 MAX_WEEKS = 52 * 1000  # a millennium: far beyond any horizon, small enough to stay an int
+KEY_PERSON_DEGREE_PERCENTILE = 80
+"""Target `network = "key_persons"`: residents whose number of ties is at or above this percentile of all
+living residents' (80: the top fifth). Source: assumption (Movisie 2014 names key persons, not a share)."""
+KEY_PERSON_MIN_RUNG = 2
+"""Target `network = "key_persons"`: lowest ladder rung (0 none .. 6 own) of a key person (2: consulted at
+least, Wijkengids 11.1 ladder). Source: assumption."""
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(w|weeks?|weken|m|months?|maanden|y|years?|jaar|j)\s*$", re.I)
 
 
@@ -77,7 +83,7 @@ class Target(BaseModel):
                 m &= close > 0
             else:
                 deg = model.ties.degree()
-                m &= (deg >= np.percentile(deg[st.alive], 80)) & (st.participation >= 2)
+                m &= (deg >= np.percentile(deg[st.alive], KEY_PERSON_DEGREE_PERCENTILE)) & (st.participation >= KEY_PERSON_MIN_RUNG)
         return m
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from buurtsim.policies.activities import meeting
+from buurtsim.policies.activities import GatheringConfig, meeting
 from buurtsim.policies.base import register
 from buurtsim.policies.staffing import StaffedConfig, StaffedPolicy
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from buurtsim.model import NeighbourhoodModel
 
 
-class CarouselConfig(StaffedConfig):
+class CarouselConfig(GatheringConfig, StaffedConfig):
     """A stream of projects between `start` and `end`."""
 
     type: Literal["project_carousel"] = "project_carousel"
@@ -82,4 +82,5 @@ class ProjectCarousel(StaffedPolicy):
                     self.hire_staff(model, tag=tag)
                 model.spend(c.activity_eur_per_week, self)
                 if c.focus != "casework" and rng.random() < c.meetings_per_week:
-                    meeting(model, rng, c.meeting_size, c.meeting_ties)
+                    meeting(model, rng, c.meeting_size, c.meeting_ties, None,
+                            strength=c.meeting_tie_strength, rung_base=c.attend_rung_base, capacity_base=c.attend_capacity_base)

@@ -26,6 +26,12 @@ class DifferentiatedConfig(PolicyConfig):
     light_workers: int = Field(1, ge=0, le=100, description="Workers for the socially vulnerable (light enabling support).")
     light_hours: float = Field(16.0, ge=0, le=40, description="Hours per light-support worker per week.")
     light_caseload: int = Field(25, ge=0, le=200, description="Caseload of a light-support worker.")
+    intensive_max_hours_per_client: float = Field(4.0, ge=0, le=40, description=(
+        "Most hours an intensive worker spends on one client per week. "
+        "Source: assumption (as outreach's max_hours_per_client)."))
+    light_ask_clients: float = Field(0.05, ge=0, le=1, description=(
+        "Weekly chance a light-support worker asks a client to take part. Source: assumption (as "
+        "long_term_presence's ask_clients)."))
     role_model_asks_per_1000_week: float = Field(3.0, ge=0, le=1000, description="Socially strong residents asked per 1000 residents per week to act as role models.")
 
 
@@ -44,12 +50,12 @@ class DifferentiatedTargeting(Policy):
         sliding, vulnerable = Target(categories=["sliding"]), Target(categories=["vulnerable"])
         for _ in range(c.intensive_workers):
             model.hire(kind="intensive worker", policy=self.label, approach=c.intensive_approach,
-                       hours_per_week=c.intensive_hours, caseload=c.intensive_caseload, max_hours_per_client=4.0,
+                       hours_per_week=c.intensive_hours, caseload=c.intensive_caseload, max_hours_per_client=c.intensive_max_hours_per_client,
                        through_network=True, target=sliding.mask, tag="intensive")
         for _ in range(c.light_workers):
             model.hire(kind="light-support worker", policy=self.label, approach="enabling",
                        hours_per_week=c.light_hours, caseload=c.light_caseload, through_network=True,
-                       ask_clients=0.05, target=vulnerable.mask, tag="light")
+                       ask_clients=c.light_ask_clients, target=vulnerable.mask, tag="light")
 
     def step(self, model: NeighbourhoodModel) -> None:
         """Ask strong residents to be role models."""

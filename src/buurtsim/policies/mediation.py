@@ -20,6 +20,10 @@ class MediationConfig(PolicyConfig):
     type: Literal["mediation"] = "mediation"
     cases_per_1000_week: float = Field(0.5, ge=0, le=100, description="Mediated conflicts per 1000 residents per week.")
     eur_per_case: float = Field(900.0, ge=0, description="Cost of one case (trained volunteers plus coordination).")
+    case_weight_base: float = Field(1.0, ge=1, le=100, description=(
+        "Offset in who gets a case, weight offset - perceived safety (0-1): at 1 residents are drawn in proportion "
+        "to how unsafe they feel; larger values draw more evenly. Source: assumption (cases arise where residents "
+        "feel least safe)."))
 
 
 @register
@@ -44,7 +48,7 @@ class Mediation(Policy):
         cand = np.flatnonzero(pool)
         if cand.size == 0:
             return
-        w = 1.0 - st.safety[cand] + 1e-6
+        w = c.case_weight_base - st.safety[cand] + 1e-6  # 1e-6: everyone stays drawable
         a = rng.choice(cand, size=min(k, cand.size), replace=False, p=w / w.sum())
         b = model.blocks.random_member(st.block[a], rng)
         ok = (b >= 0) & (b != a)

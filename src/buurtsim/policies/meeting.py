@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from buurtsim.policies.activities import meeting
-from buurtsim.policies.base import Policy, PolicyConfig, register
+from buurtsim.policies.activities import GatheringConfig, meeting
+from buurtsim.policies.base import Policy, register
 
 if TYPE_CHECKING:
     from buurtsim.model import NeighbourhoodModel
 
 
-class MeetingConfig(PolicyConfig):
+class MeetingConfig(GatheringConfig):
     """Regular gatherings."""
 
     type: Literal["meeting_activities"] = "meeting_activities"
@@ -38,5 +38,6 @@ class MeetingActivities(Policy):
         c: MeetingConfig = self.config  # type: ignore[assignment]
         if (model.tick - self.start) % c.every_weeks == 0:
             eligible = c.target.mask(model) if not c.target.is_everyone else None
-            meeting(model, self.rng(model), c.participants, c.ties_per_event, eligible)
+            meeting(model, self.rng(model), c.participants, c.ties_per_event, eligible,
+                    strength=c.meeting_tie_strength, rung_base=c.attend_rung_base, capacity_base=c.attend_capacity_base)
             model.spend(c.eur_per_event, self)

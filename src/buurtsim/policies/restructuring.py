@@ -24,7 +24,7 @@ class RestructuringConfig(PolicyConfig):
     rebuild_weeks: int = Field(104, ge=0, le=1040, description="Weeks the dwellings stand empty before new residents move in.")
     new_income_shares: tuple[Share, Share, Share] = Field((0.3, 0.45, 0.25), description="Income mix of the residents of the new dwellings.")
     change_newcomers: bool = Field(True, description="From the rebuild on, newcomers everywhere follow the new mix (a changed housing stock).")
-    eur_per_household: float = Field(0.0, ge=0, description="Social costs (relocation support) booked per displaced resident, not per household despite the name; building costs are not counted.")
+    eur_per_household: float = Field(0.0, ge=0, description="Social costs (relocation support) booked per displaced household (distinct households among the displaced residents); building costs are not counted. Source: assumption (0: social costs left out unless a scenario sets them).")
 
 
 @register
@@ -62,9 +62,10 @@ class Restructuring(Policy):
         blocks = order[:k]
         slots = np.flatnonzero(np.isin(st.block, blocks))
         occupied = slots[st.alive[slots]]
+        households = int(np.unique(st.household[occupied]).size)  # counted before they leave
         model.week.moved_out += int(occupied.size)
         model.remove_residents(occupied, "displaced")
-        model.spend(c.eur_per_household * occupied.size, self)
+        model.spend(c.eur_per_household * households, self)
         self.vacant = slots
 
     def step(self, model: NeighbourhoodModel) -> None:
