@@ -33,3 +33,13 @@ def test_self_reliance_in_points_and_shares_in_percent() -> None:
 def test_unknown_language_is_a_user_error() -> None:
     with pytest.raises(UserError, match="--lang"):
         check_lang("de")
+
+
+def test_an_interval_bound_that_is_not_zero_never_shows_as_zero() -> None:
+    from buurtsim.formatting import interval
+
+    assert interval(-0.93, -0.04, "nl", 1) == "[-0,9; -0,04]"  # excludes zero, and says so
+    assert interval(-0.3, 4.2, "en", 0) == "[-0.3, 4]"
+    assert interval(-0.93, 0.0, "nl", 1) == "[-0,9; 0,0]"  # a bound that is zero stays zero
+    assert interval(2.0, 5.0, "en", 0) == "[2, 5]"  # nothing changes where nothing rounds to zero
+    assert interval(-0.2, 0.4, "en", 0, unit="EUR") == "[0, 0]"  # euros stay whole numbers

@@ -90,8 +90,21 @@ def interval(low: Any, high: Any, lang: str = "nl", digits: int | None = None, u
         return ""
     sep = "; " if lang == "nl" else ", "
     if unit == "EUR":
-        digits = 0
-    return f"[{number(low, lang, digits)}{sep}{number(high, lang, digits)}]"
+        return f"[{number(low, lang, 0)}{sep}{number(high, lang, 0)}]"
+    return f"[{_bound(low, lang, digits)}{sep}{_bound(high, lang, digits)}]"
+
+
+def _bound(value: Any, lang: str, digits: int | None) -> str:
+    """A bound of an interval; one that is not zero but would show as zero gets up to three more
+    decimals, so that '[-0,9; -0,04]' (which excludes zero) does not read as '[-0,9; 0,0]'."""
+    text = number(value, lang, digits)
+    if digits is None or float(value) == 0.0:
+        return text
+    extra = digits
+    while text.strip("-+0,.") == "" and extra < digits + 3:
+        extra += 1
+        text = number(value, lang, extra)
+    return text
 
 
 def metric_value(metric: str, value: Any, lang: str = "nl", *, sign: bool = False) -> str:
