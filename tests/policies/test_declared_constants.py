@@ -175,3 +175,28 @@ def test_restructuring_books_social_costs_per_displaced_household(make_model) ->
     households = np.unique(household[displaced]).size
     assert 0 < households < np.count_nonzero(displaced)  # households of more than one: the counts differ
     assert pol.spent_eur == 100.0 * households
+
+
+@pytest.mark.parametrize(("per_week", "expected"), [(3.0, [3, 3, 3, 3]), (7.0, [7, 7, 7, 7]), (0.0, [0, 0, 0, 0])])
+def test_carousel_holds_as_many_meetings_a_week_as_configured(make_model, monkeypatch, per_week: float,
+                                                              expected: list[int]) -> None:
+    from buurtsim.policies import carousel
+
+    held: list[int] = []
+    monkeypatch.setattr(carousel, "meeting", lambda *args, **kwargs: held.append(1))
+    pol = ProjectCarousel(CarouselConfig(name="g", focus="meeting", meetings_per_week=per_week, start=0))
+    m = make_model(n=200, policies=[pol])
+    weeks = []
+    for _ in range(4):
+        before = len(held)
+        pol.step(m)
+        weeks.append(len(held) - before)
+        m.tick += 1
+    assert weeks == expected  # the field allows up to 7; at most one was held before
+
+
+def test_carousel_fractional_meetings_average_out() -> None:
+    rng = np.random.default_rng(3)
+    counts = [ProjectCarousel._meetings_this_week(2.25, rng) for _ in range(4000)]
+    assert set(counts) == {2, 3}
+    assert abs(np.mean(counts) - 2.25) < 0.03  # binomial sd of the mean ~0.007

@@ -17,6 +17,8 @@ from buurtsim.policies.base import register
 from buurtsim.policies.staffing import StaffedConfig, StaffedPolicy
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from buurtsim.model import NeighbourhoodModel
 
 
@@ -68,6 +70,13 @@ class ProjectCarousel(StaffedPolicy):
     def on_start(self, model: NeighbourhoodModel) -> None:
         """Staff are hired per project, not at the start of the policy."""
 
+    @staticmethod
+    def _meetings_this_week(per_week: float, rng: np.random.Generator) -> int:
+        """The whole part of `per_week` for sure, and one more with the chance of its fraction: on
+        average `per_week` meetings (one uniform a week, as when at most one meeting was held)."""
+        whole = int(per_week)
+        return whole + int(rng.random() < per_week - whole)
+
     def step(self, model: NeighbourhoodModel) -> None:
         """Start and stop projects; run the activities of running projects."""
         c: CarouselConfig = self.config  # type: ignore[assignment]
@@ -81,6 +90,7 @@ class ProjectCarousel(StaffedPolicy):
                 if tick == s and c.focus != "meeting":
                     self.hire_staff(model, tag=tag)
                 model.spend(c.activity_eur_per_week, self)
-                if c.focus != "casework" and rng.random() < c.meetings_per_week:
-                    meeting(model, rng, c.meeting_size, c.meeting_ties, None,
-                            strength=c.meeting_tie_strength, rung_base=c.attend_rung_base, capacity_base=c.attend_capacity_base)
+                if c.focus != "casework":
+                    for _ in range(self._meetings_this_week(c.meetings_per_week, rng)):
+                        meeting(model, rng, c.meeting_size, c.meeting_ties, None, strength=c.meeting_tie_strength,
+                                rung_base=c.attend_rung_base, capacity_base=c.attend_capacity_base)
