@@ -144,12 +144,16 @@ def test_budgets_scale_with_the_budget_relative_to_the_reference(make_model) -> 
 
 def test_differentiated_workers_get_the_configured_hours_and_asking(make_model) -> None:
     pol = DifferentiatedTargeting(DifferentiatedConfig(name="d", intensive_max_hours_per_client=7.5,
-                                                       light_ask_clients=0.3))
+                                                       light_ask_clients=0.3, light_max_hours_per_client=1.5,
+                                                       intake_per_week=5, direct_share=0.4, through_network=False))
     m = make_model(n=300, policies=[pol])
     pol.on_start(m)
     pros = {p.tag: p for p in m.active_professionals() if p.policy == "d"}
     assert pros["intensive"].max_hours_per_client == 7.5
     assert pros["light"].ask_clients == 0.3
+    assert pros["light"].max_hours_per_client == 1.5
+    for pro in pros.values():
+        assert (pro.intake_per_week, pro.direct_share, pro.through_network) == (5, 0.4, False)
 
 
 def test_key_persons_follow_the_named_constants(small_model, monkeypatch) -> None:

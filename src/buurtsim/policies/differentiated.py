@@ -32,6 +32,18 @@ class DifferentiatedConfig(PolicyConfig):
     light_ask_clients: float = Field(0.05, ge=0, le=1, description=(
         "Weekly chance a light-support worker asks a client to take part. Source: assumption (as "
         "long_term_presence's ask_clients)."))
+    light_max_hours_per_client: float = Field(3.0, ge=0, le=40, description=(
+        "Most hours a light-support worker spends on one client per week. Source: assumption (the "
+        "default of every professional's max_hours_per_client)."))
+    intake_per_week: int = Field(2, ge=0, le=50, description=(
+        "New clients a worker of either tier takes on per week. Source: assumption (the default of "
+        "every professional's intake)."))
+    direct_share: float = Field(0.7, ge=0, le=1, description=(
+        "Share of hours spent directly with clients (the rest: overhead, networking). Source: "
+        "assumption (as staffed policies' direct_share)."))
+    through_network: bool = Field(True, description=(
+        "Both tiers reach residents through key persons and clients' ties (Movisie 2014: outreach "
+        "via key persons)."))
     role_model_asks_per_1000_week: float = Field(3.0, ge=0, le=1000, description="Socially strong residents asked per 1000 residents per week to act as role models.")
 
 
@@ -50,12 +62,15 @@ class DifferentiatedTargeting(Policy):
         sliding, vulnerable = Target(categories=["sliding"]), Target(categories=["vulnerable"])
         for _ in range(c.intensive_workers):
             model.hire(kind="intensive worker", policy=self.label, approach=c.intensive_approach,
-                       hours_per_week=c.intensive_hours, caseload=c.intensive_caseload, max_hours_per_client=c.intensive_max_hours_per_client,
-                       through_network=True, target=sliding.mask, tag="intensive")
+                       hours_per_week=c.intensive_hours, caseload=c.intensive_caseload, intake_per_week=c.intake_per_week,
+                       direct_share=c.direct_share, max_hours_per_client=c.intensive_max_hours_per_client,
+                       through_network=c.through_network, target=sliding.mask, tag="intensive")
         for _ in range(c.light_workers):
             model.hire(kind="light-support worker", policy=self.label, approach="enabling",
-                       hours_per_week=c.light_hours, caseload=c.light_caseload, through_network=True,
-                       ask_clients=c.light_ask_clients, target=vulnerable.mask, tag="light")
+                       hours_per_week=c.light_hours, caseload=c.light_caseload, intake_per_week=c.intake_per_week,
+                       direct_share=c.direct_share, max_hours_per_client=c.light_max_hours_per_client,
+                       through_network=c.through_network, ask_clients=c.light_ask_clients, target=vulnerable.mask,
+                       tag="light")
 
     def step(self, model: NeighbourhoodModel) -> None:
         """Ask strong residents to be role models."""
