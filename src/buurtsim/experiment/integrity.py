@@ -84,11 +84,11 @@ def is_own(data: Any) -> bool:
 
 def read_manifest_file(path: Path) -> Any:
     """The parsed JSON of a manifest file; UserError when it is too large or not JSON."""
-    from buurtsim.safe_io import FileRefused, read_user_file
+    from buurtsim.safe_io import FileRefused, parse_json, read_user_file
 
     try:
         raw = read_user_file(path, what="manifest", limit=MAX_MANIFEST_BYTES)
-        return json.loads(raw.decode("utf-8"))
+        return parse_json(raw.decode("utf-8"))
     except FileRefused as exc:
         raise UserError(f"{exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:

@@ -25,11 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from buurtsim.errors import UserError
 from buurtsim.experiment.seeds import aux_seed, replication_seeds
 from buurtsim.experiment.uncertainty import EXPECTED, Worlds, fixed_by_levers
-from buurtsim.limits import MAX_NESTING_DEPTH, MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
+from buurtsim.limits import MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
 from buurtsim.metrics import METRIC_NAMES
 from buurtsim.params import Params, describe, make_params, param_names
 from buurtsim.policies.base import to_weeks
-from buurtsim.safe_io import FileRefused, read_user_file
+from buurtsim.safe_io import FileRefused, TomlRefused, parse_toml, read_user_file
 from buurtsim.scenario.errors import Problem, ScenarioError
 from buurtsim.scenario.loader import first_too_deep, nesting_message, structure_problem
 from buurtsim.scenario.locate import KeyLines
@@ -499,12 +499,12 @@ def load_experiment(path: str | Path) -> Experiment:
     if (deep := first_too_deep(text)) is not None:
         raise ExperimentError([Problem(file, "", nesting_message(), deep[1], expected=deep[0])])
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
+    except TomlRefused as exc:
+        raise ExperimentError([Problem(file, "", exc.reason, exc.line, expected=exc.expected)]) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ExperimentError([Problem(file, "", f"not valid TOML: {exc}", int(m.group(1)) if m else None)]) from None
-    except RecursionError:
-        raise ExperimentError([Problem(file, "", nesting_message(), expected=f"at most {MAX_NESTING_DEPTH} levels")]) from None
     lines = KeyLines(text)
     if (problem := structure_problem(data, file, lines)) is not None:
         raise ExperimentError([problem])

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from buurtsim.errors import UserError
 from buurtsim.limits import MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, shorten, too_deep, too_wide
-from buurtsim.safe_io import FileRefused, read_user_file, size_text
+from buurtsim.safe_io import FileRefused, parse_json, read_user_file, size_text
 from buurtsim.teaching.lesson import Lesson, LessonError, get_lesson
 from buurtsim.teaching.observe import Observation
 
@@ -275,7 +275,7 @@ def loads(text: str | bytes, source: str = "<text>", lesson: Lesson | None = Non
     if len(text) > MAX_FILE_BYTES:
         raise RecordError(f"{source}: too large; a prediction file may be at most {size_text(MAX_FILE_BYTES)}")
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except json.JSONDecodeError as exc:
         raise RecordError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
