@@ -84,6 +84,13 @@ def test_to_weeks_rejects_nonsense(value: Any) -> None:
         to_weeks(value)
 
 
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), "9" * 400 + "y", "9" * 400 + "m", "9" * 400 + "w"])
+def test_to_weeks_refuses_infinite_durations_with_a_value_error(value: Any) -> None:
+    """round() raises OverflowError for infinity, which validators do not turn into a message."""
+    with pytest.raises(ValueError, match="finite"):
+        to_weeks(value)
+
+
 def test_config_converts_durations_and_checks_order() -> None:
     cfg = PolicyConfig(type="x", start="1y", end="18m")
     assert (cfg.start, cfg.end) == (52, 78)

@@ -61,7 +61,7 @@ def parse_moment(value: int | str) -> tuple[str, int]:
         return ("start", to_weeks(value))
     except ValueError:
         raise ValueError(
-            f"expected a week number, a duration such as '5y', 'end', 'end_of_funding' or 'end_of_funding+2y'; got {value!r}"
+            f"expected a week number, a duration such as '5y', 'end', 'end_of_funding' or 'end_of_funding+2y'; got {shorten(repr(value), 80)}"
         ) from None
 
 
