@@ -162,6 +162,15 @@ def parse_json(text: str | bytes) -> Any:
                                    _long_number(doc)) from None
 
 
+def within(path: Path, folder: Path) -> bool:
+    """True when `path` lies in `folder` or below it, both resolved (symbolic links followed), so
+    neither '..', an absolute path nor a link can lead out; False when either cannot be resolved."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte, a name too long
+        return False
+
+
 def _probe_dir(folder: Path, flag: str) -> None:
     """Refuse a folder that cannot be written (read-only, /proc, full), by creating a temporary file."""
     try:
