@@ -277,3 +277,13 @@ def test_register_requires_a_kind() -> None:
 
 def test_the_test_policy_is_not_left_registered() -> None:
     assert Recorder.kind not in REGISTRY
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+@pytest.mark.parametrize("field", ["budget_eur", "activity_eur_per_week"])
+def test_policy_numbers_must_be_finite(field: str, value: float) -> None:
+    """An infinite budget or price passed `ge=0` and made every cost infinite."""
+    from buurtsim.scenario.schema import validate_policy
+
+    config, issues = validate_policy({"type": "project_carousel", field: value}, ("policies", 0))
+    assert config is None and issues[0].path == ("policies", 0, field) and issues[0].expected == "a finite number"

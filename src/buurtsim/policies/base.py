@@ -92,9 +92,11 @@ class Target(BaseModel):
 
 
 class PolicyConfig(BaseModel):
-    """Fields every policy has. Subclasses add their own parameters with defaults."""
+    """Fields every policy has. Subclasses add their own parameters with defaults. No number may be
+    infinite or NaN (pydantic allows both by default): an infinite budget or price would make every
+    cost infinite."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     type: str = Field(description="Registered policy name, e.g. 'project_carousel'.")
     name: str | None = Field(None, description="Label for this policy in results and budget cuts (defaults to the type).")
