@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
+from buurtsim.escape import check_plain_text
 from buurtsim.experiment.seeds import aux_seed, replication_seeds
 from buurtsim.experiment.uncertainty import EXPECTED, Worlds, fixed_by_levers
 from buurtsim.limits import MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
@@ -145,6 +146,16 @@ class ExperimentTable(BaseModel):
         if not _NAME.match(v):
             raise ValueError("use letters, digits, '_', '-' or '.' (no spaces), starting with a letter or digit")
         return v
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str) -> str:
+        return check_plain_text(v)
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, v: str) -> str:
+        return check_plain_text(v, lines=True)
 
     @field_validator("ticks")
     @classmethod

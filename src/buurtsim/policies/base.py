@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from buurtsim.escape import check_plain_text
 from buurtsim.limits import shorten
 from buurtsim.params import CATEGORIES, STYLES
 
@@ -109,6 +110,11 @@ class PolicyConfig(BaseModel):
     @classmethod
     def _weeks(cls, v: Weeks | None) -> int | None:
         return None if v is None else to_weeks(v)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else check_plain_text(v)
 
     @model_validator(mode="after")
     def _order(self) -> PolicyConfig:

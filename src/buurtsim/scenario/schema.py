@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator, model_validator
 
 import buurtsim.policies  # noqa: F401  (importing registers every policy family)
+from buurtsim.escape import check_plain_text
 from buurtsim.limits import MAX_TICKS
 from buurtsim.params import Params, make_params, param_names
 from buurtsim.policies.base import REGISTRY, PolicyConfig, to_weeks
@@ -416,6 +417,16 @@ class Scenario(BaseModel):
     @classmethod
     def _horizon(cls, value: Any) -> int:
         return weeks(value)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        return check_plain_text(value)
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, value: str) -> str:
+        return check_plain_text(value, lines=True)
 
     @field_validator("policies", mode="before")
     @classmethod

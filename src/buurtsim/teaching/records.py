@@ -27,6 +27,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
+from buurtsim.escape import check_plain_text
 from buurtsim.limits import MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, shorten, too_deep, too_wide
 from buurtsim.safe_io import FileRefused, parse_json, read_user_file, size_text
 from buurtsim.teaching.lesson import Lesson, LessonError, get_lesson
@@ -127,7 +128,12 @@ class PredictionRecord(BaseModel):
         v = v.strip()
         if not v:
             raise ValueError("the student's name is empty")
-        return v
+        return check_plain_text(v)
+
+    @field_validator("group")
+    @classmethod
+    def _group(cls, v: str) -> str:
+        return check_plain_text(v)
 
     @model_validator(mode="after")
     def _order(self) -> PredictionRecord:
