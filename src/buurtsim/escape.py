@@ -16,7 +16,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -70,3 +72,14 @@ def check_plain_text(text: str, *, lines: bool = False) -> str:
     if problem is not None:
         raise ValueError(problem)
     return text
+
+
+def check_plain_lines(text: str) -> str:
+    """`check_plain_text` with line breaks and tabs allowed (descriptions)."""
+    return check_plain_text(text, lines=True)
+
+
+#: A text field of one line without control characters (titles, names), for pydantic models.
+PlainLine = Annotated[str, AfterValidator(check_plain_text)]
+#: A text field that may hold line breaks and tabs but no other control characters (descriptions).
+PlainText = Annotated[str, AfterValidator(check_plain_lines)]

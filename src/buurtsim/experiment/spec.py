@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
-from buurtsim.escape import check_plain_text
+from buurtsim.escape import PlainLine, PlainText
 from buurtsim.experiment.seeds import aux_seed, replication_seeds
 from buurtsim.experiment.uncertainty import EXPECTED, Worlds, fixed_by_levers
 from buurtsim.limits import MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
@@ -122,8 +122,8 @@ class ExperimentTable(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="Short name (letters, digits, '_', '-', '.'); names the results.")
-    title: str = Field("", description="Readable title for reports.")
-    description: str = Field("", description="What the experiment asks.")
+    title: PlainLine = Field("", description="Readable title for reports.")
+    description: PlainText = Field("", description="What the experiment asks.")
     scenarios: list[str] = Field(min_length=1, description="Shipped scenario names, or paths relative to this file (in its folder or below).")
     replications: int = Field(10, ge=1, le=100_000, description="Runs per scenario; replication r uses the same seed in every scenario.")
     master_seed: int = Field(20_260_101, ge=0, le=MAX_SEED, description="The one seed every run seed is derived from.")
@@ -146,16 +146,6 @@ class ExperimentTable(BaseModel):
         if not _NAME.match(v):
             raise ValueError("use letters, digits, '_', '-' or '.' (no spaces), starting with a letter or digit")
         return v
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str) -> str:
-        return check_plain_text(v)
-
-    @field_validator("description")
-    @classmethod
-    def _description(cls, v: str) -> str:
-        return check_plain_text(v, lines=True)
 
     @field_validator("ticks")
     @classmethod

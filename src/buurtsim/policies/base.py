@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from buurtsim.escape import check_plain_text
+from buurtsim.escape import PlainLine
 from buurtsim.limits import shorten
 from buurtsim.params import CATEGORIES, STYLES
 
@@ -100,7 +100,7 @@ class PolicyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     type: str = Field(description="Registered policy name, e.g. 'project_carousel'.")
-    name: str | None = Field(None, description="Label for this policy in results and budget cuts (defaults to the type).")
+    name: PlainLine | None = Field(None, description="Label for this policy in results and budget cuts (defaults to the type).")
     start: Weeks = Field(0, description="Start: weeks, or a duration such as '1y' or '6m' from the start of the run.")
     end: Weeks | None = Field(None, description="End (exclusive), same units as start; empty means it never ends.")
     budget_eur: float | None = Field(None, ge=0, description="Total budget in euros; when spent, the policy stops.")
@@ -110,11 +110,6 @@ class PolicyConfig(BaseModel):
     @classmethod
     def _weeks(cls, v: Weeks | None) -> int | None:
         return None if v is None else to_weeks(v)
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else check_plain_text(v)
 
     @model_validator(mode="after")
     def _order(self) -> PolicyConfig:
