@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from buurtsim.errors import UserError
-from buurtsim.limits import MAX_FILE_BYTES, shorten
+from buurtsim.limits import MAX_FILE_BYTES, MAX_MOMENTS, shorten
 
 PRODUCER = "buurtsim"
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$")
@@ -90,6 +90,8 @@ def _reading_problem(exp: dict[str, Any]) -> str | None:
     if moments is not None:
         if not isinstance(moments, list) or not all(_whole(m) or isinstance(m, str) for m in moments):
             return "experiment.ticks_of_interest should be a list of week numbers and moments"
+        if len(moments) > MAX_MOMENTS:
+            return f"experiment.ticks_of_interest holds {len(moments):,} moments, more than {MAX_MOMENTS}"
         for m in moments:
             try:
                 parse_moment(m)

@@ -26,7 +26,7 @@ from buurtsim.errors import UserError
 from buurtsim.escape import PlainLine, PlainText
 from buurtsim.experiment.seeds import aux_seed, replication_seeds
 from buurtsim.experiment.uncertainty import EXPECTED, Worlds, fixed_by_levers
-from buurtsim.limits import MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
+from buurtsim.limits import MAX_MOMENTS, MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
 from buurtsim.metrics import METRIC_NAMES
 from buurtsim.params import Params, describe, make_params, param_names
 from buurtsim.policies.base import to_weeks
@@ -132,7 +132,7 @@ class ExperimentTable(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict, description="Parameter overrides applied to every scenario.")
     outputs: list[str] | None = Field(None, description="Metric names to store (default: all).")
     ticks_of_interest: list[int | str] = Field(
-        default_factory=lambda: list[int | str](["end_of_funding", "end_of_funding+2y", "end"]),
+        default_factory=lambda: list[int | str](["end_of_funding", "end_of_funding+2y", "end"]), max_length=MAX_MOMENTS,
         description="Moments compare reports: week numbers, durations, 'end', 'end_of_funding', 'end_of_funding+2y'.",
     )
     baseline: str | None = Field(None, description="Scenario the others are compared with (default: the first).")
