@@ -35,3 +35,8 @@ def test_compare_refuses_an_endless_moment(tmp_path: Path, hostile_cli: HostileC
 
     run_experiment(load_experiment(write_experiment(tmp_path, replications=1)), tmp_path / "uit", backend="serial")
     assert_refused(hostile_cli("compare", str(tmp_path / "uit"), "--at", f"end+{HUGE}"), "--at")
+
+
+def test_discover_refuses_a_week_number_of_thousands_of_digits(tmp_path: Path, hostile_cli: HostileCli) -> None:
+    """int() of a 5,000-digit --at raised a ValueError traceback before the results were even read."""
+    assert_refused(hostile_cli("discover", str(tmp_path), "--a", "a", "--b", "b", "--at", "9" * 5000), "--at")
