@@ -27,7 +27,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
-from buurtsim.escape import PlainLine, check_plain_text
+from buurtsim.escape import PlainText, check_plain_text
 from buurtsim.limits import MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, shorten, too_deep, too_wide
 from buurtsim.safe_io import FileRefused, parse_json, read_user_file, size_text
 from buurtsim.teaching.lesson import Lesson, LessonError, get_lesson
@@ -113,7 +113,7 @@ class PredictionRecord(BaseModel):
     format: Literal["buurtsim-voorspellingen"] = FORMAT
     version: Literal[1] = VERSION
     student: str = Field(min_length=1, max_length=100)
-    group: PlainLine = Field("", max_length=100)
+    group: PlainText = Field("", max_length=100)
     lesson: str
     lesson_title: str = ""
     created: datetime
@@ -128,7 +128,7 @@ class PredictionRecord(BaseModel):
         v = v.strip()
         if not v:
             raise ValueError("the student's name is empty")
-        return check_plain_text(v)
+        return check_plain_text(v, lines=True)  # tabs and line breaks are harmless (and CSV-escaped)
 
     @model_validator(mode="after")
     def _order(self) -> PredictionRecord:
