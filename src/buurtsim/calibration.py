@@ -123,13 +123,13 @@ def _target(source: str, i: int, raw: object, metric_names: frozenset[str], scen
 def load_targets(path: str | Path = TARGETS_FILE) -> tuple[Target, ...]:
     """Read and check a targets file (TOML, a list of [[target]] tables); TargetsError names what is wrong."""
     from buurtsim.metrics import METRIC_NAMES
-    from buurtsim.safe_io import read_user_file
+    from buurtsim.safe_io import parse_toml, read_user_file
     from buurtsim.scenario.library import shipped_scenarios
 
     source = str(path)
     raw = read_user_file(path, what="targets file (TOML)", limit=MAX_TARGETS_BYTES)
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = parse_toml(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise _targets_fail(source, "the file", "valid TOML", str(exc)) from None
     extra = sorted(set(data) - {"target"})

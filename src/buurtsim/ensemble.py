@@ -189,13 +189,13 @@ def ensemble_from_data(data: Any, source: str = "<ensemble>") -> Ensemble:
 
 def load_ensemble(name_or_path: str | Path) -> Ensemble:
     """Read and check an ensemble file ('default' for the shipped one)."""
-    from buurtsim.safe_io import read_user_file
+    from buurtsim.safe_io import parse_json, read_user_file
 
     path = resolve_ensemble_path(name_or_path)
     source = str(path)
     raw = read_user_file(path, what="ensemble file (JSON)", limit=MAX_ENSEMBLE_BYTES)
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = parse_json(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise _fail(source, "the file", "valid JSON (an ensemble written by buurtsim calibrate)", str(exc)) from None
     deep = too_deep(data, MAX_NESTING_DEPTH)

@@ -40,6 +40,11 @@ MAX_SWEEP_POINTS = 10_000
 #: run, about 400 bytes each, so 200,000 runs keep it under 100 MB.
 MAX_RUNS = 200_000
 
+#: Moments compared in one comparison (`ticks_of_interest`, `compare --at`): each adds a row per
+#: scenario and outcome to every table; shipped experiments use 3 to 5, and 100,000 moments once
+#: kept `compare` busy for more than five minutes.
+MAX_MOMENTS = 100
+
 #: Weeks in one run, for scenario horizons, `run --ticks` and experiment `ticks`: 200 years is
 #: far beyond any policy question; the same cap everywhere.
 MAX_TICKS = 52 * 200

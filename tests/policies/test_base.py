@@ -84,6 +84,13 @@ def test_to_weeks_rejects_nonsense(value: Any) -> None:
         to_weeks(value)
 
 
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), "9" * 400 + "y", "9" * 400 + "m", "9" * 400 + "w"])
+def test_to_weeks_refuses_infinite_durations_with_a_value_error(value: Any) -> None:
+    """round() raises OverflowError for infinity, which validators do not turn into a message."""
+    with pytest.raises(ValueError, match="finite"):
+        to_weeks(value)
+
+
 def test_config_converts_durations_and_checks_order() -> None:
     cfg = PolicyConfig(type="x", start="1y", end="18m")
     assert (cfg.start, cfg.end) == (52, 78)
@@ -270,3 +277,13 @@ def test_register_requires_a_kind() -> None:
 
 def test_the_test_policy_is_not_left_registered() -> None:
     assert Recorder.kind not in REGISTRY
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+@pytest.mark.parametrize("field", ["budget_eur", "activity_eur_per_week"])
+def test_policy_numbers_must_be_finite(field: str, value: float) -> None:
+    """An infinite budget or price passed `ge=0` and made every cost infinite."""
+    from buurtsim.scenario.schema import validate_policy
+
+    config, issues = validate_policy({"type": "project_carousel", field: value}, ("policies", 0))
+    assert config is None and issues[0].path == ("policies", 0, field) and issues[0].expected == "a finite number"

@@ -27,6 +27,7 @@ from buurtsim.cli import (
 )
 from buurtsim.cli.errors import UserError
 from buurtsim.cli.help_format import quiet_flag_types
+from buurtsim.limits import shorten
 
 quiet_flag_types()
 
@@ -70,14 +71,27 @@ def report_user_error(exc: UserError) -> None:
     err_console.print(Text.assemble(("Error: " if _asked_english(sys.argv) else "Fout: ", "bold red"), str(exc)))
 
 
+def path_problem(exc: OSError) -> str:
+    """A file system refusal (a name too long, a folder where a file belongs, no permission) as one
+    line naming the path; the last safety net for paths the commands did not check themselves."""
+    names = " -> ".join(shorten(str(n)) for n in (exc.filename, exc.filename2) if n is not None)
+    return f"{names}: {exc.strerror or exc}; check this path (nothing else was changed)"
+
+
 def main() -> None:
     """Console entry point. Typer handles usage errors (exit 2) and --help itself; user mistakes
-    found by the library end in a clear message and exit status 2, never a traceback."""
+    found by the library end in a clear message and exit status 2, never a traceback; so does a
+    path the file system refuses (an OSError naming a file)."""
     try:
         app()
     except UserError as exc:
         report_user_error(exc)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        if exc.filename is None:  # not about a path the user gave: a real failure, shown in full
+            raise
+        report_user_error(UserError(path_problem(exc)))
+        sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("Interrupted." if _asked_english(sys.argv) else "Afgebroken.")
         sys.exit(130)

@@ -32,6 +32,7 @@ from buurtsim.cli.tables import print_table
 from buurtsim.errors import UserError
 from buurtsim.formatting import pick
 from buurtsim.limits import MAX_RESIDENTS, MAX_SEED, MAX_TICKS, shorten
+from buurtsim.safe_io import check_output_file
 
 console = Console()
 err_console = Console(stderr=True)
@@ -496,9 +497,14 @@ def prices_cmd(
 
     check_lang(lang)
     if write is not None:
-        if write.exists():
+        if write.exists() or write.is_symlink():
             raise UserError(f"--write: {write} exists; expected a new file name (nothing was overwritten)")
-        write.write_text(default_prices_path().read_text(encoding="utf-8"), encoding="utf-8")
+        check_output_file(write, "--write", "prijzen.toml")
+        try:
+            with write.open("x", encoding="utf-8") as fh:  # "x": never follow a link made in the meantime
+                fh.write(default_prices_path().read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UserError(f"--write {shorten(str(write))}: cannot write ({exc.strerror or exc})") from None
         console.print(pick(lang, f"Geschreven: {write}; pas aan en gebruik met --prices {write}", f"Written: {write}; edit it and use it with --prices {write}"))
         return
     table = load_prices(file)

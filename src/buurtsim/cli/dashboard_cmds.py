@@ -26,7 +26,7 @@ import typer
 
 from buurtsim.errors import UserError
 from buurtsim.formatting import check_lang, pick
-from buurtsim.limits import DASHBOARD_IDLE_RELEASE
+from buurtsim.limits import DASHBOARD_IDLE_RELEASE, shorten
 
 APP_MODULE = "buurtsim.dashboard.app"
 #: Where Solara would fetch an asset that solara-assets lacks; a closed local port, so it fails
@@ -59,11 +59,16 @@ def solara_command(host: str, port: int, production: bool = True) -> list[str]:
 
 
 def free_port(host: str) -> int:
-    """A TCP port that is free on `host` right now (for `--port 0`)."""
-    family, kind, proto, _, address = socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM)[0]
-    with socket.socket(family, kind, proto) as s:
-        s.bind(address)
-        return int(s.getsockname()[1])
+    """A TCP port that is free on `host` right now (for `--port 0`); UserError when `host` is not an
+    address this machine can listen on."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as s:
+            s.bind(address)
+            return int(s.getsockname()[1])
+    except (OSError, UnicodeError) as exc:  # socket.gaierror is an OSError
+        raise UserError(f"--host {shorten(host, 100)}: cannot listen on this address ({getattr(exc, 'strerror', None) or exc}); "
+                        "expected an address of this machine, e.g. 127.0.0.1") from None
 
 
 class _Stopped(Exception):

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from buurtsim.errors import UserError
 from buurtsim.formatting import pick
+from buurtsim.limits import shorten
 
 console = Console()
 
@@ -41,13 +42,18 @@ def discover_cmd(
         raise UserError(f"--format: expected text or json; given: {fmt!r}")
     if boxes is not None and not 1 <= boxes <= 10:
         raise UserError(f"--boxes: expected a whole number from 1 to 10; given: {boxes}")
+    moment: int | str | None = at or None
+    if at is not None and at.strip().isdecimal():
+        if len(at.strip()) > 12:  # int() refuses more than 4,300 digits; no run has a trillion weeks
+            raise UserError(f"--at: expected a week number, 'end' or 'end_of_funding'; given: {shorten(repr(at), 60)}")
+        moment = int(at)
     stored = load_manifest(results_dir)["experiment"].get("discovery") or {}
     a_name, b_name = a or stored.get("a"), b or stored.get("b")
     if not a_name or not b_name:
         raise UserError("--a and --b: name the two scenarios to compare (this experiment has no [discovery] table that names them)")
     with console.status(pick(lang, "Werelden doorzoeken (PRIM) ...", "Searching the worlds (PRIM) ...")):
         found = discover(results_dir, a=a_name, b=b_name, metric=metric or stored.get("metric", "mean_self_reliance"),
-                         at=(int(at) if at and at.strip().isdigit() else at) or stored.get("at", "end"),
+                         at=moment if moment is not None else stored.get("at", "end"),
                          threshold=threshold if threshold is not None else stored.get("threshold", 0.6),
                          peel_alpha=stored.get("peel_alpha", 0.05), boxes=boxes or stored.get("boxes", 2))
     if fmt == "json":

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from buurtsim.errors import UserError
+from buurtsim.safe_io import check_output_dir
 
 
 def worksheet_cmd(
@@ -26,8 +27,7 @@ def worksheet_cmd(
     lessons = list_lessons() if alle else [get_lesson(str(lesson_id))]
     langs = tuple(x.strip() for x in taal.split(",") if x.strip())
     formats = tuple(x.strip().lower() for x in formaat.split(",") if x.strip())
-    if uit.exists() and not uit.is_dir():
-        raise UserError(f"--uit {uit}: exists and is not a folder")
+    check_output_dir(uit, "--uit")  # a file, /proc/... or a name too long: a message, not a traceback
     said = "geschreven" if "nl" in langs else "written"  # one language: Dutch unless only English is asked for
     for path in write_worksheets(lessons, uit, langs, formats):
         typer.echo(f"{said}: {path}")

@@ -37,6 +37,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_ok": ("Geladen: {name}", "Loaded: {name}"),
     "upload_error": ("Dit bestand is niet gebruikt; er is niets veranderd.", "This file was not used; nothing changed."),
     "upload_too_big": ("Bestand te groot (meer dan 1 MB).", "File too large (over 1 MB)."),
+    "upload_unreadable": ("Het bestand kwam niet leesbaar aan.", "The file did not arrive in a readable form."),
     "uploaded": ("geüpload", "uploaded"),
     # run controls
     "play": ("Afspelen", "Play"),

@@ -226,12 +226,16 @@ class Session:
         if not payload:
             return None
         lang = self.lang.value
-        name = str(payload.get("name") or "upload.toml")
+        name = upload_name(payload.get("name"))
         if payload.get("error") == "too_big":
             self.upload_error.value = f"{name}: {t('upload_too_big', lang)} {t('upload_error', lang)}"
             self.upload_ok.value = None
             return None
         data = payload_bytes(payload)
+        if data is None:
+            self.upload_error.value = f"{name}: {t('upload_unreadable', lang)} {t('upload_error', lang)}"
+            self.upload_ok.value = None
+            return None
         if len(data) > MAX_UPLOAD_BYTES:
             self.upload_error.value = f"{name}: {t('upload_too_big', lang)} {t('upload_error', lang)}"
             self.upload_ok.value = None
@@ -250,6 +254,21 @@ class Session:
         self.upload_ok.value = t("upload_ok", lang, name=name)
         self.explore.choose(src)
         return src
+
+
+#: Characters of an uploaded file's name kept (it is shown in the page and in the scenario list).
+MAX_UPLOAD_NAME = 100
+
+
+def upload_name(raw: Any) -> str:
+    """The name of an uploaded file as shown: its last path part, control characters dropped, at
+    most MAX_UPLOAD_NAME characters ('upload.toml' when nothing usable is left)."""
+    text = raw if isinstance(raw, str) else ""
+    text = text[-10 * MAX_UPLOAD_NAME:].replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(ch for ch in text if ch.isprintable()).strip()
+    if len(text) > MAX_UPLOAD_NAME:
+        text = text[: MAX_UPLOAD_NAME - 1] + "…"
+    return text or "upload.toml"
 
 
 def default_pair(choices: list[sources.Source]) -> tuple[sources.Source, sources.Source]:

@@ -391,6 +391,15 @@ def png_src(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def payload_bytes(payload: dict) -> bytes:
-    """The file bytes carried by an upload payload."""
-    return base64.b64decode(payload.get("b64", "") or "")
+def payload_bytes(payload: dict) -> bytes | None:
+    """The file bytes carried by an upload payload, or None when they are not there as valid base64
+    text (a page or a script can send anything). Text that would decode to more than
+    MAX_UPLOAD_BYTES (+1, so the caller still sees it is too large) is not decoded at all."""
+    text = payload.get("b64", "") or ""
+    if not isinstance(text, str):
+        return None
+    text = text[: (MAX_UPLOAD_BYTES + 3) // 3 * 4 + 4]
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:  # binascii.Error (bad padding or characters) and non-ASCII text
+        return None

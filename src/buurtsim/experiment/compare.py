@@ -38,6 +38,7 @@ from buurtsim.experiment.intervals import CONFIDENCE, t_half_width
 from buurtsim.experiment.spec import TWO_YEARS, parse_moment, resolve_moment
 from buurtsim.experiment.store import load_manifest, timeseries_path
 from buurtsim.formatting import number, pick
+from buurtsim.limits import MAX_MOMENTS, shorten
 
 HEADLINE = "mean_self_reliance"
 #: The outcomes shown on screen and in reports unless others are asked for.
@@ -257,14 +258,17 @@ def compare_results(
     manifest = load_manifest(out)
     path = timeseries_path(out, manifest)
     exp = manifest["experiment"]
-    metrics = list(metrics or exp.get("outputs") or [])
+    metrics = list(dict.fromkeys(metrics or exp.get("outputs") or []))
+    asked = at or exp.get("ticks_of_interest") or ["end"]
+    if len(asked) > MAX_MOMENTS:
+        raise UserError(f"--at: {len(asked):,} moments; expected at most {MAX_MOMENTS} (each adds a row per scenario and outcome)")
     moments: list[int | str] = []
-    for value in at or exp.get("ticks_of_interest") or ["end"]:
-        item: int | str = int(value) if isinstance(value, str) and value.strip().isdigit() else value
+    for value in asked:
         try:
+            item: int | str = int(value) if isinstance(value, str) and value.strip().isdigit() else value
             parse_moment(item)
-        except ValueError as exc:
-            raise UserError(f"--at: {exc}") from None
+        except ValueError as exc:  # also int() of a number of thousands of digits
+            raise UserError(f"--at: {shorten(str(exc), 300)}") from None
         moments.append(item)
     import pyarrow.parquet as pq
 

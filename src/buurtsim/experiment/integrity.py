@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from buurtsim.errors import UserError
-from buurtsim.limits import MAX_FILE_BYTES, shorten
+from buurtsim.limits import MAX_FILE_BYTES, MAX_MOMENTS, shorten
 
 PRODUCER = "buurtsim"
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$")
@@ -53,6 +53,8 @@ def shape_problem(data: Any) -> str | None:
     for key, kind in types.items():
         if key in exp and exp[key] is not None and not isinstance(exp[key], kind):
             return f"experiment.{key} should be {'a whole number' if kind is int else 'text'}"
+    if (problem := _reading_problem(exp)) is not None:
+        return problem
     runs = data.get("runs")
     if not isinstance(runs, list):
         return "field 'runs' is missing or not a list"
@@ -61,14 +63,60 @@ def shape_problem(data: Any) -> str | None:
             return f"runs[{i}] is not a run entry (run_id, status)"
         if run.get("sha256") is not None and not (isinstance(run["sha256"], str) and _HEX64.match(run["sha256"])):
             return f"runs[{i}].sha256 is not a checksum"
+        if (problem := _run_problem(run)) is not None:
+            return f"runs[{i}].{problem}"
     scenarios = data.get("scenarios")
     if not isinstance(scenarios, list) or not all(
-        isinstance(s, dict) and isinstance(s.get("name"), str) and isinstance(s.get("ticks", 0), int) for s in scenarios
+        isinstance(s, dict) and isinstance(s.get("name"), str) and _whole(s.get("ticks", 0)) for s in scenarios
     ):
         return "field 'scenarios' is missing or not a list of scenarios (name, ticks)"
+    if isinstance(exp.get("baseline"), str) and scenarios and exp["baseline"] not in {s["name"] for s in scenarios}:
+        return "experiment.baseline is not one of the scenarios"
     files = data.get("files", {})
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         return "field 'files' is not an object of checksums"
+    return None
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _reading_problem(exp: dict[str, Any]) -> str | None:
+    """What is wrong with the experiment fields compare and report read (moments, outputs), or None."""
+    from buurtsim.experiment.spec import parse_moment
+
+    moments = exp.get("ticks_of_interest")
+    if moments is not None:
+        if not isinstance(moments, list) or not all(_whole(m) or isinstance(m, str) for m in moments):
+            return "experiment.ticks_of_interest should be a list of week numbers and moments"
+        if len(moments) > MAX_MOMENTS:
+            return f"experiment.ticks_of_interest holds {len(moments):,} moments, more than {MAX_MOMENTS}"
+        for m in moments:
+            try:
+                parse_moment(m)
+            except ValueError:
+                return f"experiment.ticks_of_interest holds {shorten(repr(m), 60)}, not a moment"
+    outputs = exp.get("outputs")
+    if outputs is not None and not (isinstance(outputs, list) and all(isinstance(o, str) for o in outputs)):
+        return "experiment.outputs should be a list of outcome names"
+    return None
+
+
+def _run_problem(run: dict[str, Any]) -> str | None:
+    """What is wrong with the fields of a run entry that reports read (weeks, funding end, policy
+    timeline, error text), or None."""
+    if "ticks" in run and not _whole(run["ticks"]):
+        return "ticks should be a whole number"
+    if run.get("funding_end") is not None and not _whole(run["funding_end"]):
+        return "funding_end should be a whole number"
+    if run.get("error") is not None and not isinstance(run["error"], str):
+        return "error should be text"
+    timeline = run.get("timeline")
+    if timeline is not None and not (isinstance(timeline, list) and all(
+        isinstance(t, list) and len(t) == 3 and _whole(t[0]) and _whole(t[1]) and isinstance(t[2], str) for t in timeline
+    )):
+        return "timeline should be a list of [start, end, name]"
     return None
 
 
@@ -84,11 +132,11 @@ def is_own(data: Any) -> bool:
 
 def read_manifest_file(path: Path) -> Any:
     """The parsed JSON of a manifest file; UserError when it is too large or not JSON."""
-    from buurtsim.safe_io import FileRefused, read_user_file
+    from buurtsim.safe_io import FileRefused, parse_json, read_user_file
 
     try:
         raw = read_user_file(path, what="manifest", limit=MAX_MANIFEST_BYTES)
-        return json.loads(raw.decode("utf-8"))
+        return parse_json(raw.decode("utf-8"))
     except FileRefused as exc:
         raise UserError(f"{exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:

@@ -38,6 +38,7 @@ from buurtsim.experiment.paired import (
     t_estimate,
 )
 from buurtsim.formatting import euros, interval, number, pick
+from buurtsim.safe_io import parse_toml
 
 Statistic = Callable[[dict[str, np.ndarray]], float]  # a statistic of one (resampled) set of replications
 
@@ -104,7 +105,7 @@ def load_prices(path: str | Path | None = None) -> PriceTable:
     if p.stat().st_size > MAX_PRICE_FILE:
         raise UserError(f"{p}: file is larger than {MAX_PRICE_FILE // 1024} KiB; expected a small TOML price table")
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = parse_toml(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"{p}: not valid TOML ({exc}); expected a price table like `buurtsim prices --write FILE`") from None
     head = data.get("mkba")

@@ -23,13 +23,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
+from buurtsim.escape import PlainLine, PlainText
 from buurtsim.experiment.seeds import aux_seed, replication_seeds
 from buurtsim.experiment.uncertainty import EXPECTED, Worlds, fixed_by_levers
-from buurtsim.limits import MAX_NESTING_DEPTH, MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
+from buurtsim.limits import MAX_MOMENTS, MAX_RUNS, MAX_SEED, MAX_SWEEP_POINTS, MAX_TICKS, shorten
 from buurtsim.metrics import METRIC_NAMES
 from buurtsim.params import Params, describe, make_params, param_names
 from buurtsim.policies.base import to_weeks
-from buurtsim.safe_io import FileRefused, read_user_file
+from buurtsim.safe_io import FileRefused, TomlRefused, parse_toml, read_user_file, within
 from buurtsim.scenario.errors import Problem, ScenarioError
 from buurtsim.scenario.loader import first_too_deep, nesting_message, structure_problem
 from buurtsim.scenario.locate import KeyLines
@@ -61,7 +62,7 @@ def parse_moment(value: int | str) -> tuple[str, int]:
         return ("start", to_weeks(value))
     except ValueError:
         raise ValueError(
-            f"expected a week number, a duration such as '5y', 'end', 'end_of_funding' or 'end_of_funding+2y'; got {value!r}"
+            f"expected a week number, a duration such as '5y', 'end', 'end_of_funding' or 'end_of_funding+2y'; got {shorten(repr(value), 80)}"
         ) from None
 
 
@@ -121,9 +122,9 @@ class ExperimentTable(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="Short name (letters, digits, '_', '-', '.'); names the results.")
-    title: str = Field("", description="Readable title for reports.")
-    description: str = Field("", description="What the experiment asks.")
-    scenarios: list[str] = Field(min_length=1, description="Shipped scenario names, or paths relative to this file.")
+    title: PlainLine = Field("", description="Readable title for reports.")
+    description: PlainText = Field("", description="What the experiment asks.")
+    scenarios: list[str] = Field(min_length=1, description="Shipped scenario names, or paths relative to this file (in its folder or below).")
     replications: int = Field(10, ge=1, le=100_000, description="Runs per scenario; replication r uses the same seed in every scenario.")
     master_seed: int = Field(20_260_101, ge=0, le=MAX_SEED, description="The one seed every run seed is derived from.")
     n_residents: int | None = Field(None, ge=10, le=2_000_000, description="Override the scenarios' number of residents.")
@@ -131,12 +132,12 @@ class ExperimentTable(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict, description="Parameter overrides applied to every scenario.")
     outputs: list[str] | None = Field(None, description="Metric names to store (default: all).")
     ticks_of_interest: list[int | str] = Field(
-        default_factory=lambda: list[int | str](["end_of_funding", "end_of_funding+2y", "end"]),
+        default_factory=lambda: list[int | str](["end_of_funding", "end_of_funding+2y", "end"]), max_length=MAX_MOMENTS,
         description="Moments compare reports: week numbers, durations, 'end', 'end_of_funding', 'end_of_funding+2y'.",
     )
     baseline: str | None = Field(None, description="Scenario the others are compared with (default: the first).")
     final_residents: bool = Field(False, description="Also store every resident's end state (final_residents.parquet).")
-    uncertainty: str | None = Field(None, max_length=1000, description="Plausible worlds: \"ensemble\" (the shipped ensemble) or an ensemble file (.json) relative to this file; replication r of every scenario runs in the same member with the same seed.")
+    uncertainty: str | None = Field(None, max_length=1000, description="Plausible worlds: \"ensemble\" (the shipped ensemble) or an ensemble file (.json) relative to this file, in its folder or below; replication r of every scenario runs in the same member with the same seed.")
     pairs: list[tuple[str, str]] | None = Field(None, max_length=100, description="Scenario pairs [A, B] compared directly: the answer gives A against B (besides each against the baseline), and over plausible worlds the share of worlds in which A beats B; default: every scenario against the baseline.")
 
     @field_validator("name")
@@ -456,7 +457,15 @@ def cast_param(name: str, value: float) -> float | int:
     return round(value) if Params.model_fields[name].annotation is int else value
 
 
-def _resolve_scenario(entry: str, base: Path, file: str, index: int, lines: KeyLines) -> ScenarioRef:
+def outside_message(base: Path) -> str:
+    """Why a path written in an experiment file is refused when it leads out of the file's folder."""
+    return (f"lies outside the folder of the experiment file ({shorten(str(base))}); paths in an experiment file "
+            "must stay in its folder or below (no '..', absolute paths or links that lead out)")
+
+
+def _resolve_scenario(entry: str, base: Path, file: str, index: int, lines: KeyLines, *, confined: bool = True) -> ScenarioRef:
+    """The scenario an entry names: a shipped name, or a file relative to `base`; with `confined`
+    (an experiment file's own entries) the file must lie in `base` or below."""
     from buurtsim.scenario import load_scenario, shipped_scenarios
 
     loc = ("experiment", "scenarios", index)
@@ -464,14 +473,23 @@ def _resolve_scenario(entry: str, base: Path, file: str, index: int, lines: KeyL
     if entry in shipped:
         path = Path(shipped[entry])
     elif "/" in entry or "\\" in entry or entry.endswith((".toml", ".yaml", ".yml")):
+        def refuse(why: str, expected: str) -> ExperimentError:
+            return ExperimentError([Problem(file, ".".join(map(str, loc)), why, lines.line_of(loc), shorten(repr(entry)), expected)])
+
+        if "\0" in entry:
+            raise refuse("not a usable file name (it holds a NUL character)", "a scenario file")
         try:
             path = (base / entry).resolve()
         except (OSError, RuntimeError):  # a symlink loop
-            raise ExperimentError([Problem(file, ".".join(map(str, loc)), "a symbolic link that points to itself (a loop)",
-                                           lines.line_of(loc), shorten(repr(entry)), "a scenario file")]) from None
-        if not path.is_file():
-            why = "not a regular file (a folder, pipe or device)" if path.exists() else "scenario file not found"
-            raise ExperimentError([Problem(file, ".".join(map(str, loc)), why, lines.line_of(loc), shorten(repr(entry)), f"a file relative to {base}")])
+            raise refuse("a symbolic link that points to itself (a loop)", "a scenario file") from None
+        if confined and not within(path, base):
+            raise refuse(outside_message(base), f"a scenario file in {shorten(str(base))} or below, or a shipped scenario name")
+        try:
+            is_file, exists = path.is_file(), path.exists()
+        except OSError as exc:  # a name too long for the file system
+            raise refuse(f"cannot be used ({exc.strerror or exc})", f"a file relative to {base}") from None
+        if not is_file:
+            raise refuse("not a regular file (a folder, pipe or device)" if exists else "scenario file not found", f"a file relative to {base}")
     else:
         hint = difflib.get_close_matches(entry, list(shipped), n=3, cutoff=0.5)
         raise ExperimentError([Problem(
@@ -499,12 +517,12 @@ def load_experiment(path: str | Path) -> Experiment:
     if (deep := first_too_deep(text)) is not None:
         raise ExperimentError([Problem(file, "", nesting_message(), deep[1], expected=deep[0])])
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
+    except TomlRefused as exc:
+        raise ExperimentError([Problem(file, "", exc.reason, exc.line, expected=exc.expected)]) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ExperimentError([Problem(file, "", f"not valid TOML: {exc}", int(m.group(1)) if m else None)]) from None
-    except RecursionError:
-        raise ExperimentError([Problem(file, "", nesting_message(), expected=f"at most {MAX_NESTING_DEPTH} levels")]) from None
     lines = KeyLines(text)
     if (problem := structure_problem(data, file, lines)) is not None:
         raise ExperimentError([problem])
@@ -562,9 +580,16 @@ def load_experiment(path: str | Path) -> Experiment:
 
 def _load_worlds(value: str, base: Path, replications: int, file: str, lines: KeyLines) -> Worlds:
     """The experiment's ensemble, or an ExperimentError naming this file's field and the ensemble's problem."""
-    from buurtsim.experiment.uncertainty import load_worlds, problem_text
+    from buurtsim.experiment.uncertainty import load_worlds, problem_text, resolve_source
 
     where = ("experiment", "uncertainty")
+    try:
+        source = resolve_source(value, base)
+    except ValueError:
+        source = "default"  # load_worlds below says what is wrong with the value
+    if source != "default" and not within(Path(source), base):
+        raise ExperimentError([Problem(file, ".".join(where), outside_message(base), lines.line_of(where), shorten(repr(value)),
+                                       f"an ensemble file in {shorten(str(base))} or below, or \"ensemble\"")])
     try:
         return load_worlds(value, base, replications)
     except (UserError, ValueError) as exc:
@@ -585,7 +610,7 @@ def single_run_experiment(
     """
     file = str(scenario)
     lines = KeyLines("")
-    ref = _resolve_scenario(str(scenario), Path.cwd(), file, 0, lines)
+    ref = _resolve_scenario(str(scenario), Path.cwd(), file, 0, lines, confined=False)  # the user's own command line
     try:
         table = ExperimentTable(name=ref.name, title=str(getattr(ref.scenario, "title", "")), scenarios=[str(scenario)],
                                 replications=1, master_seed=0, n_residents=n_residents, ticks=ticks,

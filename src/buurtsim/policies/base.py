@@ -3,11 +3,14 @@ defaults, a weekly hook and cost accounting (the Covasim/Starsim intervention sh
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from buurtsim.escape import PlainLine
+from buurtsim.limits import shorten
 from buurtsim.params import CATEGORIES, STYLES
 
 if TYPE_CHECKING:
@@ -33,16 +36,24 @@ def to_weeks(value: int | float | str) -> int:
     if isinstance(value, int | float):
         if value < 0:
             raise ValueError("must not be negative")
-        return round(value)
+        return _whole_weeks(value)
     m = _DURATION.match(str(value))
     if not m:
-        raise ValueError(f"expected a number of weeks or a duration such as '2y', '18m' or '6w', got {value!r}")
+        raise ValueError(f"expected a number of weeks or a duration such as '2y', '18m' or '6w', got {shorten(repr(value), 80)}")
     num, unit = float(m.group(1)), m.group(2).lower()
     if unit.startswith(("y", "j")):
-        return round(num * WEEKS_PER_YEAR)
+        return _whole_weeks(num * WEEKS_PER_YEAR)
     if unit.startswith("m"):
-        return round(num * WEEKS_PER_YEAR / 12)
-    return round(num)
+        return _whole_weeks(num * WEEKS_PER_YEAR / 12)
+    return _whole_weeks(num)
+
+
+def _whole_weeks(weeks: int | float) -> int:
+    """Weeks rounded to a whole number; a ValueError (not round's OverflowError) for infinity or NaN,
+    which a float or a duration of hundreds of digits ('999...9y') becomes."""
+    if isinstance(weeks, float) and not math.isfinite(weeks):
+        raise ValueError("expected a finite number of weeks or a duration such as '2y', '18m' or '6w'")
+    return round(weeks)
 
 
 Weeks = int | float | str
@@ -88,12 +99,14 @@ class Target(BaseModel):
 
 
 class PolicyConfig(BaseModel):
-    """Fields every policy has. Subclasses add their own parameters with defaults."""
+    """Fields every policy has. Subclasses add their own parameters with defaults. No number may be
+    infinite or NaN (pydantic allows both by default): an infinite budget or price would make every
+    cost infinite."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     type: str = Field(description="Registered policy name, e.g. 'project_carousel'.")
-    name: str | None = Field(None, description="Label for this policy in results and budget cuts (defaults to the type).")
+    name: PlainLine | None = Field(None, description="Label for this policy in results and budget cuts (defaults to the type).")
     start: Weeks = Field(0, description="Start: weeks, or a duration such as '1y' or '6m' from the start of the run.")
     end: Weeks | None = Field(None, description="End (exclusive), same units as start; empty means it never ends.")
     budget_eur: float | None = Field(None, ge=0, description="Total budget in euros; when spent, the policy stops.")

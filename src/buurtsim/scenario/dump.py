@@ -28,7 +28,7 @@ def toml_string(text: str) -> str:
     for ch in text:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF:  # surrogates: shown, never valid
+        elif ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF:  # C1 too; surrogates: shown, never valid
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)

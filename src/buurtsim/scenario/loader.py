@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from buurtsim.limits import MAX_FILE_BYTES, MAX_KEY_DEPTH, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, too_deep, too_wide
 from buurtsim.params import param_names
-from buurtsim.safe_io import FileRefused, read_user_file, size_text
+from buurtsim.safe_io import FileRefused, TomlRefused, parse_toml, read_user_file, size_text
 from buurtsim.scenario.errors import Problem, ScenarioError
 from buurtsim.scenario.locate import KeyLines, too_deep_key
 from buurtsim.scenario.schema import (
@@ -124,11 +124,11 @@ def load_scenario_text(text: str, source: str = "<upload>") -> Scenario:
     if (deep := first_too_deep(text)) is not None:
         raise _fail(source, nesting_message(), line=deep[1], expected=deep[0])
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
+    except TomlRefused as exc:
+        raise _fail(source, exc.reason, line=exc.line, expected=exc.expected) from None
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(exc, text, source) from None
-    except RecursionError:
-        raise _fail(source, nesting_message(), line=_deep_line(text), expected=f"at most {MAX_NESTING_DEPTH} levels") from None
     lines = KeyLines(text)
     if (problem := structure_problem(data, source, lines)) is not None:
         raise ScenarioError([problem])
@@ -148,23 +148,6 @@ def first_too_deep(text: str) -> tuple[str, int] | None:
     after parsing (`nesting_problem`), or by the parser's own recursion limit."""
     if (line := too_deep_key(text)) is not None:
         return (f"at most {MAX_KEY_DEPTH} keys in a dotted key or table header", line)
-    return None
-
-
-def _deep_line(text: str) -> int | None:
-    """The line where bracket nesting first exceeds the limit, to locate a parser's recursion error
-    (a linear scan that does not skip strings: only used once the parser has failed)."""
-    depth = 0
-    line = 1
-    for ch in text:
-        if ch == "\n":
-            line += 1
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_NESTING_DEPTH:
-                return line
-        elif ch in "]}":
-            depth = max(0, depth - 1)
     return None
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator, model_validator
 
 import buurtsim.policies  # noqa: F401  (importing registers every policy family)
+from buurtsim.escape import PlainLine, PlainText
 from buurtsim.limits import MAX_TICKS
 from buurtsim.params import Params, make_params, param_names
 from buurtsim.policies.base import REGISTRY, PolicyConfig, to_weeks
@@ -403,8 +404,8 @@ class Scenario(BaseModel):
         max_length=80,
         description="Short identifier (letters, digits, _ . -), used in results and file names.",
     )
-    title: str = Field(min_length=1, max_length=200, description="Short title in plain words (Dutch).")
-    description: str = Field("", max_length=20_000, description="What the scenario represents and which question it serves.")
+    title: PlainLine = Field(min_length=1, max_length=200, description="Short title in plain words (Dutch).")
+    description: PlainText = Field("", max_length=20_000, description="What the scenario represents and which question it serves.")
     seed: int = Field(1, ge=0, le=2**63 - 1, strict=True, description="Random seed of a single run.")
     horizon: int = Field(520, ge=1, le=MAX_HORIZON_WEEKS, description="Length of a run in weeks (a file may say '10y').")
     params: dict[str, Any] = Field(default_factory=dict, description="Params overrides from [neighbourhood], [network] and [params].")

@@ -27,8 +27,9 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
+from buurtsim.escape import PlainText, check_plain_text
 from buurtsim.limits import MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, shorten, too_deep, too_wide
-from buurtsim.safe_io import FileRefused, read_user_file, size_text
+from buurtsim.safe_io import FileRefused, parse_json, read_user_file, size_text
 from buurtsim.teaching.lesson import Lesson, LessonError, get_lesson
 from buurtsim.teaching.observe import Observation
 
@@ -112,7 +113,7 @@ class PredictionRecord(BaseModel):
     format: Literal["buurtsim-voorspellingen"] = FORMAT
     version: Literal[1] = VERSION
     student: str = Field(min_length=1, max_length=100)
-    group: str = Field("", max_length=100)
+    group: PlainText = Field("", max_length=100)
     lesson: str
     lesson_title: str = ""
     created: datetime
@@ -127,7 +128,7 @@ class PredictionRecord(BaseModel):
         v = v.strip()
         if not v:
             raise ValueError("the student's name is empty")
-        return v
+        return check_plain_text(v, lines=True)  # tabs and line breaks are harmless (and CSV-escaped)
 
     @model_validator(mode="after")
     def _order(self) -> PredictionRecord:
@@ -275,7 +276,7 @@ def loads(text: str | bytes, source: str = "<text>", lesson: Lesson | None = Non
     if len(text) > MAX_FILE_BYTES:
         raise RecordError(f"{source}: too large; a prediction file may be at most {size_text(MAX_FILE_BYTES)}")
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except json.JSONDecodeError as exc:
         raise RecordError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
