@@ -32,7 +32,7 @@ from buurtsim.params import Params, describe, make_params, param_names
 from buurtsim.policies.base import to_weeks
 from buurtsim.safe_io import FileRefused, TomlRefused, parse_toml, read_user_file, within
 from buurtsim.scenario.errors import Problem, ScenarioError
-from buurtsim.scenario.loader import first_too_deep, nesting_message, structure_problem
+from buurtsim.scenario.loader import structure_problem
 from buurtsim.scenario.locate import KeyLines
 
 TWO_YEARS = 104
@@ -514,8 +514,6 @@ def load_experiment(path: str | Path) -> Experiment:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ExperimentError([Problem(file, "", "not UTF-8 text; save the file as UTF-8", line, expected="UTF-8 text")]) from None
-    if (deep := first_too_deep(text)) is not None:
-        raise ExperimentError([Problem(file, "", nesting_message(), deep[1], expected=deep[0])])
     try:
         data = parse_toml(text)
     except TomlRefused as exc:

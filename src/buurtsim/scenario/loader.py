@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from buurtsim.limits import MAX_FILE_BYTES, MAX_KEY_DEPTH, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, too_deep, too_wide
+from buurtsim.limits import MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, too_deep, too_wide
 from buurtsim.params import param_names
 from buurtsim.safe_io import FileRefused, TomlRefused, parse_toml, read_user_file, size_text
 from buurtsim.scenario.errors import Problem, ScenarioError
-from buurtsim.scenario.locate import KeyLines, too_deep_key
+from buurtsim.scenario.locate import KeyLines
 from buurtsim.scenario.schema import (
     HEADER_FIELDS,
     NEIGHBOURHOOD_FIELDS,
@@ -121,10 +121,8 @@ def load_scenario_text(text: str, source: str = "<upload>") -> Scenario:
         raise _fail(source, "this is a binary file, not a text (TOML) scenario file", line=line, expected="UTF-8 text")
     if not text.strip():
         raise _fail(source, "the file is empty", expected="at least a [scenario] table with name and title")
-    if (deep := first_too_deep(text)) is not None:
-        raise _fail(source, nesting_message(), line=deep[1], expected=deep[0])
     try:
-        data = parse_toml(text)
+        data = parse_toml(text)  # also refuses too-deep dotted keys before parsing, with their line
     except TomlRefused as exc:
         raise _fail(source, exc.reason, line=exc.line, expected=exc.expected) from None
     except tomllib.TOMLDecodeError as exc:
@@ -140,15 +138,6 @@ def load_scenario_text(text: str, source: str = "<upload>") -> Scenario:
 def nesting_message() -> str:
     """The message for a file nested deeper than MAX_NESTING_DEPTH."""
     return "tables, arrays or dotted keys are nested too deeply"
-
-
-def first_too_deep(text: str) -> tuple[str, int] | None:
-    """(what is allowed, line) for the first too-deep dotted key or header in TOML text, checked
-    before parsing; None when every key path stays within MAX_KEY_DEPTH. Deep arrays are found
-    after parsing (`nesting_problem`), or by the parser's own recursion limit."""
-    if (line := too_deep_key(text)) is not None:
-        return (f"at most {MAX_KEY_DEPTH} keys in a dotted key or table header", line)
-    return None
 
 
 def structure_problem(data: Any, source: str, lines: KeyLines) -> Problem | None:

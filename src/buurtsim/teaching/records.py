@@ -27,7 +27,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from buurtsim.errors import UserError
-from buurtsim.escape import PlainText, check_plain_text
+from buurtsim.escape import PlainText, check_plain_lines
 from buurtsim.limits import MAX_FILE_BYTES, MAX_NESTING_DEPTH, MAX_TABLE_KEYS, shorten, too_deep, too_wide
 from buurtsim.safe_io import FileRefused, parse_json, read_user_file, size_text
 from buurtsim.teaching.lesson import Lesson, LessonError, get_lesson
@@ -128,7 +128,7 @@ class PredictionRecord(BaseModel):
         v = v.strip()
         if not v:
             raise ValueError("the student's name is empty")
-        return check_plain_text(v, lines=True)  # tabs and line breaks are harmless (and CSV-escaped)
+        return check_plain_lines(v)  # tabs and line breaks are harmless (and CSV-escaped)
 
     @model_validator(mode="after")
     def _order(self) -> PredictionRecord:
