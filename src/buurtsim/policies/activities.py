@@ -31,11 +31,12 @@ class GatheringConfig(PolicyConfig):
 
 
 def meeting(model: NeighbourhoodModel, rng: np.random.Generator, participants: int, ties: int,
-            eligible: np.ndarray | None, *, strength: float, rung_base: float, capacity_base: float) -> np.ndarray:
+            eligible: np.ndarray | None, how: GatheringConfig) -> np.ndarray:
     """A gathering (the barbecue): residents who come meet a few others; weak acquaintance ties.
 
-    Who comes is weighted by (rung_base + rung) x (capacity_base + capacity): the already active
-    come first. Ties are made at `strength`. Returns the slots of those who came.
+    Who comes is weighted by (how.attend_rung_base + rung) x (how.attend_capacity_base + capacity):
+    the already active come first. Ties are made at `how.meeting_tie_strength`. Returns the slots of
+    those who came.
     """
     import numpy as np
     st = model.state
@@ -43,13 +44,13 @@ def meeting(model: NeighbourhoodModel, rng: np.random.Generator, participants: i
     cand = np.flatnonzero(pool)
     if cand.size < 2 or participants < 2:
         return np.empty(0, np.int64)
-    w = (rung_base + st.participation[cand]) * (capacity_base + st.capacity[cand])
+    w = (how.attend_rung_base + st.participation[cand]) * (how.attend_capacity_base + st.capacity[cand])
     k = min(participants, cand.size)
     came = rng.choice(cand, size=k, replace=False, p=w / w.sum())
     st.reached[came] = True
     a = came[rng.integers(0, k, ties)]
     b = came[rng.integers(0, k, ties)]
-    model.ties.add(a, b, strength, 3, model.tick)
+    model.ties.add(a, b, how.meeting_tie_strength, 3, model.tick)
     return came
 
 

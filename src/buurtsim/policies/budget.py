@@ -85,5 +85,4 @@ class ResidentBudget(Policy):
             support_initiatives(model)
         else:
             for _ in range(rng.poisson(c.events_per_1000_week * intensity * n_alive / 1000.0)):
-                meeting(model, rng, c.event_size, c.event_ties, None,
-                        strength=c.meeting_tie_strength, rung_base=c.attend_rung_base, capacity_base=c.attend_capacity_base)
+                meeting(model, rng, c.event_size, c.event_ties, None, c)

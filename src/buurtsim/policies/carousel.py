@@ -92,5 +92,4 @@ class ProjectCarousel(StaffedPolicy):
                 model.spend(c.activity_eur_per_week, self)
                 if c.focus != "casework":
                     for _ in range(self._meetings_this_week(c.meetings_per_week, rng)):
-                        meeting(model, rng, c.meeting_size, c.meeting_ties, None, strength=c.meeting_tie_strength,
-                                rung_base=c.attend_rung_base, capacity_base=c.attend_capacity_base)
+                        meeting(model, rng, c.meeting_size, c.meeting_ties, None, c)

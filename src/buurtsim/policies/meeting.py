@@ -38,6 +38,5 @@ class MeetingActivities(Policy):
         c: MeetingConfig = self.config  # type: ignore[assignment]
         if (model.tick - self.start) % c.every_weeks == 0:
             eligible = c.target.mask(model) if not c.target.is_everyone else None
-            meeting(model, self.rng(model), c.participants, c.ties_per_event, eligible,
-                    strength=c.meeting_tie_strength, rung_base=c.attend_rung_base, capacity_base=c.attend_capacity_base)
+            meeting(model, self.rng(model), c.participants, c.ties_per_event, eligible, c)
             model.spend(c.eur_per_event, self)
